@@ -1,0 +1,78 @@
+import { readFileSync } from 'node:fs';
+import yargs from 'yargs';
+import { createContext, type Context, type Io } from './context.js';
+import { connectionOptions } from './connection.js';
+import { KstreamError, UsageError, ExitCode } from './errors.js';
+import { fromKafkaError } from './kafka-errors.js';
+import { localCommand } from './commands/local/index.js';
+import { topicsCommand } from './commands/topics/index.js';
+
+const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+
+function buildCli(ctx: Context, args: string[]) {
+  return yargs(args)
+    .scriptName('kstream')
+    .usage('$0 <command> [options]\n\nA command-line suite for Apache Kafka.')
+    .options(connectionOptions)
+    .command(topicsCommand(ctx))
+    .command(localCommand(ctx))
+    .demandCommand(1, 'name a command; see `kstream --help`')
+    .recommendCommands()
+    .strict()
+    .help()
+    .alias('h', 'help')
+    .version(pkg.version)
+    .wrap(Math.min(110, (ctx.io.stdout as { columns?: number }).columns ?? 100))
+    .epilog('Docs: README.md · exit codes: 0 ok, 1 bad input, 2 Kafka error, 3 connection or auth failure, 130 interrupted')
+    .exitProcess(false)
+    .fail((message, err) => {
+      if (err) throw err;
+      const suggestion = /^Did you mean (.+)\?$/.exec(message ?? '');
+      if (suggestion) {
+        const typed = closestArg(args, suggestion[1]!);
+        throw new UsageError(`unknown command '${typed}'`, { hint: `did you mean \`${suggestion[1]}\`? see \`kstream --help\`` });
+      }
+      throw new UsageError(message, { hint: 'see `kstream --help`' });
+    });
+}
+
+/** The argument the user most likely meant as `suggested` (longest shared prefix). */
+function closestArg(args: string[], suggested: string): string {
+  const shared = (a: string) => [...a].findIndex((c, i) => c !== suggested[i]);
+  const words = args.filter((a) => !a.startsWith('-') && a !== suggested);
+  return words.sort((a, b) => (shared(b) === -1 ? b.length : shared(b)) - (shared(a) === -1 ? a.length : shared(a)))[0] ?? '';
+}
+
+/** One place turns any failure into a one-line message and an exit code. */
+export function reportError(ctx: Context, err: unknown, verbose: boolean): number {
+  const error = toKstreamError(err);
+  if (error.details) ctx.io.stderr.write(error.details.trimEnd() + '\n');
+  const hint = error.hint ? ctx.color.dim(` (${error.hint})`) : '';
+  ctx.io.stderr.write(`${ctx.color.red('error:')} ${error.message}${hint}\n`);
+  if (verbose) ctx.io.stderr.write(String((err as Error)?.stack ?? err) + '\n');
+  if (verbose && error.cause && error.cause !== err) ctx.io.stderr.write('caused by: ' + String((error.cause as Error)?.stack ?? error.cause) + '\n');
+  return error.exitCode;
+}
+
+function toKstreamError(err: unknown): KstreamError {
+  if (err instanceof KstreamError) return err;
+  if ((err as Error)?.name === 'YError') return new UsageError((err as Error).message);
+  if ((err as Error)?.name?.startsWith('KafkaJS')) return fromKafkaError(err);
+  return new KstreamError(String((err as Error)?.message ?? err), { exitCode: ExitCode.KAFKA, cause: err });
+}
+
+/** Runs kstream with `args` on `io` and resolves to the exit code. */
+export async function main(args: string[], io: Io): Promise<number> {
+  const ctx = createContext(io);
+  const verbose = args.includes('--verbose') || args.includes('-v');
+  let helpOutput = '';
+  try {
+    await buildCli(ctx, args).parseAsync(args, {}, (_err, _argv, output) => {
+      helpOutput = output;
+    });
+    if (helpOutput) io.stdout.write(helpOutput.endsWith('\n') ? helpOutput : helpOutput + '\n');
+    return ExitCode.OK;
+  } catch (err) {
+    return reportError(ctx, err, verbose);
+  }
+}

@@ -1,0 +1,22 @@
+import type { CommandFactory } from '../command.js';
+import { stopBroker } from '../../local/broker.js';
+import { defaultDataDir } from '../../local/paths.js';
+
+export const stopCommand: CommandFactory = (ctx) => ({
+  command: 'stop',
+  describe: 'Stop the local broker and wait for it to exit',
+  builder: (y) =>
+    y
+      .options({
+        'data-dir': { type: 'string', describe: 'The data dir given to `local start`', requiresArg: true },
+        clean: { type: 'boolean', default: false, describe: 'Also delete its data dir (every topic and offset)' },
+      })
+      .example('$0 local stop', 'Stop, keeping data for the next start')
+      .example('$0 local stop --clean', 'Stop and forget everything'),
+  handler: async (argv) => {
+    const dataDir = argv.dataDir ?? defaultDataDir(ctx.io.env);
+    const state = await stopBroker(dataDir, { clean: argv.clean });
+    ctx.info(state ? `stopped the broker at ${state.bootstrap} (pid ${state.pid})` : `no local broker was running (data dir ${dataDir})`);
+    if (argv.clean) ctx.info(`deleted ${dataDir}`);
+  },
+});

@@ -1,0 +1,49 @@
+import type { Admin } from '../../kafkajs.js';
+import type { CommandFactory } from '../command.js';
+import { connectionFrom } from '../command.js';
+import { withAdmin } from '../../connection.js';
+import { ExitCode, KstreamError } from '../../errors.js';
+import { fromKafkaError } from '../../kafka-errors.js';
+import { outputOption, type OutputFormat } from '../../output.js';
+import { confirm } from '../../prompt.js';
+import { reportItems, type ItemStatus } from '../../report.js';
+import { validateTopicName } from '../../topic.js';
+
+export async function deleteTopics(admin: Admin, topics: string[]): Promise<ItemStatus[]> {
+  const existing = new Set(await admin.listTopics());
+  const results: ItemStatus[] = [];
+  for (const topic of topics) {
+    if (!existing.has(topic)) {
+      results.push({ name: topic, ok: false, message: 'does not exist', exitCode: ExitCode.USAGE });
+      continue;
+    }
+    try {
+      await admin.deleteTopics({ topics: [topic] });
+      results.push({ name: topic, ok: true, message: 'deleted' });
+    } catch (err) {
+      results.push({ name: topic, ok: false, message: fromKafkaError(err).message, exitCode: ExitCode.KAFKA });
+    }
+  }
+  return results;
+}
+
+export const deleteCommand: CommandFactory = (ctx) => ({
+  command: ['delete <topics..>', 'rm'],
+  describe: 'Delete topics and all their records',
+  builder: (y) =>
+    y
+      .positional('topics', { type: 'string', array: true, describe: 'Topic names' })
+      .options({
+        yes: { alias: 'y', type: 'boolean', default: false, describe: 'Do not ask for confirmation' },
+        ...outputOption,
+      })
+      .example('$0 topics delete orders --yes', 'Delete without asking'),
+  handler: async (argv) => {
+    const topics = (argv.topics as string[]).map(validateTopicName);
+    if (!argv.yes && !(await confirm(ctx, `Delete ${topics.length === 1 ? `topic '${topics[0]}'` : `${topics.length} topics (${topics.join(', ')})`} and ${topics.length === 1 ? 'all its' : 'all their'} records?`))) {
+      throw new KstreamError('nothing deleted', { exitCode: ExitCode.USAGE });
+    }
+    const results = await withAdmin(connectionFrom(ctx, argv), ctx.io, (admin) => deleteTopics(admin, topics));
+    reportItems(ctx, 'topic', results, argv.output as OutputFormat | undefined);
+  },
+});

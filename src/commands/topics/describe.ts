@@ -1,0 +1,82 @@
+import { ConfigResourceTypes, type Admin } from '../../kafkajs.js';
+import type { CommandFactory } from '../command.js';
+import { connectionFrom } from '../command.js';
+import { withAdmin } from '../../connection.js';
+import { outputOption, printView, type OutputFormat, type View } from '../../output.js';
+import { requireTopics, validateTopicName } from '../../topic.js';
+
+/** Kafka's ConfigSource for a value set on the topic itself (DYNAMIC_TOPIC_CONFIG). */
+const TOPIC_CONFIG_SOURCE = 1;
+
+export interface PartitionDescription {
+  partition: number;
+  leader: number;
+  replicas: number[];
+  isr: number[];
+  lowWatermark: number;
+  highWatermark: number;
+  /** high - low: exact for plain topics; compaction and transaction markers make it an upper bound. */
+  records: number;
+}
+
+export interface TopicDescription {
+  name: string;
+  partitions: PartitionDescription[];
+  configs: Array<{ name: string; value: string | null; isDefault: boolean; sensitive: boolean }>;
+}
+
+export async function describeTopic(admin: Admin, topic: string, opts: { allConfigs: boolean }): Promise<TopicDescription> {
+  await requireTopics(admin, [topic]);
+  const [{ topics }, offsets, configs] = await Promise.all([
+    admin.fetchTopicMetadata({ topics: [topic] }),
+    admin.fetchTopicOffsets(topic),
+    admin.describeConfigs({ resources: [{ type: ConfigResourceTypes.TOPIC, name: topic }], includeSynonyms: false }),
+  ]);
+  const byPartition = new Map(offsets.map((o) => [o.partition, o]));
+  const partitions = topics[0]!.partitions
+    .map((p) => {
+      const o = byPartition.get(p.partitionId);
+      const low = Number(o?.low ?? 0);
+      const high = Number(o?.high ?? 0);
+      return { partition: p.partitionId, leader: p.leader, replicas: p.replicas, isr: p.isr, lowWatermark: low, highWatermark: high, records: high - low };
+    })
+    .sort((a, b) => a.partition - b.partition);
+  const entries = configs.resources[0]?.configEntries ?? [];
+  return {
+    name: topic,
+    partitions,
+    configs: entries
+      .filter((e) => opts.allConfigs || (e as { configSource?: number }).configSource === TOPIC_CONFIG_SOURCE)
+      .map((e) => ({ name: e.configName, value: e.isSensitive ? null : e.configValue, isDefault: e.isDefault, sensitive: e.isSensitive }))
+      .sort((a, b) => a.name.localeCompare(b.name)),
+  };
+}
+
+export function describeView(d: TopicDescription): View {
+  const rows = d.partitions.map((p) => [p.partition, p.leader, p.replicas.join(','), p.isr.join(','), p.lowWatermark, p.highWatermark, p.records]);
+  return {
+    head: ['PARTITION', 'LEADER', 'REPLICAS', 'ISR', 'LOW', 'HIGH', 'RECORDS'],
+    rows,
+    json: d,
+    sections: [{ title: 'CONFIGS', view: { head: ['NAME', 'VALUE'], rows: d.configs.map((c) => [c.name, c.sensitive ? '(sensitive)' : c.value]) } }],
+  };
+}
+
+export const describeCommand: CommandFactory = (ctx) => ({
+  command: 'describe <topic>',
+  describe: 'Show partitions, leaders, watermarks, record counts and configs of a topic',
+  builder: (y) =>
+    y
+      .positional('topic', { type: 'string', describe: 'Topic name' })
+      .options({
+        'all-configs': { type: 'boolean', default: false, describe: 'Show every config, not only those set on the topic' },
+        ...outputOption,
+      })
+      .example('$0 topics describe orders', 'Partitions and watermarks')
+      .example('$0 topics describe orders -o json', 'The same as JSON'),
+  handler: async (argv) => {
+    const topic = validateTopicName(argv.topic as string);
+    const d = await withAdmin(connectionFrom(ctx, argv), ctx.io, (admin) => describeTopic(admin, topic, { allConfigs: argv.allConfigs }));
+    printView(ctx.io, describeView(d), argv.output as OutputFormat | undefined);
+  },
+});

@@ -1,0 +1,119 @@
+import { loadKafkajs, type Admin, type KafkaClient, type KafkaConfig, type LogEntry } from './kafkajs.js';
+import type { Options } from 'yargs';
+import type { Io } from './context.js';
+import { ConnectionError } from './errors.js';
+import { fromKafkaError } from './kafka-errors.js';
+import { parseDuration } from './util/duration.js';
+
+export const DEFAULT_BROKERS = 'localhost:9092';
+const DEFAULT_TIMEOUT_MS = 10_000;
+
+/** Global flags every command accepts; declared once here, registered in cli.ts. */
+export const connectionOptions = {
+  'bootstrap-server': {
+    alias: ['b', 'brokers'],
+    type: 'string',
+    describe: `Broker list HOST:PORT[,HOST:PORT] (env KSTREAM_BROKERS, default ${DEFAULT_BROKERS})`,
+    requiresArg: true,
+  },
+  'client-id': { type: 'string', describe: 'Client id sent to the broker', default: 'kstream', requiresArg: true },
+  timeout: {
+    type: 'string',
+    describe: 'How long to wait for the broker to answer: 500ms, 10s, 2m',
+    default: '10s',
+    requiresArg: true,
+  },
+  verbose: { alias: 'v', type: 'boolean', describe: 'Show client logs and error details', default: false },
+} satisfies Record<string, Options>;
+
+export interface ConnectionArgs {
+  bootstrapServer?: string;
+  clientId?: string;
+  timeout?: string;
+  verbose?: boolean;
+}
+
+/** Everything needed to reach a cluster, resolved from flags and environment. */
+export interface Connection {
+  brokers: string[];
+  clientId: string;
+  timeoutMs: number;
+  verbose: boolean;
+  ssl?: KafkaConfig['ssl'];
+  sasl?: KafkaConfig['sasl'];
+}
+
+/** Precedence: flag > KSTREAM_BROKERS > default. */
+export function resolveConnection(args: ConnectionArgs, env: NodeJS.ProcessEnv): Connection {
+  const list = args.bootstrapServer ?? env.KSTREAM_BROKERS ?? DEFAULT_BROKERS;
+  return {
+    brokers: parseBrokers(list),
+    clientId: args.clientId ?? 'kstream',
+    timeoutMs: parseDuration(args.timeout ?? DEFAULT_TIMEOUT_MS, '--timeout'),
+    verbose: Boolean(args.verbose),
+  };
+}
+
+export function parseBrokers(list: string): string[] {
+  const brokers = list.split(',').map((b) => b.trim()).filter(Boolean);
+  if (brokers.length === 0) throw new ConnectionError('no broker address given', { hint: 'pass --bootstrap-server HOST:PORT' });
+  for (const broker of brokers) {
+    if (!/^(\[[0-9a-fA-F:]+\]|[^:\s]+):\d{1,5}$/.test(broker)) {
+      throw new ConnectionError(`'${broker}' is not a broker address`, { hint: 'use HOST:PORT, e.g. localhost:9092' });
+    }
+  }
+  return brokers;
+}
+
+export async function createKafka(conn: Connection, io: Pick<Io, 'stderr'>): Promise<KafkaClient> {
+  const { Kafka, logLevel } = await loadKafkajs();
+  return new Kafka({
+    clientId: conn.clientId,
+    brokers: conn.brokers,
+    ssl: conn.ssl,
+    sasl: conn.sasl,
+    connectionTimeout: Math.min(conn.timeoutMs, 5_000),
+    authenticationTimeout: conn.timeoutMs,
+    requestTimeout: Math.max(conn.timeoutMs, 30_000),
+    retry: { initialRetryTime: 100, maxRetryTime: 2_000, retries: 5 },
+    logLevel: conn.verbose ? logLevel.INFO : logLevel.NOTHING,
+    logCreator: () => (entry: LogEntry) => {
+      const { message, ...extra } = entry.log;
+      delete (extra as Record<string, unknown>).timestamp;
+      io.stderr.write(`[kafkajs ${entry.namespace}] ${message} ${JSON.stringify(extra)}\n`);
+    },
+  });
+}
+
+/** Rejects with `onTimeout()` if `promise` has not settled within `ms`. */
+export async function withDeadline<T>(promise: Promise<T>, ms: number, onTimeout: () => Error): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(onTimeout()), ms);
+  });
+  try {
+    return await Promise.race([promise, deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+export function unreachable(conn: Connection): ConnectionError {
+  return new ConnectionError(
+    `no answer from the Kafka broker at ${conn.brokers.join(',')} within ${conn.timeoutMs / 1000}s`,
+    { hint: 'start one with `kstream local start`, or point --bootstrap-server at a running broker' },
+  );
+}
+
+/** Connects an admin client within the connection deadline, runs `fn`, and always disconnects. */
+export async function withAdmin<T>(conn: Connection, io: Pick<Io, 'stderr'>, fn: (admin: Admin) => Promise<T>): Promise<T> {
+  const admin = (await createKafka(conn, io)).admin();
+  try {
+    await withDeadline(admin.connect(), conn.timeoutMs, () => unreachable(conn));
+    return await fn(admin);
+  } catch (err) {
+    throw fromKafkaError(err, conn.brokers);
+  } finally {
+    await admin.disconnect().catch(() => undefined);
+  }
+}

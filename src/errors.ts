@@ -1,0 +1,58 @@
+/** Exit codes shared by every command; documented in the README. */
+export const ExitCode = {
+  OK: 0,
+  USAGE: 1,
+  KAFKA: 2,
+  CONNECTION: 3,
+  INTERRUPTED: 130,
+  TERMINATED: 143,
+} as const;
+
+export interface ErrorOptions {
+  exitCode?: number;
+  /** What the user can do about it, appended to the one-line message. */
+  hint?: string;
+  /** Lines printed above the message, always (e.g. the tail of a broker log). */
+  details?: string;
+  cause?: unknown;
+}
+
+/** An error whose message is fit to show a user as is. */
+export class KstreamError extends Error {
+  readonly exitCode: number;
+  readonly hint?: string;
+  readonly details?: string;
+  constructor(message: string, opts: ErrorOptions = {}) {
+    super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
+    this.name = 'KstreamError';
+    this.exitCode = opts.exitCode ?? ExitCode.KAFKA;
+    this.hint = opts.hint;
+    this.details = opts.details;
+  }
+}
+
+/** Bad flags, arguments or input data. */
+export class UsageError extends KstreamError {
+  constructor(message: string, opts: Omit<ErrorOptions, 'exitCode'> = {}) {
+    super(message, { ...opts, exitCode: ExitCode.USAGE });
+    this.name = 'UsageError';
+  }
+}
+
+/** The broker could not be reached, or refused our credentials. */
+export class ConnectionError extends KstreamError {
+  constructor(message: string, opts: Omit<ErrorOptions, 'exitCode'> = {}) {
+    super(message, { ...opts, exitCode: ExitCode.CONNECTION });
+    this.name = 'ConnectionError';
+  }
+}
+
+/** The run was stopped by SIGINT or SIGTERM after a clean shutdown. */
+export class InterruptedError extends KstreamError {
+  constructor(signal: 'SIGINT' | 'SIGTERM') {
+    super(`interrupted by ${signal}`, {
+      exitCode: signal === 'SIGINT' ? ExitCode.INTERRUPTED : ExitCode.TERMINATED,
+    });
+    this.name = 'InterruptedError';
+  }
+}

@@ -1,0 +1,18 @@
+// kafkajs is CommonJS (Node cannot see its named exports from ESM) and takes ~100 ms to load,
+// so it is loaded on first use rather than at startup; `kstream --help` never pays for it.
+import type * as KafkaJs from 'kafkajs';
+
+let loading: Promise<typeof KafkaJs> | undefined;
+
+export function loadKafkajs(): Promise<typeof KafkaJs> {
+  loading ??= import('kafkajs').then((m) => (m as unknown as { default: typeof KafkaJs }).default);
+  return loading;
+}
+
+/** Kafka's resource type codes (the values of kafkajs's ConfigResourceTypes). */
+export const ConfigResourceTypes = { TOPIC: 2, GROUP: 3, BROKER: 4 } as const;
+
+export type {
+  Admin, Consumer, Producer, KafkaConfig, LogEntry, ITopicConfig, Message, RecordMetadata, EachBatchPayload,
+  IHeaders, Transaction, SASLOptions, TopicMessages, Kafka as KafkaClient,
+} from 'kafkajs';

@@ -1,0 +1,111 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { KstreamError, ExitCode } from '../errors.js';
+import { kafkaCacheDir, KAFKA_VERSION } from './paths.js';
+
+/** How to run Kafka's two entry points: the storage formatter and the server. */
+export interface KafkaLauncher {
+  description: string;
+  /** argv (program first) of `kafka-storage format`. */
+  formatCommand(configFile: string, clusterId: string, extraArgs: string[]): string[];
+  /** argv (program first) of the broker itself. */
+  serverCommand(configFile: string): string[];
+  /** Extra environment for both. */
+  env: Record<string, string>;
+}
+
+const POM = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'kafka', 'pom.xml');
+const HEAP = ['-Xms256m', '-Xmx1g'];
+
+export function javaBinary(env: NodeJS.ProcessEnv): string {
+  return env.JAVA_HOME ? join(env.JAVA_HOME, 'bin', 'java') : 'java';
+}
+
+/** Fails with a clear message unless Java 11 or newer is available. */
+export function checkJava(env: NodeJS.ProcessEnv): number {
+  const java = javaBinary(env);
+  const probe = spawnSync(java, ['-version'], { encoding: 'utf8' });
+  if (probe.error) {
+    throw new KstreamError(`Java was not found (${java})`, {
+      exitCode: ExitCode.USAGE,
+      hint: 'install a JDK 17 (Debian: apt-get install openjdk-17-jre-headless) or set JAVA_HOME',
+    });
+  }
+  const match = /version "(\d+)(?:\.(\d+))?/.exec(probe.stderr + probe.stdout);
+  const major = match ? (match[1] === '1' ? Number(match[2]) : Number(match[1])) : 0;
+  if (major < 11) {
+    throw new KstreamError(`Kafka ${KAFKA_VERSION} needs Java 11 or newer; ${java} is Java ${major || 'of unknown version'}`, {
+      exitCode: ExitCode.USAGE,
+      hint: 'install a JDK 17 or point JAVA_HOME at one',
+    });
+  }
+  return major;
+}
+
+/** A distribution unpacked by the user, as Kafka labs use: its own scripts run the broker. */
+export function homeLauncher(home: string): KafkaLauncher {
+  const script = (name: string) => join(home, 'bin', name);
+  if (!existsSync(script('kafka-server-start.sh'))) {
+    throw new KstreamError(`${home} is not an Apache Kafka distribution (no bin/kafka-server-start.sh)`, {
+      exitCode: ExitCode.USAGE,
+      hint: 'point --kafka-home or KAFKA_HOME at an unpacked kafka_2.13-3.9.x folder, or unset it to use the jars from Maven Central',
+    });
+  }
+  return {
+    description: `Apache Kafka in ${home}`,
+    formatCommand: (cfg, id, extra) => [script('kafka-storage.sh'), 'format', '-t', id, '-c', cfg, ...extra],
+    serverCommand: (cfg) => [script('kafka-server-start.sh'), cfg],
+    env: { KAFKA_HEAP_OPTS: HEAP.join(' ') },
+  };
+}
+
+export function jarLauncher(libs: string, log4jFile: string, env: NodeJS.ProcessEnv): KafkaLauncher {
+  const java = javaBinary(env);
+  const base = [java, ...HEAP, `-Dlog4j.configuration=file:${log4jFile}`, '-cp', join(libs, '*')];
+  return {
+    description: `Apache Kafka ${KAFKA_VERSION} (jars in ${libs})`,
+    formatCommand: (cfg, id, extra) => [...base, 'kafka.tools.StorageTool', 'format', '-t', id, '-c', cfg, ...extra],
+    serverCommand: (cfg) => [...base, '-XX:+UseG1GC', '-Djava.awt.headless=true', 'kafka.Kafka', cfg],
+    env: {},
+  };
+}
+
+/** The jar folder, resolving it with Maven on first use. `onProgress` gets one-line notices. */
+export async function ensureKafkaJars(env: NodeJS.ProcessEnv, onProgress: (line: string) => void): Promise<string> {
+  const dir = kafkaCacheDir(env);
+  const libs = join(dir, 'libs');
+  const stamp = join(dir, '.complete');
+  if (existsSync(stamp) && existsSync(libs) && readdirSync(libs).some((f) => f.startsWith('kafka_2.13-'))) return libs;
+  if (spawnSync('mvn', ['-v'], { encoding: 'utf8' }).error) {
+    throw new KstreamError('Maven (mvn) was not found, and it is needed once to fetch the Kafka jars', {
+      exitCode: ExitCode.USAGE,
+      hint: 'install it (Debian: apt-get install maven), or point --kafka-home at an unpacked Kafka distribution',
+    });
+  }
+  mkdirSync(dir, { recursive: true });
+  copyFileSync(POM, join(dir, 'pom.xml'));
+  onProgress(`fetching Apache Kafka ${KAFKA_VERSION} jars with Maven into ${libs} (first start only)…`);
+  const args = ['-q', '-B', '-f', join(dir, 'pom.xml'), 'dependency:copy-dependencies', `-DoutputDirectory=${libs}`];
+  const { code, output } = await run('mvn', args);
+  if (code !== 0) {
+    const last = output.trim().split('\n').filter((l) => /ERROR/.test(l)).slice(0, 3).join(' ').slice(0, 400);
+    throw new KstreamError(`Maven could not fetch the Kafka jars (exit ${code}): ${last || 'no error output'}`, {
+      hint: 'check that Maven Central is reachable, or use --kafka-home',
+    });
+  }
+  writeFileSync(stamp, new Date().toISOString() + '\n');
+  return libs;
+}
+
+function run(cmd: string, args: string[]): Promise<{ code: number; output: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (d) => (output += d));
+    child.stderr.on('data', (d) => (output += d));
+    child.on('error', (err) => resolve({ code: 127, output: String(err) }));
+    child.on('close', (code) => resolve({ code: code ?? 1, output }));
+  });
+}

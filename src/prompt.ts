@@ -1,0 +1,18 @@
+import type { Context } from './context.js';
+import { UsageError } from './errors.js';
+
+/**
+ * Asks a yes/no question on the terminal; without one, refuses with a message naming `flag`.
+ * inquirer is loaded only here, so commands that never prompt do not pay for it at startup.
+ */
+export async function confirm(ctx: Context, question: string, flag = '--yes'): Promise<boolean> {
+  if (!ctx.interactive) {
+    throw new UsageError(`refusing to ${question.replace(/\?$/, '').toLowerCase()} without confirmation`, {
+      hint: `pass ${flag} to confirm when not on a terminal`,
+    });
+  }
+  const { default: inquirer } = await import('inquirer');
+  const prompt = inquirer.createPromptModule({ input: ctx.io.stdin as NodeJS.ReadStream, output: ctx.io.stderr as NodeJS.WriteStream });
+  const answer = await prompt<{ ok: boolean }>([{ type: 'confirm', name: 'ok', message: question, default: false }]);
+  return answer.ok;
+}

@@ -1,0 +1,22 @@
+import { UsageError } from './errors.js';
+
+/** Kafka's own rule: 1 to 249 of [a-zA-Z0-9._-], and not '.' or '..'. */
+export function validateTopicName(name: string): string {
+  if (name === '.' || name === '..' || !/^[a-zA-Z0-9._-]{1,249}$/.test(name)) {
+    throw new UsageError(`'${name}' is not a valid topic name`, {
+      hint: 'use 1 to 249 letters, digits, dots, underscores or hyphens',
+    });
+  }
+  return name;
+}
+
+/** Throws a one-line error naming the first topic of `names` that the cluster does not have. */
+export async function requireTopics(admin: { listTopics(): Promise<string[]> }, names: string[]): Promise<void> {
+  const existing = new Set(await admin.listTopics());
+  const missing = names.find((n) => !existing.has(n));
+  if (missing !== undefined) {
+    throw new UsageError(`topic '${missing}' does not exist`, {
+      hint: `create it with \`kstream topics create ${missing}\`, or see \`kstream topics list\``,
+    });
+  }
+}
