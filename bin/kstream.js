@@ -8,6 +8,7 @@ const code = await main(process.argv.slice(2), {
   stderr: process.stderr,
   env: process.env,
   signals: process,
+  exit: (code) => process.exit(code),
 });
 // Linux writes to pipes, files and TTYs synchronously, so nothing written is lost by exiting now;
 // exiting explicitly stops lingering client timers from holding the process open.

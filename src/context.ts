@@ -15,6 +15,8 @@ export interface Io {
   stderr: TtyStream<NodeJS.WritableStream>;
   env: NodeJS.ProcessEnv;
   signals: SignalSource;
+  /** Ends the process at once; only for a second Ctrl-C. Absent in tests. */
+  exit?: (code: number) => void;
 }
 
 /** What every command handler receives besides its parsed options. */

@@ -1,0 +1,39 @@
+// Shared pieces of `npm run bench`: run a shell pipeline, time it, and make input data.
+import { spawn } from 'node:child_process';
+import { createWriteStream, existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+export const KSTREAM = fileURLToPath(new URL('../bin/kstream.js', import.meta.url));
+
+/** Runs `command` in bash; resolves with its wall time in seconds, stdout and stderr; rejects on a non-zero exit. */
+export function timeShell(command, { env = {}, input } = {}) {
+  return new Promise((resolve, reject) => {
+    const started = process.hrtime.bigint();
+    const child = spawn('bash', ['-o', 'pipefail', '-c', command], { env: { ...process.env, ...env }, stdio: [input ? 'pipe' : 'ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d.length > 0 && stdout.length < 1_000_000 ? d : ''));
+    child.stderr.on('data', (d) => (stderr += d));
+    if (input) child.stdin.end(input);
+    child.on('close', (code) => {
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      if (code === 0) resolve({ seconds, stdout, stderr });
+      else reject(new Error(`'${command}' exited ${code}: ${stderr.trim().split('\n').slice(-3).join(' ')}`));
+    });
+  });
+}
+
+/** Writes `count` lines of about `size` bytes (a counter, then filler) to `path`, once. */
+export async function makeLines(path, count, size = 100) {
+  if (existsSync(path)) return path;
+  const out = createWriteStream(path);
+  const filler = 'x'.repeat(size);
+  for (let i = 0; i < count; i++) {
+    const line = `${String(i).padStart(9, '0')} ${filler}`.slice(0, size - 1) + '\n';
+    if (!out.write(line)) await new Promise((r) => out.once('drain', r));
+  }
+  await new Promise((r) => out.end(r));
+  return path;
+}
+
+export const rate = (records, seconds) => Math.round(records / seconds);
