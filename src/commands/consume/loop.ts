@@ -64,6 +64,8 @@ class ConsumeRun {
   private consumer!: Consumer;
   private assigned?: number[];
   private readonly done = new Set<number>();
+  /** Partitions this run has committed an offset for. */
+  private readonly committed = new Set<number>();
   private readonly active = new Set<Promise<void>>();
   private reason?: StopReason;
   private finish!: (r: StopReason) => void;
@@ -233,11 +235,21 @@ class ConsumeRun {
     return this.writer.write(chunk.bytes);
   }
 
-  /** Commits, for a group, every record whose bytes ended at or before `upTo` in the output. */
-  private async commit(upTo: number): Promise<void> {
+  /**
+   * Commits, for a group, every record whose bytes ended at or before `upTo` in the output.
+   * `final` also commits where this run started in partitions that had no committed offset,
+   * so that the next run goes on from there and not from the latest record.
+   */
+  private async commit(upTo: number, final = false): Promise<void> {
     if (!this.ledger) return;
     const next = this.ledger.confirmed(upTo);
+    if (final) {
+      for (const s of this.plan.seeks) {
+        if (this.assigned?.includes(s.partition) && !this.committed.has(s.partition) && !next.has(s.partition)) next.set(s.partition, s.offset);
+      }
+    }
     if (next.size === 0) return;
+    for (const p of next.keys()) this.committed.add(p);
     const { topic } = this.opts;
     await this.consumer.commitOffsets([...next].map(([partition, offset]) => ({ topic, partition, offset: String(offset) })));
   }
@@ -246,7 +258,7 @@ class ConsumeRun {
     await Promise.allSettled([...this.active]);
     try {
       // After a clean stop the reader has everything written; after EPIPE, trust only what it surely read.
-      if (this.reason) await this.commit(this.writer.accepted - (this.reason === 'closed' ? this.lagBytes : 0));
+      if (this.reason) await this.commit(this.writer.accepted - (this.reason === 'closed' ? this.lagBytes : 0), true);
     } finally {
       this.writer.dispose();
       await this.consumer?.disconnect().catch(() => undefined);

@@ -16,17 +16,17 @@ export function joinParts(parts: Part[], recordEnds: number[]): Chunk {
   const ends: number[] = [];
   let pos = 0;
   let next = 0;
-  for (let i = 0; i < parts.length; i++) {
-    const p = parts[i]!;
-    if (typeof p === 'string') bytes.write(p, pos);
-    else p.copy(bytes, pos);
-    pos += lengths[i]!;
-    while (next < recordEnds.length && recordEnds[next] === i + 1) {
+  for (let i = 0; i <= parts.length; i++) {
+    while (next < recordEnds.length && recordEnds[next] === i) {
       ends.push(pos);
       next++;
     }
+    const p = parts[i];
+    if (p === undefined) break;
+    if (typeof p === 'string') bytes.write(p, pos);
+    else p.copy(bytes, pos);
+    pos += lengths[i]!;
   }
-  while (ends.length < recordEnds.length) ends.push(pos);
   return { bytes, ends };
 }
 
