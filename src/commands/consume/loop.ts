@@ -40,7 +40,7 @@ export interface ConsumeDeps {
 }
 
 // Large fetches: the fewer round trips, the closer to kcat. A short wait keeps stop and follow snappy.
-const FETCH = { maxBytesPerPartition: 4 << 20, maxBytes: 32 << 20, minBytes: 1, maxWaitTimeInMs: 500 };
+const FETCH = { maxBytesPerPartition: 1 << 20, maxBytes: 16 << 20, minBytes: 1, maxWaitTimeInMs: 500 };
 
 export async function consume(deps: ConsumeDeps, opts: ConsumeOptions): Promise<ConsumeResult> {
   const started = Date.now();
@@ -231,7 +231,7 @@ class ConsumeRun {
       recordEnds.push(parts.length);
     }
     const chunk = joinParts(parts, recordEnds);
-    this.ledger?.add(partition, this.writer.queued, chunk.ends, messages.map((m) => Number(m.offset)));
+    if (this.ledger) this.ledger.add(partition, this.writer.queued, chunk.ends, messages.map((m) => Number(m.offset)));
     return this.writer.write(chunk.bytes);
   }
 
