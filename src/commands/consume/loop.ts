@@ -39,7 +39,7 @@ export interface ConsumeDeps {
   note: (line: string) => void;
 }
 
-// Large fetches: the fewer round trips, the closer to kcat. A short wait keeps stop and follow snappy.
+// 1 MiB per partition per fetch: few round trips without holding huge responses; a short wait keeps stops snappy.
 const FETCH = { maxBytesPerPartition: 1 << 20, maxBytes: 16 << 20, minBytes: 1, maxWaitTimeInMs: 500 };
 
 export async function consume(deps: ConsumeDeps, opts: ConsumeOptions): Promise<ConsumeResult> {
@@ -84,6 +84,8 @@ class ConsumeRun {
       this.finish = resolve;
       this.crash = reject;
     });
+    // A crash can come while the consumer is still starting, before anyone awaits `finished`.
+    this.finished.catch(() => undefined);
   }
 
   atEnd(partition: number): boolean {
@@ -231,7 +233,7 @@ class ConsumeRun {
       recordEnds.push(parts.length);
     }
     const chunk = joinParts(parts, recordEnds);
-    if (this.ledger) this.ledger.add(partition, this.writer.queued, chunk.ends, messages.map((m) => Number(m.offset)));
+    this.ledger?.add(partition, this.writer.queued, chunk.ends, messages.map((m) => Number(m.offset)));
     return this.writer.write(chunk.bytes);
   }
 
