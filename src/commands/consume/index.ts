@@ -25,10 +25,10 @@ const options = {
   'print-offset': { type: 'boolean', default: false, describe: 'Print Offset:N' },
   'print-timestamp': { type: 'boolean', default: false, describe: 'Print CreateTime:MS' },
   'print-headers': { type: 'boolean', default: false, describe: 'Print headers as k:v,k2:v2' },
-  'key-separator': { type: 'string', default: '\t', requiresArg: true, describe: 'Between printed fields (default tab)' },
+  'key-separator': { type: 'string', default: '\t', defaultDescription: 'tab', requiresArg: true, describe: 'Between printed fields' },
   property: { type: 'string', array: true, requiresArg: true, describe: 'Kafka console-consumer style: print.key=true, key.separator=:, …' },
   format: { type: 'string', requiresArg: true, describe: 'kcat format: %s value %k key %t topic %p partition %o offset %T timestamp %h headers %S %K lengths' },
-  output: { choices: ['text', 'json'] as const, default: 'text', describe: 'json: one envelope per line, the input of `produce --input json`' },
+  output: { choices: ['text', 'json'] as const, default: 'text', describe: 'json: one envelope per line (what produce --input json reads)' },
   'value-encoding': { choices: ['utf8', 'base64', 'hex'] as const, default: 'utf8', describe: 'How to show keys and values (utf8 falls back to base64 in JSON)' },
   'isolation-level': { choices: ['read_committed', 'read_uncommitted'] as const, default: 'read_committed', describe: 'read_uncommitted also shows open and aborted transactions' },
   quiet: { alias: 'q', type: 'boolean', default: false, describe: 'No summary on stderr' },
@@ -128,8 +128,9 @@ export const consumeCommand: CommandFactory = (ctx) => ({
       .options(options)
       .example('$0 consume orders', 'Print new records as they arrive')
       .example('$0 consume orders --from-beginning -e', 'Print every record, then stop')
-      .example("$0 consume orders --offset -10 --format '%k %p/%o %s\\n'", 'The last 10 of each partition, kcat style')
-      .example('$0 consume orders --offset @2026-01-31T12:00:00Z --output json', 'From a time on, as JSON envelopes')
+      .example('$0 consume orders --offset -10 -e', 'The last 10 records of each partition')
+      .example("$0 consume orders -e --format '%k %o %s\\n'", 'kcat-style format')
+      .example('$0 consume orders --offset @2026-01-31 --output json', 'From a time on, as JSON envelopes')
       .example('$0 consume orders -g billing --print-key', 'In a group, committing what was printed'),
   handler: (argv) => runConsume(ctx, argv as unknown as ConsumeArgs),
 });
