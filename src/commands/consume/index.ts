@@ -130,7 +130,8 @@ export const consumeCommand: CommandFactory = (ctx) => ({
       .example('$0 consume orders --from-beginning -e', 'Print every record, then stop')
       .example('$0 consume orders --offset -10 -e', 'The last 10 records of each partition')
       .example("$0 consume orders -e --format '%k %o %s\\n'", 'kcat-style format')
-      .example('$0 consume orders --offset @2026-01-31 --output json', 'From a time on, as JSON envelopes')
+      .example('$0 consume orders --offset @2026-01-31', 'From the first record of that day (UTC)')
+      .example('$0 consume orders -e --output json', 'JSON envelopes, one per line')
       .example('$0 consume orders -g billing --print-key', 'In a group, committing what was printed'),
   handler: (argv) => runConsume(ctx, argv as unknown as ConsumeArgs),
 });
