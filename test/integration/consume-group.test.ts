@@ -1,12 +1,13 @@
 import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { BIN, brokers, runCli, uniqueName } from '../helpers/cli.js';
+import { createTestTopic } from '../helpers/consume.js';
 import { testKafka, withTestAdmin } from '../helpers/kafka.js';
 
 /** A topic whose records are "000001 xxx…" (about 100 bytes each) in order, in `partitions` partitions round-robin. */
 async function numberedTopic(count: number, partitions = 1): Promise<string> {
   const topic = uniqueName('consume-group');
-  await withTestAdmin((a) => a.createTopics({ topics: [{ topic, numPartitions: partitions }], waitForLeaders: true }));
+  await createTestTopic(topic, partitions);
   const producer = (await testKafka()).producer();
   await producer.connect();
   const filler = 'x'.repeat(92);
@@ -89,7 +90,8 @@ describe('kstream consume --group', () => {
   it('resumes from committed offsets even with --from-beginning, and says so', async () => {
     const topic = await numberedTopic(6);
     const group = uniqueName('g-resume');
-    await runCli(['consume', topic, '-g', group, '--from-beginning', '-n', '2']);
+    const first = await runCli(['consume', topic, '-g', group, '--from-beginning', '-n', '2']);
+    expect(first.code, first.stderr).toBe(0);
     const again = await runCli(['consume', topic, '-g', group, '--from-beginning', '-e']);
     expect(numbers(again.stdout)).toEqual([3, 4, 5, 6]);
     expect(again.stderr).toContain(`group '${group}' resumes from its committed offsets`);

@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { brokers, runCli, uniqueName, type CliResult } from '../helpers/cli.js';
+import { createTestTopic } from '../helpers/consume.js';
 import { testKafka, withTestAdmin } from '../helpers/kafka.js';
 
 const BASE = 1_700_000_000_000;
@@ -9,7 +10,7 @@ const PER_PARTITION = 5;
 /** Three partitions; record i of partition p has value "p{p}-{i}", key "k{i}" and timestamp BASE + i s. */
 async function seededTopic(): Promise<string> {
   const topic = uniqueName('consume');
-  await withTestAdmin((a) => a.createTopics({ topics: [{ topic, numPartitions: 3 }], waitForLeaders: true }));
+  await createTestTopic(topic, 3);
   const producer = (await testKafka()).producer();
   await producer.connect();
   const messages = [0, 1, 2].flatMap((p) =>
@@ -52,7 +53,7 @@ describe('kstream consume: where to start and when to stop', () => {
   ])('%j with --exit', async (args, filter) => {
     const r = await runCli(['consume', topic, ...args, '--exit']);
     expect(r.code, r.stderr).toBe(0);
-    expect(lines(r).sort()).toEqual(expected(filter));
+    expect(lines(r).sort(), r.stderr).toEqual(expected(filter));
     expect(r.stderr).toMatch(/^\d+ records? in \d+\.\d s \(\d+ records\/s\)\n$/);
   });
 
@@ -76,6 +77,7 @@ describe('kstream consume: where to start and when to stop', () => {
 
   it('prints records in partition order', async () => {
     const r = await runCli(['consume', topic, '--from-beginning', '-e', '--partition', '2']);
+    expect(r.code, r.stderr).toBe(0);
     expect(lines(r)).toEqual(['p2-0', 'p2-1', 'p2-2', 'p2-3', 'p2-4']);
   });
 
@@ -105,7 +107,7 @@ describe('kstream consume: output formats', () => {
   let topic: string;
   beforeAll(async () => {
     topic = uniqueName('consume-fmt');
-    await withTestAdmin((a) => a.createTopics({ topics: [{ topic, numPartitions: 1 }], waitForLeaders: true }));
+    await createTestTopic(topic, 1);
     const producer = (await testKafka()).producer();
     await producer.connect();
     await producer.send({
@@ -156,7 +158,7 @@ describe('kstream consume: output formats', () => {
 
   it('reads back a record produced by kcat -K:', async () => {
     const t = uniqueName('consume-kcat');
-    await withTestAdmin((a) => a.createTopics({ topics: [{ topic: t, numPartitions: 1 }], waitForLeaders: true }));
+    await createTestTopic(t, 1);
     const kcat = spawnSync('kcat', ['-P', '-b', brokers(), '-t', t, '-K:'], { input: 'user1:{"a":1}\nuser2:plain text\n' });
     expect(kcat.status, kcat.stderr.toString()).toBe(0);
     const r = await runCli(['consume', t, '--from-beginning', '-e', '--format', '%k=%s\\n']);
@@ -167,7 +169,7 @@ describe('kstream consume: output formats', () => {
 describe('kstream consume: transactions', () => {
   it('hides aborted records with read_committed and shows them with read_uncommitted', async () => {
     const topic = uniqueName('consume-tx');
-    await withTestAdmin((a) => a.createTopics({ topics: [{ topic, numPartitions: 1 }], waitForLeaders: true }));
+    await createTestTopic(topic, 1);
     const producer = (await testKafka()).producer({ transactionalId: uniqueName('tx'), idempotent: true, maxInFlightRequests: 1 });
     await producer.connect();
     const committed = await producer.transaction();
@@ -189,7 +191,7 @@ describe('kstream consume: transactions', () => {
 describe('kstream consume: bad input', () => {
   it('fails with one line and exit 1', async () => {
     const topic = uniqueName('consume-bad');
-    await withTestAdmin((a) => a.createTopics({ topics: [{ topic, numPartitions: 2 }], waitForLeaders: true }));
+    await createTestTopic(topic, 2);
     const missing = uniqueName('consume-missing');
     const cases: Array<[string[], RegExp]> = [
       [['consume', missing], new RegExp(`topic '${missing}' does not exist`)],

@@ -4,7 +4,7 @@ import { fromKafkaError } from '../../kafka-errors.js';
 import { fixedAssigner } from './assigner.js';
 import type { Part, RecordFormatter } from './format.js';
 import type { OffsetSpec } from './offsets.js';
-import { planConsume, type ConsumePlan } from './plan.js';
+import { planConsume, whileCoordinatorLoads, type ConsumePlan } from './plan.js';
 import { CommitLedger, IN_FLIGHT_BYTES, RecordWriter, isPipe, joinParts } from './writer.js';
 
 export interface ConsumeOptions {
@@ -115,11 +115,12 @@ class ConsumeRun {
       partitionAssigners: opts.group ? undefined : [await fixedAssigner(opts.topic, this.plan.partitions)],
       readUncommitted: opts.readUncommitted,
       allowAutoTopicCreation: false,
-      // A crash ends the run with an error instead of kafkajs restarting behind our back.
-      retry: { restartOnFailure: async () => false },
       ...FETCH,
     });
-    consumer.on(consumer.events.CRASH, (e) => this.crash(fromKafkaError(e.payload.error)));
+    // kafkajs restarts the consumer after retriable errors (a coordinator still loading); anything else ends the run.
+    consumer.on(consumer.events.CRASH, (e) => {
+      if (!e.payload.restart) this.crash(fromKafkaError(e.payload.error));
+    });
     consumer.on(consumer.events.GROUP_JOIN, (e) => this.onAssigned(e.payload.memberAssignment[opts.topic] ?? []));
     // Batches of only transaction markers or aborted records never reach eachBatch, yet move the position.
     consumer.on(consumer.events.END_BATCH_PROCESS, (e) => {
@@ -132,15 +133,12 @@ class ConsumeRun {
     const { consumer, opts } = this;
     await consumer.connect();
     await consumer.subscribe({ topic: opts.topic, fromBeginning: opts.offset?.kind === 'earliest' });
-    const running = consumer.run({
+    await consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
       partitionsConsumedConcurrently: Math.min(this.plan.partitions.length, 8),
       eachBatch: (payload) => this.track(this.onBatch(payload)),
     });
-    // run() creates the group synchronously; seeks made now apply before the first fetch.
-    for (const s of this.plan.seeks) consumer.seek({ topic: opts.topic, partition: s.partition, offset: String(s.offset) });
-    await running;
   }
 
   private async track(work: Promise<void>): Promise<void> {
@@ -164,8 +162,18 @@ class ConsumeRun {
     this.idleTimer = setTimeout(() => this.stop('timeout'), this.opts.timeoutMs);
   }
 
+  /**
+   * On every join (the first, and again after a rebalance or a restart by kafkajs) move the partitions
+   * that have no committed offset to where this run is, before their first fetch: else kafkajs would
+   * fall back to the earliest or latest offset. kafkajs applies seeks at its next fetch.
+   */
   private onAssigned(partitions: number[]): void {
     this.assigned = partitions;
+    const seeking = new Set(this.plan.seeks.map((s) => s.partition));
+    for (const p of partitions) {
+      if (!seeking.has(p) || this.committed.has(p)) continue;
+      this.consumer.seek({ topic: this.opts.topic, partition: p, offset: String(this.plan.positions.get(p)) });
+    }
     if (!this.opts.exitAtEnd) return;
     for (const p of partitions) if (this.atEnd(p)) this.markDone(p);
     this.checkAllDone();
@@ -271,18 +279,18 @@ class ConsumeRun {
 
 /** Removes the private group; right after leaving, the coordinator may still count the member. */
 async function deleteGroup(admin: Admin, groupId: string, note: (line: string) => void): Promise<void> {
-  for (let attempt = 0; ; attempt++) {
-    try {
-      await admin.deleteGroups([groupId]);
-      return;
-    } catch (err) {
-      const type = (err as { groups?: Array<{ error?: { type?: string } }> }).groups?.[0]?.error?.type;
-      if (type === 'GROUP_ID_NOT_FOUND') return;
-      if (attempt >= 10) {
-        note(`warning: could not delete the temporary consumer group '${groupId}': ${fromKafkaError(err).message}`);
-        return;
+  try {
+    await whileCoordinatorLoads(async () => {
+      try {
+        await admin.deleteGroups([groupId]);
+      } catch (err) {
+        const type = (err as { groups?: Array<{ error?: { type?: string } }> }).groups?.[0]?.error?.type;
+        if (type === 'GROUP_ID_NOT_FOUND') return;
+        if (type === 'NON_EMPTY_GROUP') throw Object.assign(new Error('the group still has a member'), { retriable: true });
+        throw err;
       }
-      await new Promise((r) => setTimeout(r, 200));
-    }
+    }, 10);
+  } catch (err) {
+    note(`warning: could not delete the temporary consumer group '${groupId}': ${fromKafkaError(err).message}`);
   }
 }

@@ -1,5 +1,6 @@
 import type { Admin } from '../../kafkajs.js';
 import { UsageError } from '../../errors.js';
+import { rootCause } from '../../kafka-errors.js';
 import { requireTopics } from '../../topic.js';
 import { fetchRanges, resolveStartOffsets, type OffsetSpec, type PartitionRange, type StartOffset } from './offsets.js';
 
@@ -66,10 +67,23 @@ function selectPartitions(all: PartitionRange[], wanted: number[], topic: string
 }
 
 async function committedOffsets(admin: Admin, group: string, topic: string): Promise<Map<number, number>> {
-  const [entry] = await admin.fetchOffsets({ groupId: group, topics: [topic] });
+  const [entry] = await whileCoordinatorLoads(() => admin.fetchOffsets({ groupId: group, topics: [topic] }));
   const out = new Map<number, number>();
   for (const p of entry?.partitions ?? []) {
     if (Number(p.offset) >= 0) out.set(p.partition, Number(p.offset));
   }
   return out;
+}
+
+/** Retries `fn` while the group coordinator is starting up (a new broker creating __consumer_offsets). */
+export async function whileCoordinatorLoads<T>(fn: () => Promise<T>, attempts = 20): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fn();
+    } catch (err) {
+      const root = rootCause(err) as { retriable?: boolean };
+      if (attempt >= attempts || root?.retriable !== true) throw err;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  }
 }
