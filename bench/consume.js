@@ -18,5 +18,5 @@ export async function run({ brokers, records, work }) {
   };
   const kstream = await count(`node ${KSTREAM} consume ${topic} -b ${brokers} --from-beginning -e --quiet`);
   const kcat = await count(`kcat -C -b ${brokers} -t ${topic} -e -q -o beginning`);
-  return [{ case: `consume ${records} x 100 B to stdout (-e)`, kstream, kcat }];
+  return [{ case: `consume -e to stdout, ${PARTITIONS} parts`, kstream, kcat }];
 }
