@@ -30,6 +30,23 @@ function runBash(command: string): Promise<{ code: number | null; stdout: string
   });
 }
 
+/** Runs kstream until it has printed `lines` lines, then sends SIGINT. */
+async function interruptAfter(args: string[], lines: number): Promise<{ code: number | null; stderr: string }> {
+  const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, KSTREAM_BROKERS: brokers(), NO_COLOR: '1' } });
+  let stdout = '';
+  let stderr = '';
+  child.stderr.on('data', (d) => (stderr += d));
+  const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+  await new Promise<void>((resolve) => {
+    child.stdout.on('data', (d) => {
+      stdout += d;
+      if (stdout.split('\n').length > lines) resolve();
+    });
+  });
+  child.kill('SIGINT');
+  return { code: await exited, stderr };
+}
+
 function numbers(stdout: string): number[] {
   return stdout.split('\n').filter(Boolean).map((l) => Number(l.slice(0, 6)));
 }
@@ -109,22 +126,18 @@ describe('kstream consume --group', () => {
   it('on SIGINT commits what was printed and exits 130', async () => {
     const topic = await numberedTopic(25);
     const group = uniqueName('g-sigint');
-    const child = spawn(process.execPath, [BIN, 'consume', topic, '-g', group, '--from-beginning'], {
-      env: { ...process.env, KSTREAM_BROKERS: brokers(), NO_COLOR: '1' },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stderr.on('data', (d) => (stderr += d));
-    const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
-    await new Promise<void>((resolve) => {
-      child.stdout.on('data', (d) => {
-        stdout += d;
-        if (numbers(stdout).length === 25) resolve();
-      });
-    });
-    child.kill('SIGINT');
-    expect(await exited, stderr).toBe(130);
+    const { code, stderr } = await interruptAfter(['consume', topic, '-g', group, '--from-beginning'], 25);
+    expect(code, stderr).toBe(130);
     expect(stderr).toMatch(/25 records in .*\nerror: interrupted by SIGINT\n$/);
     expect(await committed(group, topic)).toEqual([25]);
+  });
+
+  it('without a group, SIGINT still removes the private group', async () => {
+    const topic = await numberedTopic(5);
+    const clientId = uniqueName('sigint');
+    const { code, stderr } = await interruptAfter(['consume', topic, '--from-beginning', '--client-id', clientId], 5);
+    expect(code, stderr).toBe(130);
+    const groups = await withTestAdmin(async (a) => (await a.listGroups()).groups.map((g) => g.groupId));
+    expect(groups.filter((g) => g.startsWith(`${clientId}-consume-`))).toEqual([]);
   });
 });

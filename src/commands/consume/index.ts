@@ -109,7 +109,7 @@ async function runConsume(ctx: Context, argv: ConsumeArgs & object): Promise<voi
   try {
     const kafka = await createKafka(conn, ctx.io);
     const result = await withAdmin(conn, ctx.io, (admin) =>
-      consume({ kafka, admin, out: ctx.io.stdout, signal: interruption.signal, note: ctx.info }, opts),
+      consume({ kafka, admin, out: ctx.io.stdout, signal: interruption.signal, clientId: conn.clientId, note: ctx.info }, opts),
     );
     // A reader that went away (`| head`) is a normal end: no summary, exit 0.
     if (!argv.quiet && result.reason !== 'closed') ctx.info(summary(result));

@@ -35,6 +35,8 @@ export interface ConsumeDeps {
   admin: Admin;
   out: NodeJS.WritableStream;
   signal: AbortSignal;
+  /** Names the private group of a run without --group: `<clientId>-consume-<random>`. */
+  clientId: string;
   /** Writes one line for eyes (stderr). */
   note: (line: string) => void;
 }
@@ -75,7 +77,7 @@ class ConsumeRun {
 
   constructor(private readonly deps: ConsumeDeps, private readonly opts: ConsumeOptions, private readonly plan: ConsumePlan) {
     // Without --group, a private group that is deleted at the end: kafkajs cannot read without one.
-    this.groupId = opts.group ?? `kstream-consume-${randomBytes(6).toString('hex')}`;
+    this.groupId = opts.group ?? `${deps.clientId}-consume-${randomBytes(6).toString('hex')}`;
     this.writer = new RecordWriter(deps.out);
     if (opts.group) this.ledger = new CommitLedger();
     // A reader on a pipe may close with bytes still unread; commit those only once we know it read them.
