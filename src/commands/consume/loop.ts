@@ -48,12 +48,17 @@ export async function consume(deps: ConsumeDeps, opts: ConsumeOptions): Promise<
   const started = Date.now();
   const plan = await planConsume(deps.admin, opts);
   plan.notes.forEach(deps.note);
-  const run = new ConsumeRun(deps, opts, plan);
-  if (opts.exitAtEnd && !opts.group && plan.partitions.every((p) => run.atEnd(p))) {
+  // Nothing to read before the end: no need to join a group at all.
+  if (opts.exitAtEnd && !opts.group && plan.partitions.every((p) => atEnd(plan, p))) {
     return { records: 0, seconds: (Date.now() - started) / 1000, reason: 'end' };
   }
+  const run = new ConsumeRun(deps, opts, plan);
   const reason = await run.execute();
   return { records: run.records, seconds: (Date.now() - started) / 1000, reason };
+}
+
+function atEnd(plan: ConsumePlan, partition: number): boolean {
+  return (plan.positions.get(partition) ?? 0) >= (plan.ends.get(partition) ?? 0);
 }
 
 /** One run of the consume loop: its consumer, its position in each partition, and how it stops. */
@@ -88,10 +93,6 @@ class ConsumeRun {
     });
     // A crash can come while the consumer is still starting, before anyone awaits `finished`.
     this.finished.catch(() => undefined);
-  }
-
-  atEnd(partition: number): boolean {
-    return (this.plan.positions.get(partition) ?? 0) >= (this.plan.ends.get(partition) ?? 0);
   }
 
   async execute(): Promise<StopReason> {
@@ -177,13 +178,13 @@ class ConsumeRun {
       this.consumer.seek({ topic: this.opts.topic, partition: p, offset: String(this.plan.positions.get(p)) });
     }
     if (!this.opts.exitAtEnd) return;
-    for (const p of partitions) if (this.atEnd(p)) this.markDone(p);
+    for (const p of partitions) if (atEnd(this.plan, p)) this.markDone(p);
     this.checkAllDone();
   }
 
   private advance(partition: number, next: number): void {
     if (next > (this.plan.positions.get(partition) ?? -1)) this.plan.positions.set(partition, next);
-    if (this.opts.exitAtEnd && this.atEnd(partition) && !this.done.has(partition)) {
+    if (this.opts.exitAtEnd && atEnd(this.plan, partition) && !this.done.has(partition)) {
       this.markDone(partition);
       this.checkAllDone();
     }
