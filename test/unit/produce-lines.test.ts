@@ -3,13 +3,14 @@ import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { LineSplitter, readChunks } from '../../src/commands/produce/lines.js';
 
-const where = (n: number) => `line ${n}`;
+const tooLong = (n: number) => new Error(`line ${n} is too long`);
 
 /** Feeds `chunks` to a splitter and returns every record as text. */
 function split(chunks: string[], delimiter = '\n', max = 100, stripCr = delimiter === '\n'): string[] {
-  const s = new LineSplitter(Buffer.from(delimiter), max, stripCr, where);
+  const s = new LineSplitter(Buffer.from(delimiter), max, stripCr, tooLong);
   const out = chunks.flatMap((c) => s.push(Buffer.from(c)));
-  return [...out, ...s.end()].map((b) => b.toString());
+  const all = [...out, ...s.end()].map((b) => b.toString());
+  return s.error ? [...all, s.error.message] : all;
 }
 
 describe('LineSplitter', () => {
@@ -30,21 +31,23 @@ describe('LineSplitter', () => {
 
   it('returns views of the chunk, not copies', () => {
     const chunk = Buffer.from('ab\ncd\n');
-    const [first] = new LineSplitter(Buffer.from('\n'), 10, true, where).push(chunk);
+    const [first] = new LineSplitter(Buffer.from('\n'), 10, true, tooLong).push(chunk);
     chunk[0] = 0x7a;
     expect(first!.toString()).toBe('zb');
   });
 
-  it('numbers the record that is too long', () => {
-    expect(() => split(['ok\n', 'x'.repeat(11), '\n'], '\n', 10)).toThrow('line 2 is longer than 10 bytes');
-    expect(() => split(['ok\nfine\n' + 'y'.repeat(11) + '\n'], '\n', 10)).toThrow('line 3 is longer than 10 bytes');
-    expect(() => split(['ok\n' + 'x'.repeat(11)], '\n', 10)).toThrow('line 2 is longer than 10 bytes');
+  it('returns the records before one that is too long, then stops with its number', () => {
+    expect(split(['ok\n', 'x'.repeat(11), '\n'], '\n', 10)).toEqual(['ok', 'line 2 is too long']);
+    expect(split(['ok\nfine\n' + 'y'.repeat(11) + '\nlater\n', 'more\n'], '\n', 10)).toEqual(['ok', 'fine', 'line 3 is too long']);
+    expect(split(['ok\n' + 'x'.repeat(11)], '\n', 10)).toEqual(['ok', 'line 2 is too long']);
   });
 
   it('refuses an endless line without holding it all', () => {
-    const s = new LineSplitter(Buffer.from('\n'), 10, true, where);
-    s.push(Buffer.from('x'.repeat(10)));
-    expect(() => s.push(Buffer.from('x'.repeat(10)))).toThrow('line 1 is longer than 10 bytes');
+    const s = new LineSplitter(Buffer.from('\n'), 10, true, tooLong);
+    expect(s.push(Buffer.from('x'.repeat(10)))).toEqual([]);
+    expect(s.error).toBeUndefined();
+    expect(s.push(Buffer.from('x'.repeat(10)))).toEqual([]);
+    expect(s.error?.message).toBe('line 1 is too long');
   });
 
   it('accepts a record of exactly the limit, with its \\r', () => expect(split(['x'.repeat(10) + '\r\n'], '\n', 10)).toEqual(['x'.repeat(10)]));

@@ -23,7 +23,7 @@ const options = {
   'null-value': { type: 'string', requiresArg: true, describe: 'A value equal to STRING is sent as null (a tombstone)' },
   delimiter: { alias: 'D', type: 'string', requiresArg: true, describe: 'Record delimiter instead of newline (\\n, \\t, \\0 understood)' },
   'max-line-bytes': { type: 'string', requiresArg: true, describe: "Longest record accepted (default: the topic's max.message.bytes)" },
-  acks: { choices: ['all', '1', '0'] as const, requiresArg: true, describe: 'Acknowledgements to wait for (default all; idempotent only with all)' },
+  acks: { type: 'string', choices: ['all', '1', '0'] as const, requiresArg: true, describe: 'Acknowledgements to wait for (default all; idempotent only with all)' },
   compression: { alias: 'z', choices: COMPRESSIONS, requiresArg: true, describe: 'Compression codec (default none)' },
   'create-topic': { type: 'boolean', describe: 'Create the topic if it does not exist' },
   partitions: { type: 'string', requiresArg: true, describe: 'Partitions of a topic made by --create-topic (default: the broker\'s)' },

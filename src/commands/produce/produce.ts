@@ -177,30 +177,37 @@ async function pump(deps: ProduceDeps, opts: ProduceOptions, stats: ProduceStats
       sender.add(record, size, (record.key?.length ?? 0) + (record.value?.length ?? 0));
     }
   };
-  // A record the splitter refuses (too long) was read too, though never parsed.
-  const split = (fn: () => Buffer[]) => {
-    try {
-      return fn();
-    } catch (err) {
+  const tooLong = (where: string) =>
+    opts.maxLineBytes !== undefined
+      ? new UsageError(`${where} is longer than --max-line-bytes ${opts.maxLineBytes}`, { hint: 'raise --max-line-bytes, or check --delimiter' })
+      : new UsageError(`${where} is longer than the ${topic.maxMessageBytes} bytes topic '${opts.topic}' accepts (max.message.bytes)`, {
+        hint: `shorten it, or raise the limit with \`kstream topics alter ${opts.topic} -c max.message.bytes=N\``,
+      });
+  // Compression may shrink a record below the topic's limit: then let the broker judge.
+  const maxLine = opts.maxLineBytes ?? (checkSize ? topic.maxMessageBytes : 16 * topic.maxMessageBytes);
+  /** Sends the records a splitter returned; then fails on the one it refused, if any. */
+  const sendSplit = async (splitter: LineSplitter, lines: Buffer[]) => {
+    await sendAll(lines);
+    if (splitter.error && !sender.failure) {
+      // The refused record was read too, though never parsed.
       stats.read++;
-      throw err;
+      throw splitter.error;
     }
   };
 
-  const maxLine = opts.maxLineBytes ?? topic.maxMessageBytes;
   try {
     for (source of sources(deps, opts)) {
       lineNo = 0;
       const current = source;
-      const splitter = new LineSplitter(opts.delimiter, maxLine, opts.stripCr, (n) => current.where(n));
+      const splitter = new LineSplitter(opts.delimiter, maxLine, opts.stripCr, (n) => tooLong(current.where(n)));
       const stream = source.open();
       try {
         for await (const chunk of readChunks(stream, deps.signal, source.name)) {
-          await sendAll(split(() => splitter.push(chunk)));
+          await sendSplit(splitter, splitter.push(chunk));
           if (sender.failure) break;
           if (drained(stream)) sender.kick();
         }
-        if (!deps.signal.aborted && !sender.failure) await sendAll(split(() => splitter.end()));
+        if (!deps.signal.aborted && !sender.failure) await sendSplit(splitter, splitter.end());
       } finally {
         if (stream !== deps.io.stdin) stream.destroy?.();
       }
