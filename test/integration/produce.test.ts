@@ -2,7 +2,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli, uniqueName } from '../helpers/cli.js';
+import { spawnSync } from 'node:child_process';
+import { BIN, brokers, runCli, uniqueName } from '../helpers/cli.js';
 import { withTestAdmin } from '../helpers/kafka.js';
 import { countRecords, kcat, lines, readTopic } from '../helpers/produce.js';
 import { partitionForKey } from '../../src/commands/produce/partitioner.js';
@@ -200,6 +201,15 @@ describe('kstream produce', () => {
     const r = await runCli(['produce', 'anything', '-b', '127.0.0.1:1', '--timeout', '2s'], { input: 'x\n' });
     expect(r.code).toBe(3);
     expect(errorLine(r.stderr)).toMatch(/^error: (cannot connect to|no answer from) the Kafka broker at 127\.0\.0\.1:1/);
+  });
+
+  it('redraws a progress line on a terminal, then prints the summary', async () => {
+    const topic = await topicWith(1);
+    // script(1) gives the CLI a pseudo-terminal for stderr; the input pauses past one progress tick.
+    const command = `(printf 'a\\n'; sleep 4; printf 'b\\n') | ${process.execPath} ${BIN} produce ${topic}`;
+    const r = spawnSync('script', ['-qec', command, '/dev/null'], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', KSTREAM_BROKERS: brokers() }, input: '' });
+    expect(r.status, r.stdout).toBe(0);
+    expect(r.stdout).toMatch(/^(\r\x1b\[K[01] records sent, \d+ records\/s)+\r\x1b\[K2 records, 2 bytes in [\d.]+ s \(\d+ records\/s\)\r?\n$/);
   });
 
   it.each(['gzip', 'snappy', 'lz4', 'zstd'])('compresses with %s, readable by other clients', async (codec) => {

@@ -12,22 +12,22 @@ import { produceRecords } from './produce.js';
 import { formatProgress, formatSummary, type ProduceStats } from './summary.js';
 
 const options = {
-  file: { alias: 'f', type: 'string', array: true, requiresArg: true, describe: 'Read records from this file instead of stdin (repeatable, in order)' },
+  file: { alias: 'f', type: 'string', array: true, requiresArg: true, describe: 'Read this file instead of stdin (repeatable)' },
   'key-separator': { alias: 'K', type: 'string', requiresArg: true, describe: 'Split each line at the first SEP into key and value' },
-  'allow-missing-key': { type: 'boolean', describe: 'With -K, send a line without the separator with a null key instead of failing' },
+  'allow-missing-key': { type: 'boolean', describe: 'With -K, a line without SEP gets a null key' },
   key: { alias: 'k', type: 'string', requiresArg: true, describe: 'The same key on every record' },
   property: { type: 'string', array: true, requiresArg: true, describe: "Kafka console-producer style: parse.key=true, key.separator=SEP" },
   header: { alias: 'H', type: 'string', array: true, requiresArg: true, describe: 'Header key=value on every record (repeatable)' },
   partition: { alias: 'p', type: 'string', requiresArg: true, describe: 'Send every record to this partition' },
-  input: { choices: ['text', 'json'] as const, requiresArg: true, describe: 'text: one record per line; json: one envelope {"key","value","headers","partition","timestamp"} per line' },
+  input: { choices: ['text', 'json'] as const, requiresArg: true, describe: 'text, or json: one envelope per line as consume -o json prints' },
   'null-value': { type: 'string', requiresArg: true, describe: 'A value equal to STRING is sent as null (a tombstone)' },
-  delimiter: { alias: 'D', type: 'string', requiresArg: true, describe: 'Record delimiter instead of newline (\\n, \\t, \\0 understood)' },
-  'max-line-bytes': { type: 'string', requiresArg: true, describe: "Longest record accepted (default: the topic's max.message.bytes)" },
-  acks: { type: 'string', choices: ['all', '1', '0'] as const, requiresArg: true, describe: 'Acknowledgements to wait for (default all; idempotent only with all)' },
+  delimiter: { alias: 'D', type: 'string', requiresArg: true, describe: 'Record delimiter instead of newline (\\t, \\0 work)' },
+  'max-line-bytes': { type: 'string', requiresArg: true, describe: "Longest record (default: the topic's max.message.bytes)" },
+  acks: { type: 'string', choices: ['all', '1', '0'] as const, requiresArg: true, describe: 'Acknowledgements to wait for (default all)' },
   compression: { alias: 'z', choices: COMPRESSIONS, requiresArg: true, describe: 'Compression codec (default none)' },
   'create-topic': { type: 'boolean', describe: 'Create the topic if it does not exist' },
-  partitions: { type: 'string', requiresArg: true, describe: 'Partitions of a topic made by --create-topic (default: the broker\'s)' },
-  output: { alias: 'o', choices: ['json'] as const, requiresArg: true, describe: 'json: one {"partition","offset"} line per record on stdout, in input order' },
+  partitions: { type: 'string', requiresArg: true, describe: 'Partitions for --create-topic' },
+  output: { alias: 'o', choices: ['json'] as const, requiresArg: true, describe: 'json: {"partition","offset"} per record on stdout' },
   quiet: { alias: 'q', type: 'boolean', describe: 'Print no summary or progress' },
 } satisfies Record<string, Options>;
 
@@ -49,7 +49,10 @@ function showProgress(ctx: Context, stats: ProduceStats, started: number): () =>
   const stderr = ctx.io.stderr;
   const timer = setInterval(() => stderr.write(`\r\x1b[K${formatProgress(stats, (performance.now() - started) / 1000)}`), 1000);
   timer.unref();
+  let stopped = false;
   return () => {
+    if (stopped) return;
+    stopped = true;
     clearInterval(timer);
     stderr.write('\r\x1b[K');
   };
@@ -85,9 +88,9 @@ export const produceCommand: CommandFactory = (ctx) => ({
       .positional('topic', { type: 'string', describe: 'Topic to write to' })
       .options(options)
       .example("printf 'a:1\\nb:2\\n' | $0 produce orders -K:", 'Keys before the first colon')
-      .example('$0 produce orders --file big.txt --compression lz4', 'A file, compressed')
-      .example('$0 consume a --output json | $0 produce b --input json', 'Copy records with keys and headers')
-      .example('$0 produce orders --property parse.key=true --property key.separator=:', "Kafka's console-producer flags"),
+      .example('$0 produce orders -f big.txt -z lz4', 'A file, compressed')
+      .example('$0 consume a -o json | $0 produce b --input json', 'Copy records losslessly')
+      .example('$0 produce t --property parse.key=true --property key.separator=:', 'As kafka-console-producer'),
   handler: async (argv) => {
     await runProduce(ctx, argv, produceOptions(argv as unknown as ProduceArgs));
   },
