@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Message, RecordMetadata } from '../../src/kafkajs.js';
-import { BatchSender } from '../../src/commands/produce/sender.js';
+import { createRequire } from 'node:module';
+import { BatchSender, groupedOnce } from '../../src/commands/produce/sender.js';
 import { retryWithin } from '../../src/commands/produce/produce.js';
 import { formatSummary } from '../../src/commands/produce/summary.js';
 
@@ -106,5 +107,25 @@ describe('formatSummary', () => {
   it('says records, bytes, seconds and rate', () => {
     expect(formatSummary({ read: 3, acked: 3, bytes: 300, }, 1.5)).toBe('3 records, 300 bytes in 1.5 s (2 records/s)');
     expect(formatSummary({ read: 1, acked: 1, bytes: 5 }, 0)).toBe('1 record, 5 bytes in 0.0 s (0 records/s)');
+  });
+});
+
+describe('groupedOnce', () => {
+  // kafkajs's own grouping step, which the batch must answer exactly as it would have.
+  const groupMessagesPerPartition = createRequire(import.meta.url)('kafkajs/src/producer/groupMessagesPerPartition.js') as (
+    args: { topic: string; partitionMetadata: unknown[]; messages: Message[]; partitioner: (a: { message: Message }) => number },
+  ) => Record<string, Message[]>;
+
+  it('gives kafkajs the groups it would have built, in order, every time it asks', () => {
+    const messages: Message[] = Array.from({ length: 50 }, (_, i) => ({ value: `v${i}`, partition: (i * 7) % 3 }));
+    const groups: Record<number, Message[]> = {};
+    for (const m of messages) (groups[m.partition!] ??= []).push(m);
+    const args = { topic: 't', partitionMetadata: [{}, {}, {}], partitioner: ({ message }: { message: Message }) => message.partition! };
+    const expected = groupMessagesPerPartition({ ...args, messages: [...messages] });
+    const fast = groupedOnce({ messages, groups });
+    expect(groupMessagesPerPartition({ ...args, messages: fast })).toEqual(expected);
+    expect(groupMessagesPerPartition({ ...args, messages: fast })).toEqual(expected);
+    expect(fast.reduce((n, m) => n + String(m.value).length, 0)).toBe(140);
+    expect(fast.reduce((acc: string[], m) => [...acc, String(m.value)], []).length).toBe(50);
   });
 });
