@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Message, RecordMetadata } from '../../src/kafkajs.js';
 import { createRequire } from 'node:module';
-import { BatchSender, groupedOnce } from '../../src/commands/produce/sender.js';
+import { BatchSender, checkAcknowledged, groupedOnce } from '../../src/commands/produce/sender.js';
 import { retryWithin } from '../../src/commands/produce/produce.js';
 import { formatSummary } from '../../src/commands/produce/summary.js';
 
@@ -127,5 +127,15 @@ describe('groupedOnce', () => {
     expect(groupMessagesPerPartition({ ...args, messages: fast })).toEqual(expected);
     expect(fast.reduce((n, m) => n + String(m.value).length, 0)).toBe(140);
     expect(fast.reduce((acc: string[], m) => [...acc, String(m.value)], []).length).toBe(50);
+  });
+});
+
+describe('checkAcknowledged', () => {
+  const meta = (partition: number, errorCode = 0) => ({ topicName: 't', partition, errorCode, baseOffset: '0' }) as RecordMetadata;
+  const messages = [{ value: 'a', partition: 0 }, { value: 'b', partition: 2 }];
+  it('accepts an answer for every partition', () => expect(() => checkAcknowledged(messages, [meta(2), meta(0)])).not.toThrow());
+  it('refuses a partition left out or answered with an error', () => {
+    expect(() => checkAcknowledged(messages, [meta(0)])).toThrow('the broker did not acknowledge partition 2');
+    expect(() => checkAcknowledged(messages, [meta(0), meta(2, 6)])).toThrow('partition 2');
   });
 });

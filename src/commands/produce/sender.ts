@@ -1,4 +1,5 @@
 import type { Message, RecordMetadata } from '../../kafkajs.js';
+import { KstreamError } from '../../errors.js';
 
 /** Where a batch starts in the input, for "first failed: line 12". */
 export type Position = () => string;
@@ -138,4 +139,15 @@ export function groupedOnce(batch: Pick<Batch, 'messages' | 'groups'>): Message[
     },
   });
   return messages;
+}
+
+/**
+ * Throws unless the broker answered for every partition of `messages` without error. kafkajs
+ * leaves out of a request, silently, any partition its metadata does not know.
+ */
+export function checkAcknowledged(messages: Message[], metadata: RecordMetadata[]): void {
+  const answered = new Set(metadata.filter((m) => m.errorCode === 0).map((m) => m.partition));
+  for (const m of messages) {
+    if (!answered.has(m.partition!)) throw new KstreamError(`the broker did not acknowledge partition ${m.partition}`);
+  }
 }
