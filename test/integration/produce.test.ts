@@ -121,6 +121,17 @@ describe('kstream produce', () => {
     expect(again.stdout).toBe(`{"partition":1,"offset":${base}}\n{"partition":1,"offset":${base + 1}}\n`);
   });
 
+  it('stops cleanly when the reader of --output json goes away', async () => {
+    const topic = await topicWith(1);
+    const r = spawnSync('bash', ['-c', `seq 1 200000 | ${process.execPath} ${BIN} produce ${topic} -o json | head -1; exit \${PIPESTATUS[1]}`], {
+      encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', KSTREAM_BROKERS: brokers() },
+    });
+    expect(r.stdout).toBe('{"partition":0,"offset":0}\n');
+    expect(r.status).toBe(1);
+    const acked = Number(/stopped after (\d+) records, each acknowledged/.exec(errorLine(r.stderr))![1]);
+    expect(await countRecords(topic)).toBe(acked);
+  });
+
   it('creates a missing topic only with --create-topic', async () => {
     const topic = uniqueName('produce-new');
     const refused = await runCli(['produce', topic], { input: 'x\n' });

@@ -1,6 +1,6 @@
 import { createReadStream } from 'node:fs';
 import type { Message, RecordMetadata } from '../../kafkajs.js';
-import { KstreamError, UsageError } from '../../errors.js';
+import { ExitCode, KstreamError, UsageError } from '../../errors.js';
 import { fromKafkaError } from '../../kafka-errors.js';
 import { drained, LineSplitter, readChunks } from './lines.js';
 import type { ProduceOptions } from './options.js';
@@ -43,6 +43,8 @@ export class ProduceRun {
   private readonly partitionBytes: number;
   private source: Source | undefined;
   private lineNo = 0;
+  /** Set when stdout can no longer be written (e.g. `| head` exited): the run stops. */
+  private outputError: Error | undefined;
 
   constructor(
     private readonly io: RunIo,
@@ -61,16 +63,20 @@ export class ProduceRun {
   /** Sends the whole input; resolves to the first failure, after everything before it was flushed. */
   async run(): Promise<KstreamError | undefined> {
     let badInput: KstreamError | undefined;
+    const onOutputError = (err: Error) => (this.outputError ??= err);
+    if (this.opts.json) this.io.stdout.on('error', onOutputError);
     try {
       for (const source of this.sources()) {
         await this.readSource(source);
-        if (this.io.signal.aborted || this.sender.failure) break;
+        if (this.stopped()) break;
       }
     } catch (err) {
       if (!(err instanceof UsageError)) throw err;
       badInput = err;
+    } finally {
+      await this.sender.drain();
+      this.io.stdout.off('error', onOutputError);
     }
-    await this.sender.drain();
     this.acknowledged();
     const failure = this.sender.failure;
     if (failure) {
@@ -78,6 +84,14 @@ export class ProduceRun {
       return this.failed(`${failure.start()}: ${error.message}`, error);
     }
     if (badInput) return this.failed(badInput.message, badInput);
+    if (this.outputError) {
+      const code = (this.outputError as NodeJS.ErrnoException).code ?? this.outputError.message;
+      return new KstreamError(`stdout was closed (${code}): stopped after ${this.stats.acked} records, each acknowledged`, { exitCode: ExitCode.USAGE });
+    }
+  }
+
+  private stopped(): boolean {
+    return this.io.signal.aborted || Boolean(this.sender.failure) || Boolean(this.outputError);
   }
 
   private sources(): Source[] {
@@ -100,7 +114,7 @@ export class ProduceRun {
     try {
       for await (const chunk of readChunks(stream, this.io.signal, source.name)) {
         await this.sendSplit(splitter, splitter.push(chunk));
-        if (this.sender.failure) return;
+        if (this.stopped()) return;
         // Nothing more to read right now: send what there is rather than wait for a full batch.
         if (drained(stream)) this.sender.kick();
       }
@@ -172,7 +186,7 @@ export class ProduceRun {
   private acknowledged(batch?: Batch, metadata?: RecordMetadata[]): Promise<void> | void {
     this.stats.acked = this.sender.acked;
     this.stats.bytes = this.sender.ackedBytes;
-    if (batch && metadata && this.opts.json) return writeOffsets(this.io.stdout, batch, metadata);
+    if (batch && metadata && this.opts.json && !this.outputError) return writeOffsets(this.io.stdout, batch, metadata);
   }
 
   private failed(what: string, cause: KstreamError): KstreamError {
@@ -193,5 +207,15 @@ async function writeOffsets(stdout: NodeJS.WritableStream, batch: Batch, metadat
     if (offset !== undefined) next.set(p, offset + 1);
     out += `{"partition":${p},"offset":${offset ?? null}}\n`;
   }
-  if (!stdout.write(out)) await new Promise((resolve) => stdout.once('drain', resolve));
+  if (stdout.write(out)) return;
+  // Wait for room, or for the error that says there will be none.
+  await new Promise<void>((resolve) => {
+    const done = () => {
+      stdout.off('drain', done);
+      stdout.off('error', done);
+      resolve();
+    };
+    stdout.on('drain', done);
+    stdout.on('error', done);
+  });
 }
