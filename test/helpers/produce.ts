@@ -109,3 +109,27 @@ export function kcat(args: string[], input?: string): string {
   if (r.status !== 0) throw new Error(`kcat ${args.join(' ')} exited ${r.status}: ${r.stderr}`);
   return r.stdout;
 }
+
+/**
+ * Creates a topic and waits until each partition has a leader. kafkajs's own waitForLeaders
+ * fails at once when a busy broker still says "unknown topic" right after creating it.
+ */
+export async function createTopic(prefix: string, partitions: number, configs: Record<string, string> = {}, bootstrap?: string): Promise<string> {
+  const topic = uniqueName(prefix);
+  const configEntries = Object.entries(configs).map(([name, value]) => ({ name, value }));
+  const admin = (await client(bootstrap)).admin();
+  await admin.connect();
+  try {
+    await admin.createTopics({ topics: [{ topic, numPartitions: partitions, configEntries }] });
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      const meta = await admin.fetchTopicMetadata({ topics: [topic] }).catch(() => undefined);
+      const parts = meta?.topics[0]?.partitions ?? [];
+      if (parts.length === partitions && parts.every((p) => p.leader >= 0)) return topic;
+      if (Date.now() > deadline) throw new Error(`topic ${topic} has no leaders after 30s`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  } finally {
+    await admin.disconnect();
+  }
+}

@@ -1,13 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { runCli, uniqueName } from '../helpers/cli.js';
-import { withTestAdmin } from '../helpers/kafka.js';
-import { kcat, lines, readTopic } from '../helpers/produce.js';
+import { runCli } from '../helpers/cli.js';
+import { createTopic, kcat, lines, readTopic } from '../helpers/produce.js';
 
-async function topicWith(partitions: number): Promise<string> {
-  const topic = uniqueName('produce-kcat');
-  await withTestAdmin((a) => a.createTopics({ topics: [{ topic, numPartitions: partitions }], waitForLeaders: true }));
-  return topic;
-}
+const topicWith = (partitions: number) => createTopic('produce-kcat', partitions);
 
 const keyed = lines(30, 1, (i) => `key-${i % 7}:value ${i}`);
 

@@ -3,17 +3,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../src/local/broker.js';
-import { runCli, uniqueName } from '../helpers/cli.js';
-import { withTestAdmin } from '../helpers/kafka.js';
-import { countRecords, lines, startCli, waitForRecords } from '../helpers/produce.js';
+import { runCli } from '../helpers/cli.js';
+import { countRecords, createTopic, lines, startCli, waitForRecords } from '../helpers/produce.js';
 
 const dirs: string[] = [];
 afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
 describe('kstream produce when stopped', () => {
   it.each([['SIGINT', 130], ['SIGTERM', 143]] as const)('on %s flushes what it read, prints the summary and exits %d', async (signal, code) => {
-    const topic = uniqueName('produce-signal');
-    await withTestAdmin((a) => a.createTopics({ topics: [{ topic, numPartitions: 2 }], waitForLeaders: true }));
+    const topic = await createTopic('produce-signal', 2);
     const cli = startCli(['produce', topic]);
     cli.child.stdin.write(lines(25));
     // Records read from an idle input go out without waiting for a full batch.
@@ -36,10 +34,10 @@ describe('kstream produce when stopped', () => {
     const start = await runCli(['local', 'start', '--port', String(port), '--data-dir', dataDir]);
     expect(start.code, start.stderr).toBe(0);
     try {
-      expect((await runCli(['-b', bootstrap, 'topics', 'create', 'doomed', '--partitions', '2'])).code).toBe(0);
-      const cli = startCli(['produce', 'doomed', '--timeout', '3s'], bootstrap);
+      const topic = await createTopic('doomed', 2, {}, bootstrap);
+      const cli = startCli(['produce', topic, '--timeout', '3s'], bootstrap);
       cli.child.stdin.write(lines(50));
-      await waitForRecords('doomed', 50, bootstrap);
+      await waitForRecords(topic, 50, bootstrap);
       const stop = await runCli(['local', 'stop', '--data-dir', dataDir]);
       expect(stop.code, stop.stderr).toBe(0);
       cli.child.stdin.end(lines(10, 51));

@@ -5,15 +5,10 @@ import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { BIN, brokers, runCli, uniqueName } from '../helpers/cli.js';
 import { withTestAdmin } from '../helpers/kafka.js';
-import { countRecords, kcat, lines, readTopic } from '../helpers/produce.js';
+import { countRecords, createTopic, kcat, lines, readTopic } from '../helpers/produce.js';
 import { partitionForKey } from '../../src/commands/produce/partitioner.js';
 
-async function topicWith(partitions: number, configs: Record<string, string> = {}): Promise<string> {
-  const topic = uniqueName('produce');
-  const configEntries = Object.entries(configs).map(([name, value]) => ({ name, value }));
-  await withTestAdmin((a) => a.createTopics({ topics: [{ topic, numPartitions: partitions, configEntries }], waitForLeaders: true }));
-  return topic;
-}
+const topicWith = (partitions: number, configs: Record<string, string> = {}) => createTopic('produce', partitions, configs);
 
 /** The single `error:` line of a failed run. */
 function errorLine(stderr: string): string {

@@ -56,7 +56,7 @@ async function withTopic(deps: ProduceDeps, opts: ProduceOptions): Promise<Topic
   const admin = deps.kafka.admin();
   try {
     await withDeadline(admin.connect(), deps.conn.timeoutMs, () => unreachable(deps.conn));
-    return await prepareTopic(admin, opts, deps.info);
+    return await prepareTopic(admin, opts, deps.info, deps.conn.timeoutMs);
   } catch (err) {
     throw fromKafkaError(err, deps.conn.brokers);
   } finally {

@@ -1,6 +1,6 @@
 import type { Admin } from '../../kafkajs.js';
 import { ConfigResourceTypes } from '../../kafkajs.js';
-import { UsageError } from '../../errors.js';
+import { KstreamError, UsageError } from '../../errors.js';
 import type { ProduceOptions } from './options.js';
 
 /** Kafka's default max.message.bytes, used if the topic's cannot be read. */
@@ -12,14 +12,15 @@ export interface TopicInfo {
 }
 
 /** Checks (or creates, with --create-topic) the topic and reads what the sender must respect. */
-export async function prepareTopic(admin: Admin, opts: ProduceOptions, info: (line: string) => void): Promise<TopicInfo> {
+export async function prepareTopic(admin: Admin, opts: ProduceOptions, info: (line: string) => void, timeoutMs: number): Promise<TopicInfo> {
   if (!(await admin.listTopics()).includes(opts.topic)) {
     if (!opts.createTopic) {
       throw new UsageError(`topic '${opts.topic}' does not exist`, {
         hint: `create it with \`kstream topics create ${opts.topic}\`, or pass --create-topic`,
       });
     }
-    await admin.createTopics({ topics: [{ topic: opts.topic, numPartitions: opts.partitions }], waitForLeaders: true });
+    await admin.createTopics({ topics: [{ topic: opts.topic, numPartitions: opts.partitions }] });
+    await waitForLeaders(admin, opts.topic, timeoutMs);
     info(`created topic '${opts.topic}'`);
   }
   const topic = await describeTopic(admin, opts.topic);
@@ -27,6 +28,22 @@ export async function prepareTopic(admin: Admin, opts: ProduceOptions, info: (li
     throw new UsageError(`--partition ${opts.partition} does not exist: topic '${opts.topic}' has ${topic.partitions} (0-${topic.partitions - 1})`);
   }
   return topic;
+}
+
+/**
+ * kafkajs's `waitForLeaders` gives up at once when a busy broker still answers "unknown topic"
+ * for a topic it has just created; wait for every partition to have a leader instead.
+ */
+async function waitForLeaders(admin: Admin, topic: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const ready = await admin.fetchTopicMetadata({ topics: [topic] })
+      .then(({ topics }) => topics[0]!.partitions.length > 0 && topics[0]!.partitions.every((p) => p.leader >= 0))
+      .catch(() => false);
+    if (ready) return;
+    if (Date.now() > deadline) throw new KstreamError(`topic '${topic}' was created but has no leader after ${timeoutMs / 1000}s`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }
 
 async function describeTopic(admin: Admin, topic: string): Promise<TopicInfo> {
