@@ -1,7 +1,7 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { BIN, brokers, runCli, uniqueName } from '../helpers/cli.js';
 import { withTestAdmin } from '../helpers/kafka.js';
@@ -19,6 +19,7 @@ function errorLine(stderr: string): string {
 }
 
 const tmp = mkdtempSync(join(tmpdir(), 'kstream-produce-test-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 function file(name: string, text: string): string {
   const path = join(tmp, name);
   writeFileSync(path, text);
