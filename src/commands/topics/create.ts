@@ -6,7 +6,7 @@ import { ExitCode, UsageError } from '../../errors.js';
 import { fromKafkaError } from '../../kafka-errors.js';
 import { outputOption, type OutputFormat } from '../../output.js';
 import { reportItems, type ItemStatus } from '../../report.js';
-import { validateTopicName } from '../../topic.js';
+import { validateTopicName, waitForLeaders } from '../../topic.js';
 import { parseInteger, parseKeyValues } from '../../util/kv.js';
 
 export interface CreateTopicsOptions {
@@ -18,13 +18,13 @@ export interface CreateTopicsOptions {
 }
 
 /** Creates each topic in turn so that every one gets its own status. */
-export async function createTopics(admin: Admin, opts: CreateTopicsOptions): Promise<ItemStatus[]> {
+export async function createTopics(admin: Admin, opts: CreateTopicsOptions, timeoutMs = 30_000): Promise<ItemStatus[]> {
   const results: ItemStatus[] = [];
-  for (const topic of opts.topics) results.push(await createOne(admin, topic, opts));
+  for (const topic of opts.topics) results.push(await createOne(admin, topic, opts, timeoutMs));
   return results;
 }
 
-async function createOne(admin: Admin, topic: string, opts: CreateTopicsOptions): Promise<ItemStatus> {
+async function createOne(admin: Admin, topic: string, opts: CreateTopicsOptions, timeoutMs: number): Promise<ItemStatus> {
   const spec: ITopicConfig = {
     topic,
     numPartitions: opts.partitions,
@@ -32,8 +32,11 @@ async function createOne(admin: Admin, topic: string, opts: CreateTopicsOptions)
     configEntries: opts.configs.map(([name, value]) => ({ name, value })),
   };
   try {
-    const created = await admin.createTopics({ topics: [spec], waitForLeaders: true });
-    if (created) return { name: topic, ok: true, message: 'created' };
+    const created = await admin.createTopics({ topics: [spec] });
+    if (created) {
+      await waitForLeaders(admin, topic, timeoutMs);
+      return { name: topic, ok: true, message: 'created' };
+    }
     return opts.ifNotExists
       ? { name: topic, ok: true, message: 'already exists' }
       : { name: topic, ok: false, message: 'already exists (pass --if-not-exists to accept that)', exitCode: ExitCode.USAGE };
@@ -72,7 +75,8 @@ export const createCommand: CommandFactory = (ctx) => ({
       ifNotExists: argv.ifNotExists,
     };
     if (opts.topics.length === 0) throw new UsageError('name at least one topic to create');
-    const results = await withAdmin(connectionFrom(ctx, argv), ctx.io, (admin) => createTopics(admin, opts));
+    const conn = connectionFrom(ctx, argv);
+    const results = await withAdmin(conn, ctx.io, (admin) => createTopics(admin, opts, Math.max(conn.timeoutMs, 30_000)));
     reportItems(ctx, 'topic', results, argv.output as OutputFormat | undefined);
   },
 });
