@@ -89,5 +89,5 @@ describe('startBroker', () => {
       details: expect.stringMatching(/ERROR .*Exiting Kafka/),
     });
     expect(brokerStatus(dataDir)).toBeUndefined();
-  });
+  }, 180_000);
 });
