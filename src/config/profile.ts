@@ -38,3 +38,15 @@ export function profileFor(ctx: Context, flag: string | undefined): SelectedProf
   }
   return selectProfile(cfg, flag, ctx.io.env);
 }
+
+/**
+ * The profile's default output format, for commands run without --output. Silent on a broken
+ * config file: commands that connect report it themselves, and `local` must work regardless.
+ */
+export function profileOutput(ctx: Context, flag: string | undefined): string | undefined {
+  try {
+    return selectProfile(readConfig(configPath(ctx.io.env)), flag, ctx.io.env)?.profile.output;
+  } catch {
+    return undefined;
+  }
+}
