@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { Document, LineCounter, parseDocument } from 'yaml';
+import { Document, LineCounter, isScalar, parseDocument } from 'yaml';
 import { UsageError } from '../errors.js';
 import { checkProfile, type Profile } from './schema.js';
 
@@ -67,6 +67,9 @@ export function parseConfig(text: string, path: string): ConfigFile {
   const checked: Record<string, Profile> = {};
   for (const [name, value] of Object.entries(profiles as Record<string, unknown>)) {
     checked[name] = checkProfile(value, (keys, what) => fail(['profiles', name, ...keys], `profile '${name}': ${what}`));
+    const password = doc.getIn(['profiles', name, 'sasl', 'password'], true);
+    // YAML reads `password: 0123` as the number 123; the password is what was typed.
+    if (isScalar(password) && typeof password.source === 'string') checked[name]!.sasl!.password = password.source;
   }
   return { path, exists: true, current: (current as string | null) ?? undefined, profiles: checked, doc };
 }
