@@ -47,7 +47,11 @@ function tlsFailure(e: KafkaJsErrorShape): { what: string; detail: string; hint:
   if (code === 'ERR_TLS_CERT_ALTNAME_INVALID' || /altnames|Hostname\/IP does not match/i.test(e.message)) {
     return { what: 'certificate does not match the broker address', detail, hint: 'connect by a name the certificate lists, or pass --tls-server-name NAME' };
   }
-  if (/^ERR_(TLS|SSL)|^ERR_OSSL/.test(code) || /wrong version number|SSL routines|alert|handshake|tlsv1/i.test(e.message)) {
+  const alert = /alert (certificate unknown|bad certificate|unknown ca|certificate required|certificate expired|certificate revoked)/i.exec(e.message);
+  if (alert) {
+    return { what: 'the broker did not accept the client certificate', detail: `TLS alert "${alert[1]}"`, hint: 'use a certificate and key signed by a CA the broker trusts (--tls-cert, --tls-key)' };
+  }
+  if (/^ERR_(TLS|SSL)|^ERR_OSSL/.test(code) || /wrong version number|SSL routines|alert|handshake|tlsv1|before secure TLS connection/i.test(e.message)) {
     return { what: 'TLS handshake failed', detail, hint: 'is this a TLS listener? check --tls, the port and the client certificate' };
   }
   return undefined;
@@ -70,6 +74,11 @@ export function fromKafkaError(err: unknown, brokers: string[] = []): KstreamErr
   }
   const tls = tlsFailure(root);
   if (tls) return new ConnectionError(`${tls.what}${where}: ${tls.detail}`, { hint: tls.hint, cause: err });
+  if (root.name === 'KafkaJSConnectionClosedError') {
+    return new ConnectionError(`the broker${where} closed the connection`, {
+      hint: 'does this listener expect TLS (--tls) or SASL (--sasl-mechanism)? see `kstream local status` for the listeners', cause: err,
+    });
+  }
   if (isConnectionFailure(root) || isConnectionFailure(outer)) {
     return new ConnectionError(`cannot connect to the Kafka broker${where}`, { hint: START_HINT, cause: err });
   }
