@@ -14,7 +14,7 @@ function sandbox() {
   dirs.push(dir);
   const config = join(dir, 'kstream', 'config.yaml');
   const run = (args: string[], env: Record<string, string> = {}) =>
-    runCli(args, { noBrokers: true, env: { KSTREAM_CONFIG: config, KSTREAM_PROFILE: undefined, KSTREAM_SASL_PASSWORD: undefined, ...env } as Record<string, string>, killAfterMs: 60_000 });
+    runCli(args, { noBrokers: true, env: { KSTREAM_CONFIG: config, KSTREAM_SASL_PASSWORD: undefined, ...env }, killAfterMs: 60_000 });
   return { dir, config, run };
 }
 
