@@ -46,7 +46,7 @@ describe('kstream profile', () => {
     expect(listed.stdout.split('\n')).toContain(topic);
 
     expect((await run(['profile', 'use', 'other'])).stderr).toBe(`current profile: other (${config})\n`);
-    expect(readFileSync(config, 'utf8')).toMatch(/^current: other$/m);
+    expect(readFileSync(config, 'utf8')).toMatch(/^current: other\nprofiles:\n/);
     const viaEnv = await run(['topics', 'list'], { KSTREAM_PROFILE: 'test' });
     expect(viaEnv.code, viaEnv.stderr).toBe(0);
     const viaFlag = await run(['--profile', 'test', 'topics', 'list']);
@@ -122,6 +122,16 @@ describe('kstream profile', () => {
       expect(r.code, args.join(' ')).toBe(1);
       expect(r.stderr).toMatch(/^error: unknown profile 'prod'/);
     }
+  });
+
+  it('has help with examples for every profile command and completion', async () => {
+    for (const sub of ['list', 'show', 'use', 'add', 'delete']) {
+      const r = await runCli(['profile', sub, '--help']);
+      expect(r.code, sub).toBe(0);
+      expect(r.stdout, sub).toContain('Examples:');
+    }
+    expect((await runCli(['completion', '--help'])).stdout).toContain('Examples:');
+    expect((await runCli(['topics', 'list', '--help'])).stdout).toMatch(/Security \(or set them in a profile\):[\s\S]*--sasl-mechanism[\s\S]*--insecure-skip-verify/);
   });
 
   it('refuses bad profile input', async () => {

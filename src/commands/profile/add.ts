@@ -56,9 +56,10 @@ export const addCommand: CommandFactory = (ctx) => ({
     if (cfg.profiles[name] && !argv.force) {
       throw new UsageError(`profile '${name}' already exists in ${cfg.path}`, { hint: 'pass --force to replace it' });
     }
-    cfg.doc.setIn(['profiles', name], profile);
     const makeCurrent = argv.use || !cfg.current;
+    // Set before the profile so that a new file starts with `current:`.
     if (makeCurrent) cfg.doc.set('current', name);
+    cfg.doc.setIn(['profiles', name], profile);
     writeConfig(cfg);
     ctx.info(`saved profile ${name} in ${cfg.path}${makeCurrent ? ' (current)' : ''}`);
     if (profile.sasl?.password !== undefined) {
