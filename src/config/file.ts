@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { Document, LineCounter, isScalar, parseDocument } from 'yaml';
+import { Document, LineCounter, isMap, isScalar, parseDocument } from 'yaml';
 import { UsageError } from '../errors.js';
 import { checkProfile, type Profile } from './schema.js';
 
@@ -50,8 +50,11 @@ export function parseConfig(text: string, path: string): ConfigFile {
   }
   const root = doc.toJS() as unknown;
   if (root === null || root === undefined) return { path, exists: true, profiles: {}, doc: new Document({}) };
+  // Where a key path is: the key itself when there is one (an unknown key has no value worth pointing at).
   const at = (keys: string[]) => {
-    const node = doc.getIn(keys, true) as { range?: [number, number, number] } | undefined;
+    const parent = keys.length ? doc.getIn(keys.slice(0, -1), true) : undefined;
+    const pair = isMap(parent) ? parent.items.find((p) => isScalar(p.key) && p.key.value === keys.at(-1)) : undefined;
+    const node = (pair?.key ?? doc.getIn(keys, true)) as { range?: [number, number, number] } | undefined;
     return node?.range ? lines.linePos(node.range[0]) : { line: 0, col: 0 };
   };
   const fail = (keys: string[], what: string): never => {
