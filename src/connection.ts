@@ -10,7 +10,7 @@ import { redact } from './config/secrets.js';
 import { resolveSasl, resolveTls, type SecurityArgs } from './config/security.js';
 
 export const DEFAULT_BROKERS = 'localhost:9092';
-const SECURITY = 'Security (or set them in a profile):';
+const GROUP = 'Connection (every command; or set them in a profile):';
 const DEFAULT_TIMEOUT_MS = 10_000;
 
 /** Global flags every command accepts; declared once here, registered in cli.ts. */
@@ -20,26 +20,28 @@ export const connectionOptions = {
     type: 'string',
     describe: `Broker list HOST:PORT[,HOST:PORT] (env KSTREAM_BROKERS, default ${DEFAULT_BROKERS})`,
     requiresArg: true,
+    group: GROUP,
   },
   // No yargs defaults on settings a profile may set: a default would hide the profile's value.
-  profile: { type: 'string', describe: 'Use this profile of the config file (env KSTREAM_PROFILE)', requiresArg: true },
-  'client-id': { type: 'string', describe: 'Client id sent to the broker (default: kstream)', requiresArg: true },
+  profile: { type: 'string', describe: 'Use this profile of the config file (env KSTREAM_PROFILE)', requiresArg: true, group: GROUP },
+  'client-id': { type: 'string', describe: 'Client id sent to the broker (default: kstream)', requiresArg: true, group: GROUP },
   timeout: {
     type: 'string',
     describe: 'How long to wait for the broker to answer: 500ms, 10s, 2m',
     default: '10s',
     requiresArg: true,
+    group: GROUP,
   },
   verbose: { alias: 'v', type: 'boolean', describe: 'Show client logs and error details', default: false },
-  'sasl-mechanism': { type: 'string', choices: SASL_MECHANISMS, describe: 'SASL mechanism', requiresArg: true, group: SECURITY },
-  'sasl-username': { type: 'string', describe: 'SASL user name', requiresArg: true, group: SECURITY },
-  'sasl-password': { type: 'string', describe: 'SASL password (prefer env KSTREAM_SASL_PASSWORD: flags show in `ps`)', requiresArg: true, group: SECURITY },
-  tls: { type: 'boolean', describe: 'Connect with TLS (implied by the other --tls-* flags)', group: SECURITY },
-  'tls-ca': { type: 'string', describe: 'PEM file of the CA that signed the broker certificates', requiresArg: true, group: SECURITY },
-  'tls-cert': { type: 'string', describe: 'PEM client certificate, for mutual TLS', requiresArg: true, group: SECURITY },
-  'tls-key': { type: 'string', describe: 'PEM key of the client certificate', requiresArg: true, group: SECURITY },
-  'tls-server-name': { type: 'string', describe: 'Name expected in the broker certificate (default: the host)', requiresArg: true, group: SECURITY },
-  'insecure-skip-verify': { type: 'boolean', describe: 'Do not check the broker certificate (unsafe; for tests only)', group: SECURITY },
+  'sasl-mechanism': { type: 'string', choices: SASL_MECHANISMS, describe: 'SASL mechanism', requiresArg: true, group: GROUP },
+  'sasl-username': { type: 'string', describe: 'SASL user name', requiresArg: true, group: GROUP },
+  'sasl-password': { type: 'string', describe: 'SASL password (prefer env KSTREAM_SASL_PASSWORD: flags show in `ps`)', requiresArg: true, group: GROUP },
+  tls: { type: 'boolean', describe: 'Connect with TLS (implied by the other --tls-* flags)', group: GROUP },
+  'tls-ca': { type: 'string', describe: 'PEM file of the CA that signed the broker certificates', requiresArg: true, group: GROUP },
+  'tls-cert': { type: 'string', describe: 'PEM client certificate, for mutual TLS', requiresArg: true, group: GROUP },
+  'tls-key': { type: 'string', describe: 'PEM key of the client certificate', requiresArg: true, group: GROUP },
+  'tls-server-name': { type: 'string', describe: 'Name expected in the broker certificate (default: the host)', requiresArg: true, group: GROUP },
+  'insecure-skip-verify': { type: 'boolean', describe: 'Do not check the broker certificate (unsafe; for tests only)', group: GROUP },
 } satisfies Record<string, Options>;
 
 export interface ConnectionArgs extends SecurityArgs {

@@ -131,7 +131,7 @@ describe('kstream profile', () => {
       expect(r.stdout, sub).toContain('Examples:');
     }
     expect((await runCli(['completion', '--help'])).stdout).toContain('Examples:');
-    expect((await runCli(['topics', 'list', '--help'])).stdout).toMatch(/Security \(or set them in a profile\):[\s\S]*--sasl-mechanism[\s\S]*--insecure-skip-verify/);
+    expect((await runCli(['topics', 'list', '--help'])).stdout).toMatch(/Connection \(every command; or set them in a profile\):[\s\S]*--profile[\s\S]*--sasl-mechanism[\s\S]*--insecure-skip-verify/);
   });
 
   it('refuses bad profile input', async () => {
