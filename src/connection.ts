@@ -4,8 +4,7 @@ import type { Io } from './context.js';
 import { ConnectionError } from './errors.js';
 import { fromKafkaError } from './kafka-errors.js';
 import { parseDuration } from './util/duration.js';
-import type { Profile } from './config/schema.js';
-import { SASL_MECHANISMS } from './config/schema.js';
+import { SASL_MECHANISMS, type Profile } from './config/schema.js';
 import { redact } from './config/secrets.js';
 import { resolveSasl, resolveTls, type SecurityArgs } from './config/security.js';
 
