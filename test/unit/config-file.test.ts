@@ -1,8 +1,16 @@
-import { mkdtempSync, writeFileSync, chmodSync } from 'node:fs';
+import { rmSync, mkdtempSync, writeFileSync, chmodSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { configPath, parseConfig, readConfig } from '../../src/config/file.js';
+
+const temps: string[] = [];
+const temp = () => {
+  const dir = mkdtempSync(join(tmpdir(), 'kstream-cfg-'));
+  temps.push(dir);
+  return dir;
+};
+afterAll(() => temps.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
 const FILE = '/home/u/.config/kstream/config.yaml';
 
@@ -66,7 +74,7 @@ describe('parseConfig', () => {
 
 describe('readConfig', () => {
   it('treats a missing file as empty and records the mode of an existing one', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'kstream-cfg-'));
+    const dir = temp();
     expect(readConfig(join(dir, 'none.yaml'))).toMatchObject({ exists: false, profiles: {} });
     const path = join(dir, 'config.yaml');
     writeFileSync(path, 'profiles: {}\n');

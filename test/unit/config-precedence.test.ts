@@ -1,11 +1,19 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { rmSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { resolveConnection } from '../../src/connection.js';
 import { parseConfig } from '../../src/config/file.js';
 import { selectProfile } from '../../src/config/profile.js';
 import type { Profile } from '../../src/config/schema.js';
+
+const temps: string[] = [];
+const temp = () => {
+  const dir = mkdtempSync(join(tmpdir(), 'kstream-tls-'));
+  temps.push(dir);
+  return dir;
+};
+afterAll(() => temps.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
 const profile: Profile = {
   brokers: ['p:1'],
@@ -48,7 +56,7 @@ describe('resolveConnection precedence: flag > env > profile > default', () => {
   });
 
   it('reads the TLS files and names a missing one', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'kstream-tls-'));
+    const dir = temp();
     writeFileSync(join(dir, 'ca.pem'), 'CA PEM');
     expect(resolveConnection({ tlsCa: join(dir, 'ca.pem') }, {}).ssl).toMatchObject({ ca: ['CA PEM'] });
     expect(() => resolveConnection({ tlsCa: join(dir, 'nope.pem') }, {})).toThrow(`cannot read the CA certificate (--tls-ca) ${join(dir, 'nope.pem')}: ENOENT`);

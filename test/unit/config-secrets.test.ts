@@ -1,12 +1,20 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { rmSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/file.js';
 import { exposedPasswordWarning, maskProfile, redact, resolvePassword } from '../../src/config/secrets.js';
 
-describe('resolvePassword', () => {
+const temps: string[] = [];
+const temp = () => {
   const dir = mkdtempSync(join(tmpdir(), 'kstream-pw-'));
+  temps.push(dir);
+  return dir;
+};
+afterAll(() => temps.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+describe('resolvePassword', () => {
+  const dir = temp();
   const file = join(dir, 'pw');
   writeFileSync(file, 's3cret\n');
 
