@@ -1,5 +1,5 @@
 import type { Context } from './context.js';
-import { UsageError } from './errors.js';
+import { InterruptedError, UsageError } from './errors.js';
 
 /**
  * Asks a yes/no question on the terminal; without one, refuses with a message naming `flag`.
@@ -30,5 +30,11 @@ export async function ask(ctx: Context, questions: Question[]): Promise<Record<s
   if (!ctx.interactive) throw new UsageError('cannot ask questions without a terminal');
   const { default: inquirer } = await import('inquirer');
   const prompt = inquirer.createPromptModule({ input: ctx.io.stdin as NodeJS.ReadStream, output: ctx.io.stderr as NodeJS.WriteStream });
-  return prompt<Record<string, string>>(questions.map((q) => ({ type: 'input' as const, ...q })));
+  return prompt<Record<string, string>>(questions.map((q) => ({ type: 'input' as const, ...q }))).catch(interrupted);
+}
+
+/** Ctrl-C at a prompt (inquirer's ExitPromptError) is an interruption, exit 130, like anywhere else. */
+function interrupted(err: unknown): never {
+  if ((err as Error)?.name === 'ExitPromptError') throw new InterruptedError('SIGINT');
+  throw err;
 }

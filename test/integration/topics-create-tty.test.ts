@@ -80,6 +80,18 @@ describe('kstream topics create on a terminal', () => {
     expect(topics[0]!.partitions).toHaveLength(2);
   });
 
+  it('exits 130 on Ctrl-C at a question, creating nothing', async () => {
+    const t = terminal(['topics', 'create']);
+    await t.until('Topic name:');
+    const topic = uniqueName('never-created');
+    t.type(topic);
+    t.type('C-c');
+    // Raw mode turns Ctrl-C into a key: kstream itself reports it, rather than dying of the signal.
+    await t.until('error: interrupted by SIGINT');
+    expect(await t.exitCode()).toBe(130);
+    expect(await withTestAdmin((a) => a.listTopics())).not.toContain(topic);
+  });
+
   it.each([['--no-input'], ['--yes']])('never asks with %s', async (flag) => {
     const t = terminal(['topics', 'create', flag]);
     expect(await t.exitCode()).toBe(1);
