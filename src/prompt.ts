@@ -13,7 +13,7 @@ export async function confirm(ctx: Context, question: string, flag = '--yes'): P
   }
   const { default: inquirer } = await import('inquirer');
   const prompt = inquirer.createPromptModule({ input: ctx.io.stdin as NodeJS.ReadStream, output: ctx.io.stderr as NodeJS.WriteStream });
-  const answer = await prompt<{ ok: boolean }>([{ type: 'confirm', name: 'ok', message: question, default: false }]);
+  const answer = await prompt<{ ok: boolean }>([{ type: 'confirm', name: 'ok', message: question, default: false }]).catch(interrupted);
   return answer.ok;
 }
 
