@@ -91,7 +91,11 @@ export function parseBrokers(list: string): string[] {
   return brokers;
 }
 
-export async function createKafka(conn: Connection, io: Pick<Io, 'stderr'>): Promise<KafkaClient> {
+/**
+ * A kafkajs client for `conn`. `onError` hears every error kafkajs logs, even without --verbose:
+ * when a deadline cuts its retries short, the last one still says why (see `unreachable`).
+ */
+export async function createKafka(conn: Connection, io: Pick<Io, 'stderr'>, onError?: (err: Error) => void): Promise<KafkaClient> {
   const { Kafka, logLevel } = await loadKafkajs();
   return new Kafka({
     clientId: conn.clientId,
@@ -102,9 +106,11 @@ export async function createKafka(conn: Connection, io: Pick<Io, 'stderr'>): Pro
     authenticationTimeout: conn.timeoutMs,
     requestTimeout: Math.max(conn.timeoutMs, 30_000),
     retry: { initialRetryTime: 100, maxRetryTime: 2_000, retries: 5 },
-    logLevel: conn.verbose ? logLevel.INFO : logLevel.NOTHING,
+    logLevel: conn.verbose ? logLevel.INFO : onError ? logLevel.ERROR : logLevel.NOTHING,
     logCreator: () => (entry: LogEntry) => {
       const { message, ...extra } = entry.log;
+      if (entry.level <= logLevel.ERROR) onError?.(new Error(message));
+      if (!conn.verbose) return;
       delete (extra as Record<string, unknown>).timestamp;
       // kafkajs does not log credentials today; redacting keeps it that way whatever it logs tomorrow.
       const line = `[kafkajs ${entry.namespace}] ${message} ${JSON.stringify(extra)}`;
@@ -130,7 +136,10 @@ export async function withDeadline<T>(promise: Promise<T>, ms: number, onTimeout
   }
 }
 
-export function unreachable(conn: Connection): ConnectionError {
+/** The error for a broker that did not answer in time; a TLS or SASL failure seen meanwhile says more. */
+export function unreachable(conn: Connection, lastError?: Error): ConnectionError {
+  const known = lastError && fromKafkaError(lastError, conn.brokers);
+  if (known instanceof ConnectionError && !known.message.startsWith('cannot connect')) return known;
   return new ConnectionError(
     `no answer from the Kafka broker at ${conn.brokers.join(',')} within ${conn.timeoutMs / 1000}s`,
     { hint: 'start one with `kstream local start`, or point --bootstrap-server at a running broker' },
@@ -139,9 +148,10 @@ export function unreachable(conn: Connection): ConnectionError {
 
 /** Connects an admin client within the connection deadline, runs `fn`, and always disconnects. */
 export async function withAdmin<T>(conn: Connection, io: Pick<Io, 'stderr'>, fn: (admin: Admin) => Promise<T>): Promise<T> {
-  const admin = (await createKafka(conn, io)).admin();
+  let lastError: Error | undefined;
+  const admin = (await createKafka(conn, io, (err) => (lastError = err))).admin();
   try {
-    await withDeadline(admin.connect(), conn.timeoutMs, () => unreachable(conn));
+    await withDeadline(admin.connect(), conn.timeoutMs, () => unreachable(conn, lastError));
     return await fn(admin);
   } catch (err) {
     throw fromKafkaError(err, conn.brokers);

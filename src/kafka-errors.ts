@@ -40,7 +40,8 @@ const UNTRUSTED = /^(SELF_SIGNED_CERT_IN_CHAIN|DEPTH_ZERO_SELF_SIGNED_CERT|UNABL
 /** What went wrong in a TLS handshake, as a message and hint; undefined when it is not a TLS failure. */
 function tlsFailure(e: KafkaJsErrorShape): { what: string; detail: string; hint: string } | undefined {
   const code = String(e.code ?? '');
-  const detail = cleanMessage(e.message).replace(/^Connection error: /, '');
+  // Drop kafkajs's prefixes ("Failed to connect to seed broker, …: Connection error: "): the cause is what is left.
+  const detail = cleanMessage(e.message).replace(/^.*Connection error: /, '');
   if (UNTRUSTED.test(code) || /self[- ]signed|unable to (verify|get local issuer)|certificate (has expired|is not yet valid)/i.test(e.message)) {
     return { what: 'certificate not trusted', detail, hint: 'pass the CA that signed the broker certificate with --tls-ca (or tls.ca in the profile)' };
   }
@@ -74,7 +75,7 @@ export function fromKafkaError(err: unknown, brokers: string[] = []): KstreamErr
   }
   const tls = tlsFailure(root);
   if (tls) return new ConnectionError(`${tls.what}${where}: ${tls.detail}`, { hint: tls.hint, cause: err });
-  if (root.name === 'KafkaJSConnectionClosedError') {
+  if (root.name === 'KafkaJSConnectionClosedError' || /Closed connection|Connection closed by the server/.test(root.message)) {
     return new ConnectionError(`the broker${where} closed the connection`, {
       hint: 'does this listener expect TLS (--tls) or SASL (--sasl-mechanism)? see `kstream local status` for the listeners', cause: err,
     });

@@ -112,6 +112,11 @@ describe('TLS', () => {
     expectOneError(r, 3, new RegExp(`^error: certificate not trusted at ${tls}: .*--tls-ca`));
   });
 
+  it('still says which when --timeout cuts the retries short', async () => {
+    const r = await run(['-b', tls, '--tls', '--timeout', '1s', 'topics', 'list']);
+    expectOneError(r, 3, new RegExp(`^error: certificate not trusted at ${tls}: self-signed certificate in certificate chain `));
+  });
+
   it('refuses a client certificate from a CA the broker does not trust', async () => {
     const rogueCa = generateCa(join(scratch, 'rogue'), 'rogue-ca', 'rogue CA');
     const rogue = signCertificate(join(scratch, 'rogue'), rogueCa, 'client', 'clientAuth');

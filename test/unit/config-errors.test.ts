@@ -1,6 +1,7 @@
 // How connection-time failures of SASL and TLS read; the real ones are in test/integration/security.test.ts.
 import { describe, expect, it } from 'vitest';
 import { fromKafkaError } from '../../src/kafka-errors.js';
+import { resolveConnection, unreachable } from '../../src/connection.js';
 
 function kafkaJsError(name: string, message: string, extra: Record<string, unknown> = {}): Error {
   return Object.assign(new Error(message), { name, ...extra });
@@ -30,4 +31,14 @@ describe('fromKafkaError for security failures', () => {
 
   it('still reports a refused connection as such', () =>
     expect(fromKafkaError(kafkaJsError('KafkaJSConnectionError', 'Connection error: connect ECONNREFUSED 127.0.0.1:1', { code: 'ECONNREFUSED' }), ['b:1']).message).toBe('cannot connect to the Kafka broker at b:1'));
+});
+
+describe('unreachable', () => {
+  const conn = { ...resolveConnection({ bootstrapServer: 'b:1', timeout: '2s' }, {}) };
+  it.each([
+    [undefined, /^no answer from the Kafka broker at b:1 within 2s$/],
+    [new Error('Connection error: connect ECONNREFUSED 127.0.0.1:1'), /^no answer from the Kafka broker/],
+    [new Error('Failed to connect to seed broker, trying another broker from the list: Connection error: self-signed certificate in certificate chain'), /^certificate not trusted at b:1: self-signed certificate in certificate chain$/],
+    [new Error('Connection closed by the server'), /^the broker at b:1 closed the connection$/],
+  ])('after %s says %s', (last, message) => expect(unreachable(conn, last).message).toMatch(message));
 });
