@@ -70,7 +70,8 @@ export const createCommand: CommandFactory = (ctx) => ({
       .example('$0 topics create', 'On a terminal: asks for the name, partitions and replication'),
   handler: async (argv) => {
     const given = (argv.topics as string[] | undefined) ?? [];
-    const answers = given.length === 0 && ctx.interactive && !argv.yes && argv.input ? await askTopic(ctx, argv as { partitions?: string; replicationFactor?: string }) : {};
+    const mayAsk = given.length === 0 && ctx.interactive && !argv.yes && argv.input;
+    const answers = mayAsk ? await askTopic(ctx, argv as { partitions?: string; replicationFactor?: string }) : {};
     const opts: CreateTopicsOptions = {
       topics: (answers.name ? [answers.name] : given).map(validateTopicName),
       partitions: optionalInteger(answers.partitions ?? argv.partitions, '--partitions'),
@@ -86,7 +87,7 @@ export const createCommand: CommandFactory = (ctx) => ({
   },
 });
 
-const optionalInteger = (value: unknown, flag: string) => (value === undefined || value === '' ? undefined : parseInteger(value, flag, 1));
+const optionalInteger = (value: unknown, flag: string) => (value === undefined ? undefined : parseInteger(value, flag, 1));
 
 const checked = (check: (answer: string) => unknown) => (answer: string): true | string => {
   try {
