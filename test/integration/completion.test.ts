@@ -53,6 +53,20 @@ describe('kstream completion', () => {
     expect(zsh.stdout).toMatch(/^profile:Named connection settings/m);
   });
 
+  it('completes group names for groups commands', async () => {
+    const topic = uniqueName('grouped');
+    const group = uniqueName('completegroup');
+    await withTestAdmin(async (a) => {
+      await a.createTopics({ topics: [{ topic }], waitForLeaders: true });
+      // Committed offsets are enough for the broker to list the group.
+      await a.setOffsets({ groupId: group, topic, partitions: [{ partition: 0, offset: '0' }] });
+    });
+    const r = await complete(['groups', 'describe', group.slice(0, 16)]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout.split('\n')).toContain(group);
+    expect(r.stdout.split('\n')).not.toContain(topic);
+  });
+
   it('completes topic names from the broker, and nothing extra when it is unreachable', async () => {
     const topic = uniqueName('completeme');
     await withTestAdmin((a) => a.createTopics({ topics: [{ topic }] }));
