@@ -119,7 +119,8 @@ export async function startBroker(opts: StartOptions): Promise<BrokerState> {
   mkdirSync(dataDir, { recursive: true });
   const previous = readState(dataDir);
   const controllerPort = opts.controllerPort ?? (previous?.port === opts.port ? previous.controllerPort : undefined) ?? (await freePort());
-  const extraPorts = (opts.extraListeners ?? []).map((l) => [l.port, l.name === 'SSL' ? '--tls-port' : '--sasl-port'] as const);
+  const flags = { SASL_PLAINTEXT: '--sasl-port', SSL: '--tls-port', SASL_SSL: '--sasl-ssl-port' };
+  const extraPorts = (opts.extraListeners ?? []).map((l) => [l.port, flags[l.name]] as const);
   for (const [port, flag] of [[opts.port, '--port'], [controllerPort, '--controller-port'], ...extraPorts] as const) {
     if (!(await portIsFree(port))) {
       throw new KstreamError(`port ${port} on 127.0.0.1 is already in use`, { exitCode: ExitCode.USAGE, hint: `choose another with ${flag}` });

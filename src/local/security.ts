@@ -3,7 +3,7 @@ import type { TlsFiles } from './tls.js';
 
 /** A listener besides PLAINTEXT and CONTROLLER; its name is also its security protocol. */
 export interface ExtraListener {
-  name: 'SASL_PLAINTEXT' | 'SSL';
+  name: 'SASL_PLAINTEXT' | 'SSL' | 'SASL_SSL';
   port: number;
 }
 
@@ -25,9 +25,9 @@ export function parseSaslUser(text: string): SaslUser {
   return { name: match[1]!, password: match[2]! };
 }
 
-/** Broker properties of a SASL_PLAINTEXT listener offering PLAIN and both SCRAMs. */
-export function saslProperties(users: SaslUser[]): Record<string, string> {
-  const prefix = 'listener.name.sasl_plaintext';
+/** Broker properties of a SASL listener (SASL_PLAINTEXT, or SASL_SSL) offering PLAIN and both SCRAMs. */
+export function saslProperties(users: SaslUser[], listener = 'sasl_plaintext'): Record<string, string> {
+  const prefix = `listener.name.${listener}`;
   const plainUsers = users.map((u) => `user_${u.name}="${u.password}"`).join(' ');
   return {
     'sasl.enabled.mechanisms': LOCAL_SASL_MECHANISMS.join(','),
@@ -47,9 +47,9 @@ export function scramFormatArgs(users: SaslUser[]): string[] {
   return users.flatMap((u) => SCRAM.flatMap((m) => ['--add-scram', `${m}=[name=${u.name},password=${u.password}]`]));
 }
 
-/** Broker properties of an SSL listener; client certificates are checked when presented (mutual TLS optional). */
-export function tlsProperties(files: TlsFiles): Record<string, string> {
-  const prefix = 'listener.name.ssl';
+/** Broker properties of a TLS listener (SSL, or SASL_SSL); client certificates are checked when presented (mutual TLS optional). */
+export function tlsProperties(files: TlsFiles, listener = 'ssl'): Record<string, string> {
+  const prefix = `listener.name.${listener}`;
   return {
     [`${prefix}.ssl.keystore.type`]: 'PKCS12',
     [`${prefix}.ssl.keystore.location`]: files.keystore,
@@ -68,6 +68,8 @@ export interface SecurityRequest {
   users: SaslUser[];
   tls: boolean;
   tlsPort?: number;
+  /** With both SASL and TLS: the port of the SASL_SSL listener (SASL over TLS). */
+  saslSslPort?: number;
 }
 
 /** Everything `startBroker` needs for the requested listeners; makes the TLS files on first use. */
@@ -87,6 +89,10 @@ export async function planSecurity(req: SecurityRequest, freePort: () => Promise
     extraListeners.push({ name: 'SSL', port: req.tlsPort ?? (await freePort()) });
     Object.assign(extraProperties, tlsProperties(files));
     Object.assign(security, { tlsCa: files.ca, tlsClientCert: files.clientCert, tlsClientKey: files.clientKey });
+    if (req.sasl) {
+      extraListeners.push({ name: 'SASL_SSL', port: req.saslSslPort ?? (await freePort()) });
+      Object.assign(extraProperties, saslProperties(req.users, 'sasl_ssl'), tlsProperties(files, 'sasl_ssl'));
+    }
   }
   return { extraListeners, extraProperties, formatArgs, security };
 }

@@ -12,6 +12,7 @@ const dataDir = mkdtempSync(join(tmpdir(), 'kstream-security-'));
 const scratch = mkdtempSync(join(tmpdir(), 'kstream-security-scratch-'));
 let sasl = '';
 let tls = '';
+let saslSsl = '';
 let ca = '';
 let clientCert = '';
 let clientKey = '';
@@ -23,7 +24,7 @@ beforeAll(async () => {
   ], { noBrokers: true });
   expect(start.code, start.stderr).toBe(0);
   const status = JSON.parse((await runCli(['local', 'status', '--data-dir', dataDir, '-o', 'json'], { noBrokers: true })).stdout);
-  ({ SASL_PLAINTEXT: sasl, SSL: tls } = status.listeners);
+  ({ SASL_PLAINTEXT: sasl, SSL: tls, SASL_SSL: saslSsl } = status.listeners);
   ({ tlsCa: ca, tlsClientCert: clientCert, tlsClientKey: clientKey } = status.security);
   expect(start.stderr).toContain(`SASL_PLAINTEXT at ${sasl} (PLAIN, SCRAM-SHA-256, SCRAM-SHA-512; users: alice, bob)`);
   expect(start.stderr).toContain(`SSL at ${tls} (--tls-ca ${ca};`);
@@ -89,6 +90,18 @@ describe('SASL', () => {
     const r = await run(['--profile', 'secure', 'topics', 'list'], { KSTREAM_CONFIG: config });
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toBe('');
+  });
+});
+
+describe('SASL over TLS', () => {
+  it('works with the right password and the CA', async () => {
+    const r = await run(['-b', saslSsl, '--sasl-mechanism', 'scram-sha-512', '--sasl-username', 'alice', '--tls-ca', ca, 'topics', 'list'], { KSTREAM_SASL_PASSWORD: 'alice-secret' });
+    expect(r.code, r.stderr).toBe(0);
+  });
+
+  it('says "authentication failed" for a wrong password', async () => {
+    const r = await run(['-b', saslSsl, '--sasl-mechanism', 'plain', '--sasl-username', 'alice', '--tls-ca', ca, 'topics', 'list'], { KSTREAM_SASL_PASSWORD: 'nope' });
+    expectOneError(r, 3, new RegExp(`^error: authentication failed at ${saslSsl}`));
   });
 });
 

@@ -43,8 +43,14 @@ describe('local security listeners', () => {
   it('plans only what was asked, on free ports unless given', async () => {
     let next = 50000;
     const plan = await planSecurity({ dataDir: '/d', sasl: true, users: [{ name: 'u', password: 'p' }], tls: true, tlsPort: 9999 }, async () => next++, () => files);
-    expect(plan.extraListeners).toEqual([{ name: 'SASL_PLAINTEXT', port: 50000 }, { name: 'SSL', port: 9999 }]);
+    expect(plan.extraListeners).toEqual([{ name: 'SASL_PLAINTEXT', port: 50000 }, { name: 'SSL', port: 9999 }, { name: 'SASL_SSL', port: 50001 }]);
+    expect(plan.extraProperties).toMatchObject({
+      'listener.name.sasl_ssl.scram-sha-256.sasl.jaas.config': expect.stringMatching(/ScramLoginModule/),
+      'listener.name.sasl_ssl.ssl.keystore.location': files.keystore,
+    });
     expect(plan.security).toEqual({ saslMechanisms: ['PLAIN', 'SCRAM-SHA-256', 'SCRAM-SHA-512'], saslUsers: ['u'], tlsCa: files.ca, tlsClientCert: files.clientCert, tlsClientKey: files.clientKey });
+    const tlsOnly = await planSecurity({ dataDir: '/d', sasl: false, users: [], tls: true }, async () => next++, () => files);
+    expect(tlsOnly.extraListeners.map((l) => l.name)).toEqual(['SSL']);
     const none = await planSecurity({ dataDir: '/d', sasl: false, users: [], tls: false }, async () => next++, () => files);
     expect(none).toEqual({ extraListeners: [], extraProperties: {}, formatArgs: [], security: {} });
   });

@@ -28,6 +28,7 @@ export const startCommand: CommandFactory = (ctx) => ({
         },
         tls: { type: 'boolean', default: false, describe: 'Add an SSL listener with certificates made for this data dir', group: 'Security listeners:' },
         'tls-port': { type: 'string', describe: 'Port of the SSL listener (default: a free one)', requiresArg: true, group: 'Security listeners:' },
+        'sasl-ssl-port': { type: 'string', describe: 'With --sasl and --tls: port of the SASL_SSL listener (default: a free one)', requiresArg: true, group: 'Security listeners:' },
       })
       .example('$0 local start', 'Broker on 127.0.0.1:9092')
       .example('$0 local start --port 19092 --data-dir /tmp/k2', 'A second, separate broker')
@@ -38,11 +39,16 @@ export const startCommand: CommandFactory = (ctx) => ({
     if (argv.sasl && users.length && isFormatted(dataDir)) {
       ctx.warn(`${dataDir} is already formatted: SCRAM users are only created on a first start (PLAIN users apply now)`);
     }
-    const plan = await planSecurity(
-      { dataDir, sasl: argv.sasl, saslPort: port(argv.saslPort, '--sasl-port'), users: users.length ? users : [DEFAULT_SASL_USER], tls: argv.tls, tlsPort: port(argv.tlsPort, '--tls-port') },
-      freePort,
-      ensureTlsFiles,
-    );
+    const request = {
+      dataDir,
+      sasl: argv.sasl,
+      saslPort: port(argv.saslPort, '--sasl-port'),
+      users: users.length ? users : [DEFAULT_SASL_USER],
+      tls: argv.tls,
+      tlsPort: port(argv.tlsPort, '--tls-port'),
+      saslSslPort: port(argv.saslSslPort, '--sasl-ssl-port'),
+    };
+    const plan = await planSecurity(request, freePort, ensureTlsFiles);
     const state = await startBroker({
       dataDir,
       port: parseInteger(argv.port, '--port', 1, 65535),
@@ -69,4 +75,5 @@ export function printListeners(ctx: Context, state: BrokerState): void {
   if (state.listeners?.SSL) {
     ctx.info(`SSL at ${state.listeners.SSL} (--tls-ca ${sec.tlsCa}; for mutual TLS --tls-cert ${sec.tlsClientCert} --tls-key ${sec.tlsClientKey})`);
   }
+  if (state.listeners?.SASL_SSL) ctx.info(`SASL_SSL at ${state.listeners.SASL_SSL} (SASL over TLS: the SASL flags and --tls-ca together)`);
 }
