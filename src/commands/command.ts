@@ -15,5 +15,10 @@ export function connectionFrom(ctx: Context, argv: object): Connection {
   if (conn.ssl && typeof conn.ssl === 'object' && conn.ssl.rejectUnauthorized === false) {
     ctx.warn(ctx.color.bold('TLS certificate checks are OFF (insecure-skip-verify): anyone on the network path can read and change this traffic'));
   }
+  if ((conn.sasl as { mechanism?: string } | undefined)?.mechanism === 'plain' && !conn.ssl && !conn.brokers.every(isLoopback)) {
+    ctx.warn('SASL PLAIN without TLS sends the password in clear text over the network; add --tls (or tls: in the profile)');
+  }
   return conn;
 }
+
+const isLoopback = (broker: string) => /^(localhost|127\.\d+\.\d+\.\d+|\[::1\]):\d+$/.test(broker);

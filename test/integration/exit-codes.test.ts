@@ -59,6 +59,7 @@ const cases: Case[] = [
 ];
 
 describe('exit codes', () => {
+
   it.each(cases)('$what -> $code', async ({ args, code, message, env }) => {
     const r = await runCli(args, { noBrokers: true, env: { KSTREAM_CONFIG: config, ...env }, killAfterMs: 60_000 });
     expect(r.signal).toBeNull();

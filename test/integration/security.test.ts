@@ -93,6 +93,18 @@ describe('SASL', () => {
   });
 });
 
+describe('SASL PLAIN in clear text', () => {
+  it('warns that SASL PLAIN without TLS sends the password in clear text, except on loopback', async () => {
+    const plain = ['--sasl-mechanism', 'plain', '--sasl-username', 'u', '--timeout', '1s', 'topics', 'list'];
+    const remote = await run(['-b', '192.0.2.1:9092', ...plain], { KSTREAM_SASL_PASSWORD: 'p' });
+    expect(remote.code).toBe(3);
+    expect(remote.stderr).toMatch(/^warning: SASL PLAIN without TLS sends the password in clear text/);
+    const local = await run(['-b', '127.0.0.1:1', ...plain], { KSTREAM_SASL_PASSWORD: 'p' });
+    expect(local.code).toBe(3);
+    expect(local.stderr).not.toMatch(/warning/);
+  });
+});
+
 describe('SASL over TLS', () => {
   it('works with the right password and the CA', async () => {
     const r = await run(['-b', saslSsl, '--sasl-mechanism', 'scram-sha-512', '--sasl-username', 'alice', '--tls-ca', ca, 'topics', 'list'], { KSTREAM_SASL_PASSWORD: 'alice-secret' });
