@@ -1,7 +1,7 @@
 import { loadKafkajs, type Admin, type KafkaClient, type KafkaConfig, type LogEntry } from './kafkajs.js';
 import type { Options } from 'yargs';
 import type { Io } from './context.js';
-import { ConnectionError } from './errors.js';
+import { ConnectionError, UsageError } from './errors.js';
 import { fromKafkaError } from './kafka-errors.js';
 import { parseDuration } from './util/duration.js';
 import { SASL_MECHANISMS, type Profile } from './config/schema.js';
@@ -82,10 +82,10 @@ export function resolveConnection(args: ConnectionArgs, env: NodeJS.ProcessEnv, 
 
 export function parseBrokers(list: string): string[] {
   const brokers = list.split(',').map((b) => b.trim()).filter(Boolean);
-  if (brokers.length === 0) throw new ConnectionError('no broker address given', { hint: 'pass --bootstrap-server HOST:PORT' });
+  if (brokers.length === 0) throw new UsageError('no broker address given', { hint: 'pass --bootstrap-server HOST:PORT' });
   for (const broker of brokers) {
     if (!/^(\[[0-9a-fA-F:]+\]|[^:\s]+):\d{1,5}$/.test(broker)) {
-      throw new ConnectionError(`'${broker}' is not a broker address`, { hint: 'use HOST:PORT, e.g. localhost:9092' });
+      throw new UsageError(`'${broker}' is not a broker address`, { hint: 'use HOST:PORT, e.g. localhost:9092' });
     }
   }
   return brokers;

@@ -25,6 +25,7 @@ interface Case {
   /** The error line (nothing is matched for code 0). */
   message?: RegExp;
   env?: Record<string, string>;
+  input?: string;
 }
 
 const cases: Case[] = [
@@ -33,6 +34,8 @@ const cases: Case[] = [
   { what: 'profile list', args: ['profile', 'list'], code: 0 },
   { what: 'completion bash', args: ['completion', 'bash'], code: 0 },
   { what: 'help', args: ['topics', '--help'], code: 0 },
+  { what: 'produce', args: ['produce', existing], input: 'a\nb\n', code: 0 },
+  { what: 'consume to the end', args: ['consume', existing, '--from-beginning', '-e'], code: 0 },
   // 1: usage and bad input
   { what: 'unknown command', args: ['topix'], code: 1, message: /unknown command 'topix'/ },
   { what: 'unknown flag', args: ['topics', 'list', '--colour'], code: 1, message: /Unknown argument: colour/ },
@@ -49,19 +52,25 @@ const cases: Case[] = [
   { what: 'unreadable CA file', args: ['--tls-ca', '/nonexistent/ca.pem', 'topics', 'list'], code: 1, message: /cannot read the CA certificate/ },
   { what: 'unknown shell', args: ['completion', 'fish'], code: 1, message: /Invalid values/ },
   { what: 'local broker not running', args: ['local', 'status', '--data-dir', join(dir, 'no-broker')], code: 1, message: /not running/ },
+  { what: 'malformed broker address', args: ['-b', 'nohostport', 'topics', 'list'], code: 1, message: /not a broker address/ },
+  { what: 'produce to a missing topic', args: ['produce', 'no-such-topic-here'], input: 'x\n', code: 1, message: /topic 'no-such-topic-here' does not exist/ },
+  { what: 'produce a line without its key', args: ['produce', existing, '-K', ':'], input: 'k:v\nnokey\n', code: 1, message: /line 2 has no key separator/ },
+  { what: 'consume a missing topic', args: ['consume', 'no-such-topic-here', '-e'], code: 1, message: /does not exist/ },
+  { what: 'consume from a bad offset', args: ['consume', existing, '--offset', 'sometime'], code: 1, message: /--offset/ },
   { what: 'bad SASL user for local start', args: ['local', 'start', '--sasl', '--sasl-user', 'nopassword', '--data-dir', join(dir, 'never')], code: 1, message: /--sasl-user expects NAME:PASSWORD/ },
   // 2: Kafka refused the request
   { what: 'invalid topic config', args: ['topics', 'create', uniqueName('badcfg'), '-c', 'retention.ms=abc'], code: 2, message: /Kafka refused the request: .*INVALID_CONFIG/ },
   // 3: connection
   { what: 'no broker listening', args: ['-b', '127.0.0.1:1', 'topics', 'list'], code: 3, message: /cannot connect to the Kafka broker at 127\.0\.0\.1:1/ },
   { what: 'profile pointing at no broker', args: ['--profile', 'dead', 'topics', 'list'], code: 3, message: /cannot connect to the Kafka broker at 127\.0\.0\.1:1/ },
-  { what: 'malformed broker address', args: ['-b', 'nohostport', 'topics', 'list'], code: 3, message: /not a broker address/ },
+  { what: 'produce without a broker', args: ['-b', '127.0.0.1:1', 'produce', existing], input: 'x\n', code: 3, message: /cannot connect to the Kafka broker/ },
+  { what: 'consume without a broker', args: ['-b', '127.0.0.1:1', 'consume', existing, '-e'], code: 3, message: /cannot connect to the Kafka broker/ },
 ];
 
 describe('exit codes', () => {
 
-  it.each(cases)('$what -> $code', async ({ args, code, message, env }) => {
-    const r = await runCli(args, { noBrokers: true, env: { KSTREAM_CONFIG: config, ...env }, killAfterMs: 60_000 });
+  it.each(cases)('$what -> $code', async ({ args, code, message, env, input }) => {
+    const r = await runCli(args, { input, noBrokers: true, env: { KSTREAM_CONFIG: config, ...env }, killAfterMs: 60_000 });
     expect(r.signal).toBeNull();
     expect(r.code, r.stderr).toBe(code);
     if (code === 0) return;
