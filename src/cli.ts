@@ -6,6 +6,7 @@ import { KstreamError, UsageError, ExitCode } from './errors.js';
 import { fromKafkaError } from './kafka-errors.js';
 import { localCommand } from './commands/local/index.js';
 import { topicsCommand } from './commands/topics/index.js';
+import { pipelineCommand } from './commands/pipeline/index.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -16,6 +17,7 @@ function buildCli(ctx: Context, args: string[]) {
     .options(connectionOptions)
     .command(topicsCommand(ctx))
     .command(localCommand(ctx))
+    .command(pipelineCommand(ctx))
     .demandCommand(1, 'name a command; see `kstream --help`')
     .recommendCommands()
     .strict()
