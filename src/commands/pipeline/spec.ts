@@ -97,7 +97,8 @@ function setting<T>(stage: Record<string, unknown>, key: string, where: string, 
   try {
     return parse(String(stage[key]));
   } catch (err) {
-    problems.push(`${where}: ${(err as Error).message.replace(/^--[\w-]+/, key)}`);
+    const message = (err as Error).message;
+    problems.push(`${where}: ${message.startsWith(key) ? message : `${key} ${message}`}`);
     return fallback;
   }
 }

@@ -1,7 +1,7 @@
 import type { EachBatchPayload, KafkaClient } from '../../kafkajs.js';
 import type { Connection } from '../../connection.js';
 import { ExitCode, KstreamError } from '../../errors.js';
-import { fromKafkaError } from '../../kafka-errors.js';
+import { fromKafkaError, rootCause } from '../../kafka-errors.js';
 import { requireTopics } from '../../topic.js';
 import { Drain } from './drain.js';
 import type { StageMetrics } from './metrics.js';
@@ -62,7 +62,7 @@ export async function runStage(spec: StageSpec, env: StageEnv): Promise<void> {
       const error = fromKafkaError(err, env.conn.brokers);
       if (Date.now() - progressAt > RECOVER_MS) throw error;
       const delay = Math.min(1000 * 2 ** Math.min(attempt, 3), 5000);
-      env.warn(`stage ${spec.name}: ${error.message}; reconnecting in ${delay / 1000}s (nothing uncommitted is lost)`);
+      env.warn(`stage ${spec.name}: ${error.message}; reconnecting in ${delay / 1000}s, then resuming after the last committed batch`);
       if (!(await sleep(delay, env.signal))) return;
     }
   }
@@ -73,11 +73,24 @@ async function prepare(spec: StageSpec, env: StageEnv): Promise<Drain | undefine
   try {
     await admin.connect();
     await requireTopics(admin, [...spec.from, ...spec.to, ...(spec.dlq ? [spec.dlq] : [])]);
-    return env.exit ? await Drain.capture(admin, spec.from, spec.group) : undefined;
+    return env.exit ? await whileRetriable(env, () => Drain.capture(admin, spec.from, spec.group)) : undefined;
   } catch (err) {
     throw fromKafkaError(err, env.conn.brokers);
   } finally {
     await admin.disconnect().catch(() => undefined);
+  }
+}
+
+/** Retries what a broker refuses for now (a new cluster's group coordinator is not ready at first). */
+async function whileRetriable<T>(env: StageEnv, fn: () => Promise<T>): Promise<T> {
+  const deadline = Date.now() + Math.max(env.conn.timeoutMs * 3, 30_000);
+  for (;;) {
+    try {
+      return await fn();
+    } catch (err) {
+      const retriable = (rootCause(err) as { retriable?: boolean } | undefined)?.retriable === true;
+      if (!retriable || Date.now() > deadline || !(await sleep(500, env.signal))) throw err;
+    }
   }
 }
 
