@@ -69,7 +69,7 @@ describe('pipeline run: exactly once', () => {
       await stopBroker(dataDir, { clean: false });
       await new Promise((r) => setTimeout(r, 2000));
       await start();
-      const done = await Promise.race([run.exited, new Promise<undefined>((r) => setTimeout(r, 200_000))]);
+      const done = await Promise.race([run.exited, new Promise<undefined>((r) => setTimeout(() => r(undefined), 200_000))]);
       if (!done) run.child.kill('SIGKILL');
       expect(done?.code, run.output().stderr).toBe(0);
       expect(run.output().stderr).toMatch(/reconnecting/);

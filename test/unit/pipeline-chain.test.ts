@@ -37,6 +37,16 @@ describe('parseChain', () => {
         { kind: 'exec', command: 'sort', format: 'lines', timeoutMs: 1000 },
       ],
     });
+    expect(parseChain('topic:a | grep x | cut -c1 | topic:b', exec).transforms).toEqual([{ kind: 'exec', command: 'grep x | cut -c1', format: 'lines', timeoutMs: 1000 }]);
+  });
+
+  it('runs neighbouring shell commands as one shell pipeline, as a shell would', () => {
+    expect(parseChain(`topic:a | grep -v DEBUG | jq -c "{level,msg}" | map:r.value | exec:sort | uniq | topic:b`, exec).transforms).toEqual([
+      { kind: 'exec', command: 'grep -v DEBUG | jq -c "{level,msg}"', format: 'lines', timeoutMs: 1000 },
+      { kind: 'map', expr: 'r.value' },
+      { kind: 'exec', command: 'sort', format: 'lines', timeoutMs: 1000 },
+      { kind: 'exec', command: 'uniq', format: 'lines', timeoutMs: 1000 },
+    ]);
   });
 
   it('accepts a command as the sink and no steps at all', () => {

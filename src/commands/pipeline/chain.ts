@@ -9,7 +9,9 @@ import type { ExecFormat, TransformSpec } from './transforms.js';
  *
  * Elements are split on `|` outside single quotes, double quotes and backslash escapes; `||` stays
  * inside a command. The first element must be `topic:NAME`, the last `topic:NAME` or `exec:CMD`.
- * A middle element is `map:EXPR`, `filter:EXPR`, `exec:CMD`, or else a shell command (same as exec:).
+ * A middle element is `map:EXPR`, `filter:EXPR`, `exec:CMD`, or else a shell command. Shell commands
+ * next to each other run as one `sh -c 'a | b'` per batch, so the batch fails only if the last one
+ * fails, as in a shell (`grep -v DEBUG | jq -c .` is fine when grep selects nothing).
  */
 export interface Chain {
   from: string;
@@ -64,8 +66,20 @@ export function parseChain(text: string, exec: { format: ExecFormat; timeoutMs: 
   const to = prefixed(last, 'topic:');
   const toExec = prefixed(last, 'exec:');
   if (to === undefined && toExec === undefined) throw new UsageError(`the pipeline must end with topic:NAME or exec:COMMAND, not '${last}'`, { hint });
-  const transforms = parts.slice(1, -1).map((p, i) => step(p, i + 2, exec));
+  const transforms = joinShellSteps(parts.slice(1, -1).map((p, i) => step(p, i + 2, exec)), parts.slice(1, -1));
   return { from: validateTopicName(from), ...(to !== undefined ? { to: validateTopicName(to) } : { toExec: nonEmpty(toExec!, 'exec:') }), transforms };
+}
+
+/** Merges runs of plain shell elements (not written as exec:) into one pipeline command. */
+function joinShellSteps(steps: TransformSpec[], elements: string[]): TransformSpec[] {
+  const out: TransformSpec[] = [];
+  steps.forEach((s, i) => {
+    const prev = out.at(-1);
+    const plain = (j: number) => steps[j]!.kind === 'exec' && !elements[j]!.startsWith('exec:');
+    if (s.kind === 'exec' && prev?.kind === 'exec' && plain(i) && plain(i - 1)) prev.command += ` | ${s.command}`;
+    else out.push({ ...s });
+  });
+  return out;
 }
 
 function step(element: string, position: number, exec: { format: ExecFormat; timeoutMs: number }): TransformSpec {

@@ -24,10 +24,11 @@ export async function runPipeline(ctx: Context, kafka: KafkaClient, conn: Connec
   const live = ctx.io.stderr.isTTY ? liveTable(ctx, metrics) : undefined;
   // One failing stage stops the others.
   const stopAll = new AbortController();
+  let started = false;
   const signal = AbortSignal.any([opts.signal, stopAll.signal]);
   const run = (spec: StageSpec) =>
     runStage(spec, {
-      kafka, conn, signal, exit: opts.exit, metrics: metrics.stage(spec.name), io: ctx.io, warn: ctx.warn,
+      kafka, conn, signal, exit: opts.exit, metrics: metrics.stage(spec.name), io: ctx.io, warn: ctx.warn, started: () => (started = true),
     }).catch((err) => {
       stopAll.abort();
       throw err;
@@ -45,7 +46,8 @@ export async function runPipeline(ctx: Context, kafka: KafkaClient, conn: Connec
     live?.stop();
     server?.close();
     const figures = await metrics.figures();
-    ctx.io.stderr.write(figuresTable(figures));
+    // A run that failed its checks (a missing topic, no broker) has no figures worth a table.
+    if (started) ctx.io.stderr.write(figuresTable(figures));
     if (opts.metricsJson) writeFileSync(opts.metricsJson, JSON.stringify({ stages: figures }, null, 2) + '\n');
   }
 }

@@ -37,6 +37,8 @@ export interface StageEnv {
   exit: boolean;
   io: { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream; env: NodeJS.ProcessEnv };
   warn(line: string): void;
+  /** Called once the stage's topics are checked and it starts consuming. */
+  started(): void;
 }
 
 /** How long a stage keeps reconnecting after a Kafka failure without committing anything. */
@@ -50,6 +52,7 @@ export function transactionalId(spec: StageSpec, worker: number): string {
 /** Runs a stage until drained (--exit), interrupted, or failed; reconnects after Kafka failures. */
 export async function runStage(spec: StageSpec, env: StageEnv): Promise<void> {
   const drain = await prepare(spec, env);
+  env.started();
   if (drain?.done()) return;
   let progressAt = Date.now();
   const progress = () => (progressAt = Date.now());
