@@ -3,7 +3,8 @@ import { get } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { brokers, runCli, uniqueName } from '../helpers/cli.js';
+import { spawnSync } from 'node:child_process';
+import { BIN, brokers, runCli, uniqueName } from '../helpers/cli.js';
 import { testKafka } from '../helpers/kafka.js';
 import { freePort } from '../../src/local/broker.js';
 import { createTopicsOn, numbered, produceValues, readCommitted, spawnCli, waitFor } from '../helpers/pipeline.js';
@@ -137,6 +138,17 @@ describe('kstream pipeline run', () => {
     const r = await runCli(['pipeline', 'run', '--from', src!, '--to', dst!, '--parallel', '2', '--map', '"p-" + r.value', '--batch-size', '100', '--exit']);
     expect(r.code, r.stderr).toBe(0);
     expect(sorted(readCommitted(brokers(), dst!))).toEqual(inputs.map((v) => `p-${v}`).sort());
+  });
+
+  it('redraws a live table on a terminal (a pseudo-terminal here), and only there', async () => {
+    const [src, dst] = await topicsWith(['a', 'b', 'c'], 1, 1);
+    const command = `node ${BIN} pipeline run --from ${src} --to ${dst} --exec 'sleep 2; cat' --batch-size 1 --exit`;
+    const tty = spawnSync('script', ['-qec', command, '/dev/null'], { encoding: 'utf8', env: { ...process.env, KSTREAM_BROKERS: brokers(), NO_COLOR: '1' }, timeout: 120_000 });
+    expect(tty.status, tty.stdout).toBe(0);
+    // Drawn at least once, then moved over (ESC [ n F) and cleared (ESC [ J) before the final summary.
+    expect(tty.stdout).toMatch(/STAGE[\s\S]*\x1b\[\d+F\x1b\[J[\s\S]*STAGE/);
+    const piped = await runCli(['pipeline', 'run', '--from', src!, '--to', dst!, '--exit']);
+    expect(piped.stderr).not.toContain('\x1b[');
   });
 
   it('rejects bad input with one line and exit 1', async () => {

@@ -146,6 +146,9 @@ async function startWorker(spec: StageSpec, env: StageEnv, index: number, state:
     groupId: spec.group,
     readUncommitted: false,
     maxWaitTimeInMs: spec.batchMs,
+    // Room for a whole --batch-size of typical records in one fetch: fewer, larger transactions.
+    maxBytesPerPartition: Math.min(Math.max(spec.batchSize * 1024, 1 << 20), 32 << 20),
+    maxBytes: 64 << 20,
     sessionTimeout: SESSION_TIMEOUT_MS,
     heartbeatInterval: 1000,
     allowAutoTopicCreation: false,
