@@ -22,6 +22,8 @@ export interface Sink {
   close(): Promise<void>;
 }
 
+const SEND_CHUNK = 1000;
+
 const toMessage = (r: PipeRecord): Message => {
   const m: Message = { key: r.key, value: r.value, headers: r.headers as IHeaders };
   if (r.partition !== undefined) m.partition = r.partition;
@@ -52,7 +54,10 @@ export async function transactionalSink(kafka: KafkaClient, opts: { transactiona
   const inTransaction = async (topicMessages: Array<{ topic: string; messages: Message[] }>, offsets: BatchOffsets) => {
     const txn = await producer.transaction();
     try {
-      if (topicMessages.some((t) => t.messages.length)) await txn.sendBatch({ topicMessages });
+      for (const { topic, messages } of topicMessages) {
+        // kafkajs groups a request's messages by partition in quadratic time: keep requests small.
+        for (let i = 0; i < messages.length; i += SEND_CHUNK) await txn.send({ topic, messages: messages.slice(i, i + SEND_CHUNK) });
+      }
       await txn.sendOffsets({ consumerGroupId: opts.groupId, topics: offsetsOf(offsets) });
       await txn.commit();
     } catch (err) {

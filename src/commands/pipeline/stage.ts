@@ -61,7 +61,9 @@ export async function runStage(spec: StageSpec, env: StageEnv): Promise<void> {
       await runWorkers(spec, env, drain, progress);
       return;
     } catch (err) {
-      if (err instanceof KstreamError || env.signal.aborted) throw err;
+      // Only the client's failures (a broker gone, a fenced or timed-out transaction) are worth a reconnect.
+      const fromClient = (err as Error)?.name?.startsWith('KafkaJS') ?? false;
+      if (!fromClient || env.signal.aborted) throw err;
       const error = fromKafkaError(err, env.conn.brokers);
       if (Date.now() - progressAt > RECOVER_MS) throw error;
       const delay = Math.min(1000 * 2 ** Math.min(attempt, 3), 5000);

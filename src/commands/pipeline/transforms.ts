@@ -60,33 +60,41 @@ export function compileExpression(expr: string, flag: string): Compiled {
 }
 
 /** The `r` an expression sees: text fields, numbers, and `json` parsed on first use. */
-export function recordView(rec: PipeRecord): Record<string, unknown> {
-  const value = rec.value === null ? null : rec.value.toString('utf8');
-  let parsed: { done: boolean; json?: unknown } = { done: false };
-  const view: Record<string, unknown> = {
-    key: rec.key === null ? null : rec.key.toString('utf8'),
-    value,
-    headers: { ...rec.headers },
-    topic: rec.origin?.topic,
-    partition: rec.origin?.partition,
-    offset: rec.origin ? Number(rec.origin.offset) : undefined,
-    timestamp: rec.origin ? Number(rec.origin.timestamp) : undefined,
-  };
-  Object.defineProperty(view, 'json', {
-    enumerable: true,
-    get() {
-      if (!parsed.done) {
-        parsed = { done: true };
-        try {
-          parsed.json = value === null ? undefined : JSON.parse(value);
-        } catch {
-          parsed.json = undefined;
-        }
+class RecordView {
+  readonly key: string | null;
+  readonly value: string | null;
+  readonly headers: Record<string, string | string[]>;
+  readonly topic?: string;
+  readonly partition?: number;
+  readonly offset?: number;
+  readonly timestamp?: number;
+  #json?: { parsed: unknown };
+
+  constructor(rec: PipeRecord) {
+    this.key = rec.key === null ? null : rec.key.toString('utf8');
+    this.value = rec.value === null ? null : rec.value.toString('utf8');
+    this.headers = { ...rec.headers };
+    this.topic = rec.origin?.topic;
+    this.partition = rec.origin?.partition;
+    this.offset = rec.origin ? Number(rec.origin.offset) : undefined;
+    this.timestamp = rec.origin ? Number(rec.origin.timestamp) : undefined;
+  }
+
+  /** The value parsed as JSON, or undefined when it is not JSON. */
+  get json(): unknown {
+    if (!this.#json) {
+      try {
+        this.#json = { parsed: this.value === null ? undefined : JSON.parse(this.value) };
+      } catch {
+        this.#json = { parsed: undefined };
       }
-      return parsed.json;
-    },
-  });
-  return view;
+    }
+    return this.#json.parsed;
+  }
+}
+
+export function recordView(rec: PipeRecord): RecordView {
+  return new RecordView(rec);
 }
 
 function evaluate(fn: Compiled, rec: PipeRecord, expr: string): unknown {
