@@ -46,7 +46,7 @@ const RECOVER_MS = 120_000;
 const SESSION_TIMEOUT_MS = 10_000;
 
 export function transactionalId(spec: StageSpec, worker: number): string {
-  return `kstream-pipeline-${spec.group}-${spec.to.join('+')}-${worker}`;
+  return `${spec.group}:${spec.to.join('+')}:${worker}`;
 }
 
 /** Runs a stage until drained (--exit), interrupted, or failed; reconnects after Kafka failures. */
@@ -64,6 +64,7 @@ export async function runStage(spec: StageSpec, env: StageEnv): Promise<void> {
       // Only the client's failures (a broker gone, a fenced or timed-out transaction) are worth a reconnect.
       const fromClient = (err as Error)?.name?.startsWith('KafkaJS') ?? false;
       if (!fromClient || env.signal.aborted) throw err;
+      if (isFenced(err)) throw fencedError(spec, err);
       const error = fromKafkaError(err, env.conn.brokers);
       if (Date.now() - progressAt > RECOVER_MS) throw error;
       const delay = Math.min(1000 * 2 ** Math.min(attempt, 3), 5000);
@@ -71,6 +72,19 @@ export async function runStage(spec: StageSpec, env: StageEnv): Promise<void> {
       if (!(await sleep(delay, env.signal))) return;
     }
   }
+}
+
+/** Another producer initialised this stage's transactional id: a newer run of the same stage. */
+export function isFenced(err: unknown): boolean {
+  const root = rootCause(err) as { type?: string; code?: number } | undefined;
+  return root?.type === 'INVALID_PRODUCER_EPOCH' || root?.type === 'PRODUCER_FENCED' || root?.code === 90;
+}
+
+function fencedError(spec: StageSpec, err: unknown): KstreamError {
+  return new KstreamError(`stage ${spec.name}: another run of this stage took over its transactional id, so this one stopped`, {
+    hint: 'run each stage once; use --parallel N for more workers, or another --group for a separate copy',
+    cause: err,
+  });
 }
 
 async function prepare(spec: StageSpec, env: StageEnv): Promise<Drain | undefined> {
