@@ -9,7 +9,16 @@ export async function run({ brokers, records, work }) {
   const name = (s) => `bench-pipeline-${s}-${Date.now().toString(36)}`;
   const [src, viaMap, viaExec, viaKcat] = ['src', 'map', 'exec', 'kcat'].map(name);
   const env = { KSTREAM_BROKERS: brokers };
-  await timeShell(`node ${KSTREAM} topics create ${src} ${viaMap} ${viaExec} ${viaKcat} --partitions ${PARTITIONS}`, { env });
+  // A broker that has just started may refuse the first creations for a moment.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await timeShell(`node ${KSTREAM} topics create ${src} ${viaMap} ${viaExec} ${viaKcat} --partitions ${PARTITIONS} --if-not-exists`, { env });
+      break;
+    } catch (err) {
+      if (attempt === 5) throw err;
+      await new Promise((r) => setTimeout(r, 2000));
+    }
+  }
   await timeShell(`kcat -P -b ${brokers} -t ${src} -X linger.ms=50 < ${lines}`);
 
   const count = async (topic) => Number((await timeShell(`kcat -C -b ${brokers} -t ${topic} -o beginning -e -q -X isolation.level=read_committed | wc -l`)).stdout.trim());

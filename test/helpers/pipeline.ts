@@ -46,6 +46,13 @@ export async function highWatermark(brokers: string, topic: string): Promise<num
   return withAdminOn(brokers, async (a) => (await a.fetchTopicOffsets(topic)).reduce((n, p) => n + Number(p.high), 0));
 }
 
+const running = new Set<ChildProcess>();
+
+/** Kills what spawnCli started and is still running (after a failed test). */
+export function killSpawned(): void {
+  for (const child of running) child.kill('SIGKILL');
+}
+
 /** Starts the CLI in the background (for kill -9 and signal tests). */
 export function spawnCli(args: string[], brokers: string): { child: ChildProcess; output: () => { stdout: string; stderr: string }; exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }> } {
   const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, NO_COLOR: '1', KSTREAM_BROKERS: brokers }, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -53,7 +60,11 @@ export function spawnCli(args: string[], brokers: string): { child: ChildProcess
   let stderr = '';
   child.stdout!.on('data', (d) => (stdout += d));
   child.stderr!.on('data', (d) => (stderr += d));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('close', (code, signal) => resolve({ code, signal })));
+  running.add(child);
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('close', (code, signal) => {
+    running.delete(child);
+    resolve({ code, signal });
+  }));
   return { child, output: () => ({ stdout, stderr }), exited };
 }
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { brokers, runCli, uniqueName } from '../helpers/cli.js';
 import { freePort, startBroker, stopBroker } from '../../src/local/broker.js';
-import { createTopicsOn, highWatermark, numbered, produceValues, readCommitted, spawnCli, waitFor } from '../helpers/pipeline.js';
+import { killSpawned, createTopicsOn, highWatermark, numbered, produceValues, readCommitted, spawnCli, waitFor } from '../helpers/pipeline.js';
 
 const RECORDS = 20_000;
 // Slow enough (a pause per batch) that there is time to kill the run in the middle.
@@ -18,6 +18,8 @@ function expectExactlyOnce(output: string[], inputs: string[]): void {
 }
 
 describe('pipeline run: exactly once', () => {
+  afterAll(killSpawned);
+
   it('survives kill -9 in the middle: each input appears transformed exactly once', async () => {
     const b = brokers();
     const [src, dst] = [uniqueName('eos-src'), uniqueName('eos-dst')];

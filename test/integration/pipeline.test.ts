@@ -2,12 +2,12 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { get } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { BIN, brokers, runCli, uniqueName } from '../helpers/cli.js';
 import { testKafka } from '../helpers/kafka.js';
 import { freePort } from '../../src/local/broker.js';
-import { createTopicsOn, numbered, produceValues, readCommitted, spawnCli, waitFor } from '../helpers/pipeline.js';
+import { killSpawned, createTopicsOn, numbered, produceValues, readCommitted, spawnCli, waitFor } from '../helpers/pipeline.js';
 
 const work = mkdtempSync(join(tmpdir(), 'kstream-pipeline-test-'));
 
@@ -38,6 +38,8 @@ async function readRecords(topic: string, count: number): Promise<Array<{ key: s
 }
 
 describe('kstream pipeline run', () => {
+  afterAll(killSpawned);
+
   it('maps and filters with JS expressions, in the order written, and reports figures', async () => {
     const [src, dst] = await topicsWith(['{"level":"info","n":1}', '{"level":"debug","n":2}', 'not json', '{"level":"warn","n":3}']);
     const metricsFile = join(work, 'figures.json');

@@ -3,7 +3,7 @@ import { graphDot, graphText, loadPipelineFile } from './spec.js';
 
 export const graphCommand: CommandFactory = (ctx) => ({
   command: 'graph',
-  describe: 'Print the stages of a pipeline file as a graph (text, or Graphviz DOT)',
+  describe: 'Print the stages of a pipeline file as text or Graphviz DOT',
   builder: (y) =>
     y
       .options({
