@@ -14,8 +14,19 @@ export async function withAdminOn<T>(brokers: string, fn: (admin: Admin) => Prom
   }
 }
 
+/** Creates topics and waits until every partition has a leader (a busy broker publishes new topics late). */
 export async function createTopicsOn(brokers: string, topics: string[], partitions: number): Promise<void> {
-  await withAdminOn(brokers, (a) => a.createTopics({ topics: topics.map((topic) => ({ topic, numPartitions: partitions })), waitForLeaders: true }));
+  await withAdminOn(brokers, async (a) => {
+    await a.createTopics({ topics: topics.map((topic) => ({ topic, numPartitions: partitions })), waitForLeaders: false });
+    await waitFor(`leaders for ${topics.join(', ')}`, async () => {
+      try {
+        const { topics: found } = await a.fetchTopicMetadata({ topics });
+        return found.length === topics.length && found.every((t) => t.partitions.length === partitions && t.partitions.every((p) => p.leader >= 0));
+      } catch {
+        return false;
+      }
+    }, 60_000);
+  });
 }
 
 /** Produces `values` (keyed by themselves, so they spread over partitions) with a plain producer. */
