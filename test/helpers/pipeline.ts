@@ -29,10 +29,14 @@ export async function createTopicsOn(brokers: string, topics: string[], partitio
   });
 }
 
-/** Produces `values` (keyed by themselves, so they spread over partitions) with a plain producer. */
+/**
+ * Produces `values` (keyed by themselves, so they spread over partitions). Idempotent: a retry on a
+ * busy broker must not write an input twice, or the exactly-once checks would blame the pipeline.
+ */
 export async function produceValues(brokers: string, topic: string, values: string[]): Promise<void> {
   const { Kafka, logLevel } = await loadKafkajs();
-  const producer = new Kafka({ brokers: brokers.split(','), clientId: 'kstream-test', logLevel: logLevel.NOTHING }).producer();
+  const kafka = new Kafka({ brokers: brokers.split(','), clientId: 'kstream-test', logLevel: logLevel.NOTHING });
+  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
   await producer.connect();
   try {
     for (let i = 0; i < values.length; i += 5000) {

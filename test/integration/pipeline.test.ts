@@ -67,7 +67,7 @@ describe('kstream pipeline run', () => {
     const chain = `topic:${src} | grep -v DEBUG | awk '{print $2 "|" $1}' | map:r.value.toUpperCase() | topic:${dst}`;
     const first = await runCli(['pipeline', 'run', chain, '--exit']);
     expect(first.code, first.stderr).toBe(0);
-    expect(sorted(readCommitted(brokers(), dst!))).toEqual(['A|INFO', 'C|INFO']);
+    expect(sorted(readCommitted(brokers(), dst!)), first.stderr).toEqual(['A|INFO', 'C|INFO']);
     await produceValues(brokers(), src!, ['INFO d']);
     const second = await runCli(['pipeline', 'run', chain, '--exit']);
     expect(second.code, second.stderr).toBe(0);

@@ -49,8 +49,11 @@ const offsetsOf = (o: BatchOffsets) => [{ topic: o.topic, partitions: [{ partiti
  */
 export async function transactionalSink(kafka: KafkaClient, opts: { transactionalId: string; to: string[]; groupId: string }): Promise<Sink> {
   const producer = kafka.producer({ transactionalId: opts.transactionalId, idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
-  // connect() initialises the transactional id: an unfinished transaction of a previous run is aborted here.
   await producer.connect();
+  // kafkajs registers the transactional id on the first transaction, not on connect. Do it now, before
+  // the consumer reads the committed offsets: this fences an older run and waits until its last
+  // transaction is committed or aborted, so those offsets are final. (An empty abort sends nothing.)
+  await (await producer.transaction()).abort();
   const inTransaction = async (topicMessages: Array<{ topic: string; messages: Message[] }>, offsets: BatchOffsets) => {
     const txn = await producer.transaction();
     try {

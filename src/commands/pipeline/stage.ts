@@ -56,9 +56,10 @@ export async function runStage(spec: StageSpec, env: StageEnv): Promise<void> {
   if (drain?.done()) return;
   let progressAt = Date.now();
   const progress = () => (progressAt = Date.now());
+  const committed = new Map<string, bigint>();
   for (let attempt = 0; ; attempt++) {
     try {
-      await runWorkers(spec, env, drain, progress);
+      await runWorkers(spec, env, { drain, progress, committed });
       return;
     } catch (err) {
       // Only the client's failures (a broker gone, a fenced or timed-out transaction) are worth a reconnect.
@@ -126,7 +127,7 @@ class Stopper {
   }
 }
 
-async function runWorkers(spec: StageSpec, env: StageEnv, drain: Drain | undefined, progress: () => void): Promise<void> {
+async function runWorkers(spec: StageSpec, env: StageEnv, shared: Pick<WorkerState, 'drain' | 'progress' | 'committed'>): Promise<void> {
   const stopper = new Stopper();
   const onAbort = () => stopper.stop();
   env.signal.addEventListener('abort', onAbort);
@@ -134,7 +135,7 @@ async function runWorkers(spec: StageSpec, env: StageEnv, drain: Drain | undefin
   const lag = new Map<string, bigint>();
   try {
     for (let i = 0; i < spec.parallel && !stopper.stopping; i++) {
-      closers.push(await startWorker(spec, env, i, { stopper, drain, lag, progress }));
+      closers.push(await startWorker(spec, env, i, { ...shared, stopper, lag }));
       env.metrics.set('workers', closers.length);
     }
     await stopper.stopped;
@@ -154,6 +155,12 @@ interface WorkerState {
   drain?: Drain;
   lag: Map<string, bigint>;
   progress: () => void;
+  /**
+   * The next offset this process committed, per partition. A consumer that rejoins (rebalance,
+   * reconnect) reads committed offsets from the group, which may not yet show a transaction that
+   * just committed (kafkajs cannot ask for stable offsets); records below this were done already.
+   */
+  committed: Map<string, bigint>;
 }
 
 /** Connects one worker (a transactional producer and a group member) and starts it; returns its closer. */
@@ -207,7 +214,10 @@ function advance(state: WorkerState, topic: string, partition: number, next: big
 /** Splits one fetched batch (one partition) into micro-batches of at most --batch-size, each committed on its own. */
 async function processBatch(spec: StageSpec, env: StageEnv, sink: Sink, state: WorkerState, p: EachBatchPayload): Promise<void> {
   const { batch } = p;
-  const messages = batch.messages;
+  const key = `${batch.topic}/${batch.partition}`;
+  const done = state.committed.get(key);
+  const messages = done === undefined ? batch.messages : batch.messages.filter((m) => BigInt(m.offset) >= done);
+  if (messages.length === 0 && batch.messages.length > 0) p.resolveOffset(batch.messages.at(-1)!.offset);
   for (let start = 0; start < messages.length; start += spec.batchSize) {
     if (state.stopper.stopping || !p.isRunning() || p.isStale()) return;
     const chunk = messages.slice(start, start + spec.batchSize);
@@ -217,9 +227,10 @@ async function processBatch(spec: StageSpec, env: StageEnv, sink: Sink, state: W
     const offsets: BatchOffsets = { topic: batch.topic, partition: batch.partition, first: chunk[0]!.offset, next };
     const inputs = chunk.map((m) => fromMessage(batch.topic, batch.partition, m));
     if (!(await processChunk(spec, env, sink, state, inputs, offsets, p.heartbeat))) return;
+    state.committed.set(key, next);
     p.resolveOffset(chunk.at(-1)!.offset);
     state.progress();
-    state.lag.set(`${batch.topic}/${batch.partition}`, BigInt(batch.highWatermark) - next);
+    state.lag.set(key, BigInt(batch.highWatermark) - next);
     env.metrics.set('lag', Number([...state.lag.values()].reduce((a, b) => a + (b > 0n ? b : 0n), 0n)));
     advance(state, batch.topic, batch.partition, next);
     await p.heartbeat();
