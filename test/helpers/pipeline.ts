@@ -1,6 +1,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { loadKafkajs, type Admin } from '../../src/kafkajs.js';
 import { BIN } from './cli.js';
+import { createTestTopics } from './kafka.js';
 
 /** A kafkajs admin on `brokers` for the length of `fn`. */
 export async function withAdminOn<T>(brokers: string, fn: (admin: Admin) => Promise<T>): Promise<T> {
@@ -14,20 +15,9 @@ export async function withAdminOn<T>(brokers: string, fn: (admin: Admin) => Prom
   }
 }
 
-/** Creates topics and waits until every partition has a leader (a busy broker publishes new topics late). */
-export async function createTopicsOn(brokers: string, topics: string[], partitions: number): Promise<void> {
-  await withAdminOn(brokers, async (a) => {
-    await a.createTopics({ topics: topics.map((topic) => ({ topic, numPartitions: partitions })), waitForLeaders: false });
-    await waitFor(`leaders for ${topics.join(', ')}`, async () => {
-      try {
-        const { topics: found } = await a.fetchTopicMetadata({ topics });
-        return found.length === topics.length && found.every((t) => t.partitions.length === partitions && t.partitions.every((p) => p.leader >= 0));
-      } catch {
-        return false;
-      }
-    }, 60_000);
-  });
-}
+/** Creates topics on `brokers` and waits until every partition has a leader. */
+export const createTopicsOn = (brokers: string, topics: string[], partitions: number): Promise<void> =>
+  createTestTopics(topics, partitions, { brokers });
 
 /**
  * Produces `values` (keyed by themselves, so they spread over partitions). Idempotent: a retry on a

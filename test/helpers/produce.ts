@@ -1,8 +1,8 @@
 // Reading topics back and driving a live produce process, for the produce tests.
 import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { loadKafkajs, type KafkaClient } from '../../src/kafkajs.js';
+import type { KafkaClient } from '../../src/kafkajs.js';
 import { BIN, brokers, uniqueName } from './cli.js';
-import { testKafka } from './kafka.js';
+import { createTestTopics, testKafka } from './kafka.js';
 
 export interface ReadRecord {
   partition: number;
@@ -13,11 +13,7 @@ export interface ReadRecord {
   timestamp: string;
 }
 
-async function client(bootstrap?: string): Promise<KafkaClient> {
-  if (!bootstrap) return testKafka();
-  const { Kafka, logLevel } = await loadKafkajs();
-  return new Kafka({ brokers: [bootstrap], clientId: 'kstream-test', logLevel: logLevel.NOTHING });
-}
+const client = (bootstrap?: string): Promise<KafkaClient> => testKafka(bootstrap);
 
 /** How many records the topic holds (sum of high watermarks). */
 export async function countRecords(topic: string, bootstrap?: string): Promise<number> {
@@ -110,26 +106,9 @@ export function kcat(args: string[], input?: string): string {
   return r.stdout;
 }
 
-/**
- * Creates a topic and waits until each partition has a leader. kafkajs's own waitForLeaders
- * fails at once when a busy broker still says "unknown topic" right after creating it.
- */
+/** Creates a topic named after `prefix` and waits until each partition has a leader. */
 export async function createTopic(prefix: string, partitions: number, configs: Record<string, string> = {}, bootstrap?: string): Promise<string> {
   const topic = uniqueName(prefix);
-  const configEntries = Object.entries(configs).map(([name, value]) => ({ name, value }));
-  const admin = (await client(bootstrap)).admin();
-  await admin.connect();
-  try {
-    await admin.createTopics({ topics: [{ topic, numPartitions: partitions, configEntries }] });
-    const deadline = Date.now() + 30_000;
-    for (;;) {
-      const meta = await admin.fetchTopicMetadata({ topics: [topic] }).catch(() => undefined);
-      const parts = meta?.topics[0]?.partitions ?? [];
-      if (parts.length === partitions && parts.every((p) => p.leader >= 0)) return topic;
-      if (Date.now() > deadline) throw new Error(`topic ${topic} has no leaders after 30s`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  } finally {
-    await admin.disconnect();
-  }
+  await createTestTopics([topic], partitions, { configs, brokers: bootstrap });
+  return topic;
 }

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BIN, brokers, runCli, uniqueName } from '../helpers/cli.js';
-import { withTestAdmin } from '../helpers/kafka.js';
+import { createTestTopics, withTestAdmin } from '../helpers/kafka.js';
 
 const complete = (words: string[], env: Record<string, string> = {}) => runCli(['--get-yargs-completions', 'kstream', ...words], { env, killAfterMs: 30_000 });
 
@@ -56,8 +56,8 @@ describe('kstream completion', () => {
   it('completes group names for groups commands', async () => {
     const topic = uniqueName('grouped');
     const group = uniqueName('completegroup');
+    await createTestTopics([topic]);
     await withTestAdmin(async (a) => {
-      await a.createTopics({ topics: [{ topic }], waitForLeaders: true });
       // Committed offsets are enough for the broker to list the group.
       await a.setOffsets({ groupId: group, topic, partitions: [{ partition: 0, offset: '0' }] });
     });
@@ -69,7 +69,7 @@ describe('kstream completion', () => {
 
   it('completes topic names from the broker, and nothing extra when it is unreachable', async () => {
     const topic = uniqueName('completeme');
-    await withTestAdmin((a) => a.createTopics({ topics: [{ topic }] }));
+    await createTestTopics([topic]);
     const r = await complete(['topics', 'describe', topic.slice(0, 14)]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout.split('\n')).toContain(topic);

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { brokers, runCli, uniqueName } from '../helpers/cli.js';
-import { withTestAdmin } from '../helpers/kafka.js';
+import { createTestTopics } from '../helpers/kafka.js';
 
 const dirs: string[] = [];
 afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
@@ -40,7 +40,7 @@ describe('kstream profile', () => {
     });
 
     const topic = uniqueName('via-profile');
-    await withTestAdmin((a) => a.createTopics({ topics: [{ topic }] }));
+    await createTestTopics([topic]);
     const listed = await run(['topics', 'list']);
     expect(listed.code, listed.stderr).toBe(0);
     expect(listed.stdout.split('\n')).toContain(topic);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { runCli, uniqueName } from '../helpers/cli.js';
-import { withTestAdmin } from '../helpers/kafka.js';
+import { createTestTopics, withTestAdmin } from '../helpers/kafka.js';
 
 describe('kstream topics', () => {
   it('creates, lists, describes and deletes a topic', async () => {
@@ -32,7 +32,7 @@ describe('kstream topics', () => {
 
   it('counts records per partition in describe', async () => {
     const topic = uniqueName('counted');
-    await withTestAdmin((a) => a.createTopics({ topics: [{ topic, numPartitions: 2 }], waitForLeaders: true }));
+    await createTestTopics([topic], 2);
     const { testKafka } = await import('../helpers/kafka.js');
     const producer = (await testKafka()).producer();
     await producer.connect();
