@@ -6,6 +6,7 @@ import { KstreamError, UsageError, ExitCode } from './errors.js';
 import { fromKafkaError } from './kafka-errors.js';
 import { localCommand } from './commands/local/index.js';
 import { topicsCommand } from './commands/topics/index.js';
+import { groupsCommand } from './commands/groups/index.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -15,6 +16,7 @@ function buildCli(ctx: Context, args: string[]) {
     .usage('$0 <command> [options]\n\nA command-line suite for Apache Kafka.')
     .options(connectionOptions)
     .command(topicsCommand(ctx))
+    .command(groupsCommand(ctx))
     .command(localCommand(ctx))
     .demandCommand(1, 'name a command; see `kstream --help`')
     .recommendCommands()
