@@ -86,7 +86,7 @@ export function planView(group: string, execute: boolean, plan: ResetPlan): View
 
 export const resetOffsetsCommand: CommandFactory = (ctx) => ({
   command: 'reset-offsets <group>',
-  describe: 'Move a group\'s committed offsets (a dry run unless --execute)',
+  describe: 'Move a group\'s committed offsets (dry run unless --execute)',
   builder: (y) =>
     y
       .positional('group', { type: 'string', describe: 'Group id' })
@@ -97,12 +97,12 @@ export const resetOffsetsCommand: CommandFactory = (ctx) => ({
         'to-latest': { type: 'boolean', describe: 'To the log end (skip everything)' },
         'to-offset': { type: 'string', describe: 'To offset N in each partition', requiresArg: true },
         'to-datetime': { type: 'string', describe: 'To the first record at or after an ISO date-time', requiresArg: true },
-        'shift-by': { type: 'string', describe: 'Move by ±N from the committed offset (use --shift-by=-N)', requiresArg: true },
+        'shift-by': { type: 'string', describe: 'Move by ±N from the committed offset', requiresArg: true },
         execute: { type: 'boolean', default: false, describe: 'Commit the new offsets (otherwise only print the plan)' },
         ...outputOption,
       })
       .example('$0 groups reset-offsets billing --topic orders --to-earliest', 'Show the plan only')
-      .example('$0 groups reset-offsets billing --topic orders:0,1 --shift-by=-10 --execute', 'Re-read the last 10 records of two partitions')
+      .example('$0 groups reset-offsets billing --topic orders:0,1 --shift-by -10 --execute', 'Re-read the last 10 records of two partitions')
       .example('$0 groups reset-offsets billing --all-topics --to-datetime 2024-05-01T00:00:00Z --execute', 'Back to a point in time'),
   handler: async (argv) => {
     const specs = (argv.topic as string[] | undefined) ?? [];
