@@ -1,5 +1,6 @@
+import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { runCli, uniqueName, type CliResult } from '../helpers/cli.js';
+import { BIN, brokers, runCli, uniqueName, type CliResult } from '../helpers/cli.js';
 import { withTestAdmin } from '../helpers/kafka.js';
 import { activeMember, consumeAndCommit, seedTopic } from '../helpers/groups.js';
 
@@ -10,13 +11,38 @@ function errorLine(r: CliResult): string {
   return lines[0]!;
 }
 
+/** Runs kstream on a pseudo-terminal (via script(1)) and types `answer` when the question appears. */
+function runOnTerminal(args: string[], question: string, answer: string): Promise<{ code: number | null; output: string }> {
+  return new Promise((resolve, reject) => {
+    const env: NodeJS.ProcessEnv = { ...process.env, KSTREAM_BROKERS: brokers(), NO_COLOR: '1' };
+    delete env.CI;
+    const command = [process.execPath, BIN, ...args].map((a) => `'${a}'`).join(' ');
+    const child = spawn('script', ['-qec', command, '/dev/null'], { env, stdio: ['pipe', 'pipe', 'pipe'] });
+    let output = '';
+    let asked = false;
+    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+    child.stdout.on('data', (d: Buffer) => {
+      output += d.toString('utf8');
+      if (!asked && output.includes(question)) {
+        asked = true;
+        child.stdin.write(answer + '\r');
+      }
+    });
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, output });
+    });
+  });
+}
+
 async function describeJson(group: string) {
   const r = await runCli(['groups', 'describe', group, '-o', 'json']);
   expect(r.code, r.stderr).toBe(0);
   return JSON.parse(r.stdout);
 }
 
-describe('kstream groups list and describe', () => {
+describe('kstream groups', () => {
   it('shows lag N-M per partition after consuming M of N, and 0 after catching up', async () => {
     const topic = uniqueName('lag');
     const group = uniqueName('lag-g');
@@ -109,6 +135,22 @@ describe('kstream groups list and describe', () => {
     expect(errorLine(r)).toMatch(`group '${missing}': does not exist`);
     const gone = await runCli(['groups', 'describe', group]);
     expect(gone.code).toBe(1);
+  });
+
+  it('asks before deleting on a terminal', async () => {
+    const topic = uniqueName('ask');
+    const group = uniqueName('ask-g');
+    await seedTopic(topic, [1]);
+    await consumeAndCommit(group, topic, [1]);
+    const question = `Delete group '${group}' and its committed offsets?`;
+    const no = await runOnTerminal(['groups', 'delete', group], question, 'n');
+    expect(no.code, no.output).toBe(1);
+    expect(no.output).toContain('error: nothing deleted');
+    expect((await describeJson(group)).state).toBe('Empty');
+    const yes = await runOnTerminal(['groups', 'delete', group], question, 'y');
+    expect(yes.code, yes.output).toBe(0);
+    expect(yes.output).toMatch(new RegExp(`${group}.*OK.*deleted`));
+    expect((await runCli(['groups', 'describe', group])).code).toBe(1);
   });
 
   it('rejects bad input with one error line and exit 1', async () => {
