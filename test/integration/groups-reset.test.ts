@@ -36,7 +36,8 @@ async function dryRunThenExecute(group: string, topic: string, args: string[], p
   return run.stderr;
 }
 
-describe.concurrent('kstream groups reset-offsets', () => {
+// Each reset joins the group briefly (kafkajs setOffsets), a few seconds each on a busy machine.
+describe.concurrent('kstream groups reset-offsets', { timeout: 120_000 }, () => {
   it('--to-earliest: the group reads everything again', async () => {
     const { topic, group } = await setup('r-earliest');
     await dryRunThenExecute(group, topic, ['--topic', topic, '--to-earliest'], ['0\t3\t0', '1\t2\t0']);

@@ -42,7 +42,7 @@ async function describeJson(group: string) {
   return JSON.parse(r.stdout);
 }
 
-describe('kstream groups', () => {
+describe('kstream groups', { timeout: 120_000 }, () => {
   it('shows lag N-M per partition after consuming M of N, and 0 after catching up', async () => {
     const topic = uniqueName('lag');
     const group = uniqueName('lag-g');
