@@ -20,3 +20,6 @@ export async function requireTopics(admin: { listTopics(): Promise<string[]> }, 
     });
   }
 }
+
+/** Kafka's ConfigSource for a value set on the topic itself (DYNAMIC_TOPIC_CONFIG). */
+export const TOPIC_CONFIG_SOURCE = 1;

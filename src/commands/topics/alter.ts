@@ -3,10 +3,9 @@ import type { CommandFactory } from '../command.js';
 import { connectionFrom } from '../command.js';
 import { withAdmin } from '../../connection.js';
 import { UsageError } from '../../errors.js';
-import { requireTopics, validateTopicName } from '../../topic.js';
+import { requireTopics, TOPIC_CONFIG_SOURCE, validateTopicName } from '../../topic.js';
 import { parseInteger, parseKeyValues } from '../../util/kv.js';
 
-const TOPIC_CONFIG_SOURCE = 1;
 
 export interface AlterTopicOptions {
   topic: string;

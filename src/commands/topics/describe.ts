@@ -3,10 +3,8 @@ import type { CommandFactory } from '../command.js';
 import { connectionFrom } from '../command.js';
 import { withAdmin } from '../../connection.js';
 import { outputOption, printView, type OutputFormat, type View } from '../../output.js';
-import { requireTopics, validateTopicName } from '../../topic.js';
+import { requireTopics, TOPIC_CONFIG_SOURCE, validateTopicName } from '../../topic.js';
 
-/** Kafka's ConfigSource for a value set on the topic itself (DYNAMIC_TOPIC_CONFIG). */
-const TOPIC_CONFIG_SOURCE = 1;
 
 export interface PartitionDescription {
   partition: number;
