@@ -69,6 +69,7 @@ describe.concurrent('kstream groups reset-offsets', { timeout: 120_000 }, () => 
     expect(stderr).toContain(`warning: ${topic}:1: offset -1 is before the earliest offset 0; using 0`);
     expect(stderr).not.toContain(`${topic}:0: offset`);
     expect(await committed(group)).toEqual({ [topic]: [0, 0] });
+    expect(await readAsGroup(group, topic, 10)).toEqual([...values(0, 0, 6), ...values(1, 0, 4)].sort());
   });
 
   it('--shift-by forward on some partitions only', async () => {
