@@ -1,4 +1,5 @@
 import type { Admin } from '../../kafkajs.js';
+import type { Context } from '../../context.js';
 import type { CommandFactory } from '../command.js';
 import { connectionFrom } from '../command.js';
 import { withAdmin } from '../../connection.js';
@@ -121,7 +122,7 @@ export const resetOffsetsCommand: CommandFactory = (ctx) => ({
   },
 });
 
-function printResult(ctx: Parameters<CommandFactory>[0], opts: ResetOffsetsOptions, result: ResetResult, flag: OutputFormat | undefined): void {
+function printResult(ctx: Context, opts: ResetOffsetsOptions, result: ResetResult, flag: OutputFormat | undefined): void {
   for (const line of result.warnings) ctx.warn(line);
   const view = planView(opts.group, opts.execute, result);
   const format = resolveFormat(flag, ctx.io.stdout);
@@ -135,5 +136,6 @@ function printResult(ctx: Parameters<CommandFactory>[0], opts: ResetOffsetsOptio
   // Done: the plan is a receipt for eyes, unless JSON was asked for.
   if (format === 'json') ctx.io.stdout.write(render(view, format));
   else ctx.io.stderr.write(render(view, resolveFormat(flag, ctx.io.stderr)));
-  ctx.info(`offsets reset for group ${opts.group}${result.newGroup ? ' (a new group)' : ''}`);
+  if (result.offsets.length === 0) ctx.info(`nothing to reset for group ${opts.group}`);
+  else ctx.info(`offsets reset for group ${opts.group}${result.newGroup ? ' (a new group)' : ''}`);
 }
