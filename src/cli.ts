@@ -7,6 +7,7 @@ import { fromKafkaError } from './kafka-errors.js';
 import { localCommand } from './commands/local/index.js';
 import { topicsCommand } from './commands/topics/index.js';
 import { groupsCommand } from './commands/groups/index.js';
+import { consumeCommand } from './commands/consume/index.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -17,6 +18,7 @@ function buildCli(ctx: Context, args: string[]) {
     .options(connectionOptions)
     .command(topicsCommand(ctx))
     .command(groupsCommand(ctx))
+    .command(consumeCommand(ctx))
     .command(localCommand(ctx))
     .demandCommand(1, 'name a command; see `kstream --help`')
     .recommendCommands()

@@ -15,4 +15,5 @@ export const ConfigResourceTypes = { TOPIC: 2, GROUP: 3, BROKER: 4 } as const;
 export type {
   Admin, Consumer, Producer, KafkaConfig, LogEntry, ITopicConfig, Message, RecordMetadata, EachBatchPayload,
   IHeaders, Transaction, SASLOptions, TopicMessages, Kafka as KafkaClient,
+  Assigner, PartitionAssigner, KafkaMessage,
 } from 'kafkajs';

@@ -1,0 +1,137 @@
+import type { Options } from 'yargs';
+import type { CommandFactory } from '../command.js';
+import { connectionFrom } from '../command.js';
+import type { Context } from '../../context.js';
+import { createKafka, withAdmin } from '../../connection.js';
+import { UsageError } from '../../errors.js';
+import type { ValueEncoding } from '../../records/envelope.js';
+import { watchSignals } from '../../signals.js';
+import { validateTopicName } from '../../topic.js';
+import { parseInteger, parseKeyValues } from '../../util/kv.js';
+import { applyProperties, compileFormat, jsonFormat, printFlagsFormat, type RecordFormatter } from './format.js';
+import { consume, type ConsumeOptions, type ConsumeResult } from './loop.js';
+import { parseOffsetSpec, type OffsetSpec } from './offsets.js';
+
+const options = {
+  'from-beginning': { type: 'boolean', default: false, describe: 'Read every record still stored (same as --offset earliest)' },
+  offset: { type: 'string', requiresArg: true, describe: 'Start at earliest, latest, N, -N (last N of each partition) or @TIME (epoch ms or ISO-8601)' },
+  partition: { type: 'string', array: true, requiresArg: true, describe: 'Read only this partition (repeatable)' },
+  'max-messages': { alias: 'n', type: 'string', requiresArg: true, describe: 'Stop after N records' },
+  exit: { alias: 'e', type: 'boolean', default: false, describe: 'Stop at the end of every partition as it was at the start' },
+  'timeout-ms': { type: 'string', requiresArg: true, describe: 'Stop after this many ms without a record' },
+  group: { alias: 'g', type: 'string', requiresArg: true, describe: 'Consume in this consumer group and commit what was printed' },
+  'print-key': { type: 'boolean', default: false, describe: 'Print the key before the value' },
+  'print-partition': { type: 'boolean', default: false, describe: 'Print Partition:N' },
+  'print-offset': { type: 'boolean', default: false, describe: 'Print Offset:N' },
+  'print-timestamp': { type: 'boolean', default: false, describe: 'Print CreateTime:MS' },
+  'print-headers': { type: 'boolean', default: false, describe: 'Print headers as k:v,k2:v2' },
+  'key-separator': { type: 'string', default: '\t', defaultDescription: 'tab', requiresArg: true, describe: 'Between printed fields' },
+  property: { type: 'string', array: true, requiresArg: true, describe: 'Kafka console-consumer style: print.key=true, key.separator=:, …' },
+  format: { type: 'string', requiresArg: true, describe: 'kcat format: %s value %k key %t topic %p partition %o offset %T timestamp %h headers %S %K lengths' },
+  output: { choices: ['text', 'json'] as const, default: 'text', describe: 'json: one envelope per line (what produce --input json reads)' },
+  'value-encoding': { choices: ['utf8', 'base64', 'hex'] as const, default: 'utf8', describe: 'How to show keys and values (utf8 falls back to base64 in JSON)' },
+  'isolation-level': { choices: ['read_committed', 'read_uncommitted'] as const, default: 'read_committed', describe: 'read_uncommitted also shows open and aborted transactions' },
+  quiet: { alias: 'q', type: 'boolean', default: false, describe: 'No summary on stderr' },
+} satisfies Record<string, Options>;
+
+interface ConsumeArgs {
+  topic: string;
+  fromBeginning: boolean;
+  offset?: string;
+  partition?: string[];
+  maxMessages?: string;
+  exit: boolean;
+  timeoutMs?: string;
+  group?: string;
+  printKey: boolean;
+  printPartition: boolean;
+  printOffset: boolean;
+  printTimestamp: boolean;
+  printHeaders: boolean;
+  keySeparator: string;
+  property?: string[];
+  format?: string;
+  output: 'text' | 'json';
+  valueEncoding: ValueEncoding;
+  isolationLevel: 'read_committed' | 'read_uncommitted';
+  quiet: boolean;
+}
+
+function startSpec(a: ConsumeArgs): OffsetSpec | undefined {
+  if (a.fromBeginning && a.offset !== undefined) throw new UsageError('pass either --from-beginning or --offset, not both');
+  if (a.fromBeginning) return { kind: 'earliest' };
+  return a.offset === undefined ? undefined : parseOffsetSpec(a.offset);
+}
+
+function formatterFrom(a: ConsumeArgs): RecordFormatter {
+  const flags = applyProperties(
+    { key: a.printKey, partition: a.printPartition, offset: a.printOffset, timestamp: a.printTimestamp, headers: a.printHeaders, separator: a.keySeparator },
+    parseKeyValues(a.property, '--property'),
+  );
+  const printing = flags.key || flags.partition || flags.offset || flags.timestamp || flags.headers;
+  if (a.output === 'json') {
+    if (a.format !== undefined || printing) throw new UsageError('--output json prints whole records; drop --format and --print-* options');
+    return jsonFormat(a.valueEncoding);
+  }
+  if (a.format !== undefined) {
+    if (printing) throw new UsageError('--format already says what to print; drop the --print-* options');
+    return compileFormat(a.format, a.valueEncoding);
+  }
+  return printFlagsFormat(flags, a.valueEncoding);
+}
+
+export function consumeOptionsFrom(a: ConsumeArgs): ConsumeOptions {
+  if (a.group !== undefined && a.partition) {
+    throw new UsageError('--partition cannot be combined with --group', { hint: 'a group assigns partitions to its members itself' });
+  }
+  return {
+    topic: validateTopicName(a.topic),
+    partitions: a.partition?.map((p) => parseInteger(p, '--partition', 0)),
+    offset: startSpec(a),
+    maxMessages: a.maxMessages === undefined ? undefined : parseInteger(a.maxMessages, '--max-messages', 1),
+    exitAtEnd: a.exit,
+    timeoutMs: a.timeoutMs === undefined ? undefined : parseInteger(a.timeoutMs, '--timeout-ms', 1),
+    group: a.group,
+    readUncommitted: a.isolationLevel === 'read_uncommitted',
+    formatter: formatterFrom(a),
+  };
+}
+
+function summary(r: ConsumeResult): string {
+  const rate = r.seconds > 0 ? Math.round(r.records / r.seconds) : r.records;
+  return `${r.records} record${r.records === 1 ? '' : 's'} in ${r.seconds.toFixed(1)} s (${rate} records/s)`;
+}
+
+async function runConsume(ctx: Context, argv: ConsumeArgs & object): Promise<void> {
+  const opts = consumeOptionsFrom(argv);
+  const conn = connectionFrom(ctx, argv);
+  const interruption = watchSignals(ctx);
+  try {
+    const kafka = await createKafka(conn, ctx.io);
+    const result = await withAdmin(conn, ctx.io, (admin) =>
+      consume({ kafka, admin, out: ctx.io.stdout, signal: interruption.signal, clientId: conn.clientId, note: ctx.info }, opts),
+    );
+    // A reader that went away (`| head`) is a normal end: no summary, exit 0.
+    if (!argv.quiet && result.reason !== 'closed') ctx.info(summary(result));
+    interruption.throwIfInterrupted();
+  } finally {
+    interruption.dispose();
+  }
+}
+
+export const consumeCommand: CommandFactory = (ctx) => ({
+  command: 'consume <topic>',
+  describe: 'Print records of a topic: new ones, all, or from an offset or a time',
+  builder: (y) =>
+    y
+      .positional('topic', { type: 'string', describe: 'Topic name' })
+      .options(options)
+      .example('$0 consume orders', 'Print new records as they arrive')
+      .example('$0 consume orders --from-beginning -e', 'Print every record, then stop')
+      .example('$0 consume orders --offset -10 -e', 'The last 10 records of each partition')
+      .example("$0 consume orders -e --format '%k %o %s\\n'", 'kcat-style format')
+      .example('$0 consume orders --offset @2026-01-31', 'From the first record of that day (UTC)')
+      .example('$0 consume orders -e --output json', 'JSON envelopes, one per line')
+      .example('$0 consume orders -g billing --print-key', 'In a group, committing what was printed'),
+  handler: (argv) => runConsume(ctx, argv as unknown as ConsumeArgs),
+});
