@@ -8,6 +8,7 @@ import { localCommand } from './commands/local/index.js';
 import { topicsCommand } from './commands/topics/index.js';
 import { groupsCommand } from './commands/groups/index.js';
 import { consumeCommand } from './commands/consume/index.js';
+import { produceCommand } from './commands/produce/index.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -20,6 +21,7 @@ function buildCli(ctx: Context, args: string[]) {
     .command(groupsCommand(ctx))
     .command(consumeCommand(ctx))
     .command(localCommand(ctx))
+    .command(produceCommand(ctx))
     .demandCommand(1, 'name a command; see `kstream --help`')
     .recommendCommands()
     .strict()
@@ -47,6 +49,18 @@ function closestArg(args: string[], suggested: string): string {
   return words.sort((a, b) => (shared(b) === -1 ? b.length : shared(b)) - (shared(a) === -1 ? a.length : shared(a)))[0] ?? '';
 }
 
+/**
+ * yargs reads `-K:` as flags K and ':'; kcat users write separators attached like that,
+ * so a single-letter flag followed by punctuation becomes the flag and its value.
+ */
+export function splitAttachedValues(args: string[]): string[] {
+  const end = args.indexOf('--');
+  return args.flatMap((arg, i) => {
+    const m = /^-([A-Za-z])([^\w\s=-].*)$/s.exec(arg);
+    return m && (end === -1 || i < end) ? [`-${m[1]}`, m[2]!] : [arg];
+  });
+}
+
 /** One place turns any failure into a one-line message and an exit code. */
 export function reportError(ctx: Context, err: unknown, verbose: boolean): number {
   const error = toKstreamError(err);
@@ -66,7 +80,8 @@ function toKstreamError(err: unknown): KstreamError {
 }
 
 /** Runs kstream with `args` on `io` and resolves to the exit code. */
-export async function main(args: string[], io: Io): Promise<number> {
+export async function main(argList: string[], io: Io): Promise<number> {
+  const args = splitAttachedValues(argList);
   const ctx = createContext(io);
   const verbose = args.includes('--verbose') || args.includes('-v');
   let helpOutput = '';

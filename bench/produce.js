@@ -1,0 +1,38 @@
+// `kstream produce` against `kcat -P`: the same file of ~100-byte lines into fresh topics of the
+// same partitions (3), both waiting for acks=all with the idempotent producer. Wall time of the
+// whole command, start-up included.
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { KSTREAM, makeLines, rate, timeShell } from './lib.js';
+
+const PARTITIONS = 3;
+
+function createTopic(brokers, topic) {
+  const r = spawnSync(process.execPath, [KSTREAM, '-b', brokers, 'topics', 'create', topic, '--partitions', String(PARTITIONS)], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`creating ${topic}: ${r.stderr.trim()}`);
+}
+
+/** Records the topic holds, so a run that lost records cannot pass for a fast one. */
+function count(brokers, topic) {
+  const r = spawnSync(process.execPath, [KSTREAM, '-b', brokers, 'topics', 'describe', topic, '-o', 'json'], { encoding: 'utf8' });
+  return JSON.parse(r.stdout).partitions.reduce((sum, p) => sum + p.records, 0);
+}
+
+export async function run({ brokers, records, work }) {
+  const file = await makeLines(join(work, `lines-${records}.txt`), records);
+  const stamp = Date.now().toString(36);
+  const ours = `bench-produce-kstream-${stamp}`;
+  const theirs = `bench-produce-kcat-${stamp}`;
+  createTopic(brokers, ours);
+  createTopic(brokers, theirs);
+
+  const k = await timeShell(`node ${KSTREAM} -b ${brokers} produce ${ours} --file ${file} --quiet`);
+  const c = await timeShell(`kcat -P -b ${brokers} -t ${theirs} -X enable.idempotence=true -X acks=all -l ${file}`);
+  for (const topic of [ours, theirs]) {
+    const have = count(brokers, topic);
+    if (have !== records) throw new Error(`${topic} holds ${have} records, expected ${records}`);
+  }
+  // On a broker that outlives the run (KSTREAM_BENCH_BROKERS), leave nothing behind.
+  spawnSync(process.execPath, [KSTREAM, '-b', brokers, 'topics', 'delete', ours, theirs, '--yes'], { stdio: 'ignore' });
+  return [{ case: `produce ${records} lines of 100 B`, kstream: rate(records, k.seconds), kcat: rate(records, c.seconds) }];
+}

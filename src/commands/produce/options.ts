@@ -1,0 +1,144 @@
+import { UsageError } from '../../errors.js';
+import { validateTopicName } from '../../topic.js';
+import { parseInteger, parseKeyValues } from '../../util/kv.js';
+
+export const COMPRESSIONS = ['none', 'gzip', 'snappy', 'lz4', 'zstd'] as const;
+export type Compression = (typeof COMPRESSIONS)[number];
+
+/** How each text line yields its key. */
+export type KeyMode =
+  | { kind: 'none' }
+  | { kind: 'fixed'; key: Buffer }
+  | { kind: 'separator'; separator: Buffer; text: string; allowMissing: boolean };
+
+export interface ProduceOptions {
+  topic: string;
+  /** Files to read in order; empty means stdin. */
+  files: string[];
+  input: 'text' | 'json';
+  key: KeyMode;
+  /** Added to every record; a name given twice carries both values. */
+  headers: Record<string, string | string[]>;
+  partition?: number;
+  /** A text value equal to this is sent as null (a tombstone). */
+  nullValue?: Buffer;
+  delimiter: Buffer;
+  /** Drop a trailing \r: only when records are lines. */
+  stripCr: boolean;
+  /** Longest record accepted; undefined means what the topic accepts. */
+  maxLineBytes?: number;
+  acks: -1 | 0 | 1;
+  compression: Compression;
+  createTopic: boolean;
+  partitions?: number;
+  json: boolean;
+  quiet: boolean;
+}
+
+/** The argv fields the produce builder declares (yargs camel-cases them). */
+export interface ProduceArgs {
+  topic: string;
+  file?: string[];
+  input?: 'text' | 'json';
+  keySeparator?: string;
+  allowMissingKey?: boolean;
+  key?: string;
+  property?: string[];
+  header?: string[];
+  partition?: string;
+  nullValue?: string;
+  delimiter?: string;
+  maxLineBytes?: string;
+  acks?: string;
+  compression?: Compression;
+  createTopic?: boolean;
+  partitions?: string;
+  output?: 'json';
+  quiet?: boolean;
+}
+
+const ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', '0': '\0', '\\': '\\' };
+
+/** `\t`, `\n`, `\r`, `\0` and `\\` in separators, so `-K '\t'` works without shell quoting tricks. */
+export function unescape(text: string): string {
+  return text.replace(/\\([ntr0\\])/g, (_, c: string) => ESCAPES[c]!);
+}
+
+/** Kafka's console producer properties we honour, so lab commands paste as they are. */
+export function parseProperties(items: string[] | undefined): { parseKey: boolean; separator?: string } {
+  let parseKey = false;
+  let separator: string | undefined;
+  for (const [name, value] of parseKeyValues(items, '--property')) {
+    if (name === 'parse.key') parseKey = value.trim().toLowerCase() === 'true';
+    else if (name === 'key.separator') separator = value;
+    else throw new UsageError(`unknown --property '${name}'`, { hint: 'kstream accepts parse.key and key.separator; see `kstream produce --help`' });
+  }
+  return { parseKey, separator };
+}
+
+function keyMode(args: ProduceArgs): KeyMode {
+  const props = parseProperties(args.property);
+  const ways = [args.keySeparator !== undefined, args.key !== undefined, props.parseKey].filter(Boolean).length;
+  if (ways > 1) throw new UsageError('pass only one of --key-separator, --key and --property parse.key=true');
+  if (args.allowMissingKey && args.keySeparator === undefined && !props.parseKey) {
+    throw new UsageError('--allow-missing-key needs --key-separator', { hint: 'e.g. -K: --allow-missing-key' });
+  }
+  if (args.key !== undefined) return { kind: 'fixed', key: Buffer.from(args.key) };
+  // Kafka's console producer splits at a tab when parse.key=true names no separator.
+  const text = args.keySeparator !== undefined ? unescape(args.keySeparator) : props.parseKey ? (props.separator ?? '\t') : undefined;
+  if (text === undefined) return { kind: 'none' };
+  if (text === '') throw new UsageError('the key separator cannot be empty');
+  return { kind: 'separator', separator: Buffer.from(text), text, allowMissing: Boolean(args.allowMissingKey) };
+}
+
+export function headersFrom(items: string[] | undefined): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {};
+  for (const [name, value] of parseKeyValues(items, '--header')) {
+    const prev = out[name];
+    out[name] = prev === undefined ? value : [...(Array.isArray(prev) ? prev : [prev]), value];
+  }
+  return out;
+}
+
+function parseAcks(value: string | undefined): -1 | 0 | 1 {
+  switch (value ?? 'all') {
+    case 'all': case '-1': return -1;
+    case '1': return 1;
+    case '0': return 0;
+    default: throw new UsageError(`--acks must be all, 1 or 0 (got '${value}')`);
+  }
+}
+
+export function produceOptions(args: ProduceArgs): ProduceOptions {
+  const input = args.input ?? 'text';
+  const key = keyMode(args);
+  if (input === 'json' && key.kind !== 'none') {
+    throw new UsageError('--input json takes keys from each line\'s "key" field', { hint: 'drop --key, --key-separator and parse.key' });
+  }
+  if (input === 'json' && args.nullValue !== undefined) {
+    throw new UsageError('--null-value applies to text input; with --input json write "value":null');
+  }
+  if (args.partitions !== undefined && !args.createTopic) {
+    throw new UsageError('--partitions applies only with --create-topic', { hint: 'or create the topic with `kstream topics create`' });
+  }
+  const delimiterText = args.delimiter === undefined ? '\n' : unescape(args.delimiter);
+  if (delimiterText === '') throw new UsageError('--delimiter cannot be empty');
+  return {
+    topic: validateTopicName(args.topic),
+    files: args.file ?? [],
+    input,
+    key,
+    headers: headersFrom(args.header),
+    partition: args.partition === undefined ? undefined : parseInteger(args.partition, '--partition', 0),
+    nullValue: args.nullValue === undefined ? undefined : Buffer.from(args.nullValue),
+    delimiter: Buffer.from(delimiterText),
+    stripCr: delimiterText === '\n',
+    maxLineBytes: args.maxLineBytes === undefined ? undefined : parseInteger(args.maxLineBytes, '--max-line-bytes', 1),
+    acks: parseAcks(args.acks),
+    compression: args.compression ?? 'none',
+    createTopic: Boolean(args.createTopic),
+    partitions: args.partitions === undefined ? undefined : parseInteger(args.partitions, '--partitions', 1),
+    json: args.output === 'json',
+    quiet: Boolean(args.quiet),
+  };
+}
