@@ -9,10 +9,14 @@ import { topicsCommand } from './commands/topics/index.js';
 import { groupsCommand } from './commands/groups/index.js';
 import { consumeCommand } from './commands/consume/index.js';
 import { produceCommand } from './commands/produce/index.js';
+import { profileCommand } from './commands/profile/index.js';
+import { completionCommand } from './commands/completion.js';
+import { NameCompletion } from './completion.js';
+import { profileOutput } from './config/profile.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
 
-function buildCli(ctx: Context, args: string[]) {
+function buildCli(ctx: Context, args: string[], completion: NameCompletion) {
   return yargs(args)
     .scriptName('kstream')
     .usage('$0 <command> [options]\n\nA command-line suite for Apache Kafka.')
@@ -22,6 +26,14 @@ function buildCli(ctx: Context, args: string[]) {
     .command(consumeCommand(ctx))
     .command(localCommand(ctx))
     .command(produceCommand(ctx))
+    .command(profileCommand(ctx))
+    .command(completionCommand(ctx))
+    // yargs answers `--get-yargs-completions` (what the scripts of `kstream completion` call);
+    // its own script command stays hidden under a name nobody types.
+    .completion('__yargs-completion', false, completion.complete)
+    .middleware((argv) => {
+      argv.output ??= profileOutput(ctx, argv.profile as string | undefined);
+    })
     .demandCommand(1, 'name a command; see `kstream --help`')
     .recommendCommands()
     .strict()
@@ -86,10 +98,13 @@ export async function main(argList: string[], io: Io): Promise<number> {
   const verbose = args.includes('--verbose') || args.includes('-v');
   let helpOutput = '';
   try {
-    await buildCli(ctx, args).parseAsync(args, {}, (_err, _argv, output) => {
+    const completion = new NameCompletion(ctx);
+    await buildCli(ctx, args, completion).parseAsync(args, {}, (_err, _argv, output) => {
       helpOutput = output;
     });
-    if (helpOutput) io.stdout.write(helpOutput.endsWith('\n') ? helpOutput : helpOutput + '\n');
+    for (const text of [helpOutput, await completion.names()]) {
+      if (text) io.stdout.write(text.endsWith('\n') ? text : text + '\n');
+    }
     return ExitCode.OK;
   } catch (err) {
     return reportError(ctx, err, verbose);

@@ -1,11 +1,15 @@
 import { loadKafkajs, type Admin, type KafkaClient, type KafkaConfig, type LogEntry } from './kafkajs.js';
 import type { Options } from 'yargs';
 import type { Io } from './context.js';
-import { ConnectionError } from './errors.js';
+import { ConnectionError, UsageError } from './errors.js';
 import { fromKafkaError } from './kafka-errors.js';
 import { parseDuration } from './util/duration.js';
+import { SASL_MECHANISMS, type Profile } from './config/schema.js';
+import { redact } from './config/secrets.js';
+import { resolveSasl, resolveTls, type SecurityArgs } from './config/security.js';
 
 export const DEFAULT_BROKERS = 'localhost:9092';
+const GROUP = 'Connection (every command; or set them in a profile):';
 const DEFAULT_TIMEOUT_MS = 10_000;
 
 /** Global flags every command accepts; declared once here, registered in cli.ts. */
@@ -15,22 +19,36 @@ export const connectionOptions = {
     type: 'string',
     describe: `Broker list HOST:PORT[,HOST:PORT] (env KSTREAM_BROKERS, default ${DEFAULT_BROKERS})`,
     requiresArg: true,
+    group: GROUP,
   },
-  'client-id': { type: 'string', describe: 'Client id sent to the broker', default: 'kstream', requiresArg: true },
+  // No yargs defaults on settings a profile may set: a default would hide the profile's value.
+  profile: { type: 'string', describe: 'Use this profile of the config file (env KSTREAM_PROFILE)', requiresArg: true, group: GROUP },
+  'client-id': { type: 'string', describe: 'Client id sent to the broker (default: kstream)', requiresArg: true, group: GROUP },
   timeout: {
     type: 'string',
     describe: 'How long to wait for the broker to answer: 500ms, 10s, 2m',
     default: '10s',
     requiresArg: true,
+    group: GROUP,
   },
   verbose: { alias: 'v', type: 'boolean', describe: 'Show client logs and error details', default: false },
+  'sasl-mechanism': { type: 'string', choices: SASL_MECHANISMS, describe: 'SASL mechanism', requiresArg: true, group: GROUP },
+  'sasl-username': { type: 'string', describe: 'SASL user name', requiresArg: true, group: GROUP },
+  'sasl-password': { type: 'string', describe: 'SASL password (prefer env KSTREAM_SASL_PASSWORD: flags show in `ps`)', requiresArg: true, group: GROUP },
+  tls: { type: 'boolean', describe: 'Connect with TLS (implied by the other --tls-* flags)', group: GROUP },
+  'tls-ca': { type: 'string', describe: 'PEM file of the CA that signed the broker certificates', requiresArg: true, group: GROUP },
+  'tls-cert': { type: 'string', describe: 'PEM client certificate, for mutual TLS', requiresArg: true, group: GROUP },
+  'tls-key': { type: 'string', describe: 'PEM key of the client certificate', requiresArg: true, group: GROUP },
+  'tls-server-name': { type: 'string', describe: 'Name expected in the broker certificate (default: the host)', requiresArg: true, group: GROUP },
+  'insecure-skip-verify': { type: 'boolean', describe: 'Do not check the broker certificate (unsafe; for tests only)', group: GROUP },
 } satisfies Record<string, Options>;
 
-export interface ConnectionArgs {
+export interface ConnectionArgs extends SecurityArgs {
   bootstrapServer?: string;
   clientId?: string;
   timeout?: string;
   verbose?: boolean;
+  profile?: string;
 }
 
 /** Everything needed to reach a cluster, resolved from flags and environment. */
@@ -43,29 +61,41 @@ export interface Connection {
   sasl?: KafkaConfig['sasl'];
 }
 
-/** Precedence: flag > KSTREAM_BROKERS > default. */
-export function resolveConnection(args: ConnectionArgs, env: NodeJS.ProcessEnv): Connection {
-  const list = args.bootstrapServer ?? env.KSTREAM_BROKERS ?? DEFAULT_BROKERS;
+/**
+ * Every setting has one precedence: flag > environment > profile > default.
+ * Brokers: --bootstrap-server > KSTREAM_BROKERS > profile `brokers` > localhost:9092.
+ * SASL password: --sasl-password > KSTREAM_SASL_PASSWORD > profile password, passwordEnv or passwordFile.
+ * Other settings: flag > profile > default. The profile itself is picked by --profile > KSTREAM_PROFILE >
+ * the config file's `current:` (src/config/profile.ts), and is passed in here already read.
+ */
+export function resolveConnection(args: ConnectionArgs, env: NodeJS.ProcessEnv, profile?: Profile): Connection {
+  const list = args.bootstrapServer ?? env.KSTREAM_BROKERS ?? profile?.brokers?.join(',') ?? DEFAULT_BROKERS;
   return {
     brokers: parseBrokers(list),
-    clientId: args.clientId ?? 'kstream',
+    clientId: args.clientId ?? profile?.clientId ?? 'kstream',
     timeoutMs: parseDuration(args.timeout ?? DEFAULT_TIMEOUT_MS, '--timeout'),
     verbose: Boolean(args.verbose),
+    sasl: resolveSasl(args, env, profile),
+    ssl: resolveTls(args, profile),
   };
 }
 
 export function parseBrokers(list: string): string[] {
   const brokers = list.split(',').map((b) => b.trim()).filter(Boolean);
-  if (brokers.length === 0) throw new ConnectionError('no broker address given', { hint: 'pass --bootstrap-server HOST:PORT' });
+  if (brokers.length === 0) throw new UsageError('no broker address given', { hint: 'pass --bootstrap-server HOST:PORT' });
   for (const broker of brokers) {
     if (!/^(\[[0-9a-fA-F:]+\]|[^:\s]+):\d{1,5}$/.test(broker)) {
-      throw new ConnectionError(`'${broker}' is not a broker address`, { hint: 'use HOST:PORT, e.g. localhost:9092' });
+      throw new UsageError(`'${broker}' is not a broker address`, { hint: 'use HOST:PORT, e.g. localhost:9092' });
     }
   }
   return brokers;
 }
 
-export async function createKafka(conn: Connection, io: Pick<Io, 'stderr'>): Promise<KafkaClient> {
+/**
+ * A kafkajs client for `conn`. `onError` hears every error kafkajs logs, even without --verbose:
+ * when a deadline cuts its retries short, the last one still says why (see `unreachable`).
+ */
+export async function createKafka(conn: Connection, io: Pick<Io, 'stderr'>, onError?: (err: Error) => void): Promise<KafkaClient> {
   const { Kafka, logLevel } = await loadKafkajs();
   return new Kafka({
     clientId: conn.clientId,
@@ -76,13 +106,21 @@ export async function createKafka(conn: Connection, io: Pick<Io, 'stderr'>): Pro
     authenticationTimeout: conn.timeoutMs,
     requestTimeout: Math.max(conn.timeoutMs, 30_000),
     retry: { initialRetryTime: 100, maxRetryTime: 2_000, retries: 5 },
-    logLevel: conn.verbose ? logLevel.INFO : logLevel.NOTHING,
+    logLevel: conn.verbose ? logLevel.INFO : onError ? logLevel.ERROR : logLevel.NOTHING,
     logCreator: () => (entry: LogEntry) => {
       const { message, ...extra } = entry.log;
+      if (entry.level <= logLevel.ERROR) onError?.(new Error(message));
+      if (!conn.verbose) return;
       delete (extra as Record<string, unknown>).timestamp;
-      io.stderr.write(`[kafkajs ${entry.namespace}] ${message} ${JSON.stringify(extra)}\n`);
+      // kafkajs does not log credentials today; redacting keeps it that way whatever it logs tomorrow.
+      const line = `[kafkajs ${entry.namespace}] ${message} ${JSON.stringify(extra)}`;
+      io.stderr.write(redact(line, [saslPassword(conn)]) + '\n');
     },
   });
+}
+
+function saslPassword(conn: Connection): string | undefined {
+  return (conn.sasl as { password?: string } | undefined)?.password;
 }
 
 /** Rejects with `onTimeout()` if `promise` has not settled within `ms`. */
@@ -98,7 +136,10 @@ export async function withDeadline<T>(promise: Promise<T>, ms: number, onTimeout
   }
 }
 
-export function unreachable(conn: Connection): ConnectionError {
+/** The error for a broker that did not answer in time; a TLS or SASL failure seen meanwhile says more. */
+export function unreachable(conn: Connection, lastError?: Error): ConnectionError {
+  const known = lastError && fromKafkaError(lastError, conn.brokers);
+  if (known instanceof ConnectionError && !known.message.startsWith('cannot connect')) return known;
   return new ConnectionError(
     `no answer from the Kafka broker at ${conn.brokers.join(',')} within ${conn.timeoutMs / 1000}s`,
     { hint: 'start one with `kstream local start`, or point --bootstrap-server at a running broker' },
@@ -107,9 +148,10 @@ export function unreachable(conn: Connection): ConnectionError {
 
 /** Connects an admin client within the connection deadline, runs `fn`, and always disconnects. */
 export async function withAdmin<T>(conn: Connection, io: Pick<Io, 'stderr'>, fn: (admin: Admin) => Promise<T>): Promise<T> {
-  const admin = (await createKafka(conn, io)).admin();
+  let lastError: Error | undefined;
+  const admin = (await createKafka(conn, io, (err) => (lastError = err))).admin();
   try {
-    await withDeadline(admin.connect(), conn.timeoutMs, () => unreachable(conn));
+    await withDeadline(admin.connect(), conn.timeoutMs, () => unreachable(conn, lastError));
     return await fn(admin);
   } catch (err) {
     throw fromKafkaError(err, conn.brokers);

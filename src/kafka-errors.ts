@@ -31,12 +31,31 @@ function isConnectionFailure(e: KafkaJsErrorShape): boolean {
 }
 
 function isAuthFailure(e: KafkaJsErrorShape): boolean {
-  return e.name === 'KafkaJSSASLAuthenticationError' || e.type === 'SASL_AUTHENTICATION_FAILED';
+  return e.name === 'KafkaJSSASLAuthenticationError' || e.type === 'SASL_AUTHENTICATION_FAILED' || e.type === 'UNSUPPORTED_SASL_MECHANISM';
 }
 
-function isTlsFailure(e: KafkaJsErrorShape): boolean {
-  return /certificate|self[- ]signed|SSL|TLS|altnames|wrong version number/i.test(e.message) ||
-    /^ERR_TLS|CERT|SELF_SIGNED/.test(String(e.code));
+/** Node's codes for a certificate chain the client does not trust. */
+const UNTRUSTED = /^(SELF_SIGNED_CERT_IN_CHAIN|DEPTH_ZERO_SELF_SIGNED_CERT|UNABLE_TO_VERIFY_LEAF_SIGNATURE|UNABLE_TO_GET_ISSUER_CERT(_LOCALLY)?|CERT_UNTRUSTED|CERT_SIGNATURE_FAILURE|CERT_HAS_EXPIRED|CERT_NOT_YET_VALID|CERT_REJECTED)$/;
+
+/** What went wrong in a TLS handshake, as a message and hint; undefined when it is not a TLS failure. */
+function tlsFailure(e: KafkaJsErrorShape): { what: string; detail: string; hint: string } | undefined {
+  const code = String(e.code ?? '');
+  // Drop kafkajs's prefixes ("Failed to connect to seed broker, …: Connection error: "): the cause is what is left.
+  const detail = cleanMessage(e.message).replace(/^.*Connection error: /, '');
+  if (UNTRUSTED.test(code) || /self[- ]signed|unable to (verify|get local issuer)|certificate (has expired|is not yet valid)/i.test(e.message)) {
+    return { what: 'certificate not trusted', detail, hint: 'pass the CA that signed the broker certificate with --tls-ca (or tls.ca in the profile)' };
+  }
+  if (code === 'ERR_TLS_CERT_ALTNAME_INVALID' || /altnames|Hostname\/IP does not match/i.test(e.message)) {
+    return { what: 'certificate does not match the broker address', detail, hint: 'connect by a name the certificate lists, or pass --tls-server-name NAME' };
+  }
+  const alert = /alert (certificate unknown|bad certificate|unknown ca|certificate required|certificate expired|certificate revoked)/i.exec(e.message);
+  if (alert) {
+    return { what: 'the broker did not accept the client certificate', detail: `TLS alert "${alert[1]}"`, hint: 'use a certificate and key signed by a CA the broker trusts (--tls-cert, --tls-key)' };
+  }
+  if (/^ERR_(TLS|SSL)|^ERR_OSSL/.test(code) || /wrong version number|SSL routines|alert|handshake|tlsv1|before secure TLS connection/i.test(e.message)) {
+    return { what: 'TLS handshake failed', detail, hint: 'is this a TLS listener? check --tls, the port and the client certificate' };
+  }
+  return undefined;
 }
 
 /**
@@ -54,9 +73,11 @@ export function fromKafkaError(err: unknown, brokers: string[] = []): KstreamErr
       hint: 'check the SASL mechanism, user name and password', cause: err,
     });
   }
-  if (isTlsFailure(root)) {
-    return new ConnectionError(`TLS handshake failed${where}: ${cleanMessage(root.message)}`, {
-      hint: 'check --tls-ca (certificate not trusted?) and the server name', cause: err,
+  const tls = tlsFailure(root);
+  if (tls) return new ConnectionError(`${tls.what}${where}: ${tls.detail}`, { hint: tls.hint, cause: err });
+  if (root.name === 'KafkaJSConnectionClosedError' || /Closed connection|Connection closed by the server/.test(root.message)) {
+    return new ConnectionError(`the broker${where} closed the connection`, {
+      hint: 'does this listener expect TLS (--tls) or SASL (--sasl-mechanism)? see `kstream local status` for the listeners', cause: err,
     });
   }
   if (isConnectionFailure(root) || isConnectionFailure(outer)) {

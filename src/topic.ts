@@ -1,4 +1,5 @@
-import { UsageError } from './errors.js';
+import type { Admin } from './kafkajs.js';
+import { KstreamError, UsageError } from './errors.js';
 
 /** Kafka's own rule: 1 to 249 of [a-zA-Z0-9._-], and not '.' or '..'. */
 export function validateTopicName(name: string): string {
@@ -23,3 +24,19 @@ export async function requireTopics(admin: { listTopics(): Promise<string[]> }, 
 
 /** Kafka's ConfigSource for a value set on the topic itself (DYNAMIC_TOPIC_CONFIG). */
 export const TOPIC_CONFIG_SOURCE = 1;
+
+/**
+ * kafkajs's `waitForLeaders` gives up at once when a busy broker still answers "unknown topic"
+ * for a topic it has just created; wait for every partition to have a leader instead.
+ */
+export async function waitForLeaders(admin: Admin, topic: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const ready = await admin.fetchTopicMetadata({ topics: [topic] })
+      .then(({ topics }) => topics[0]!.partitions.length > 0 && topics[0]!.partitions.every((p) => p.leader >= 0))
+      .catch(() => false);
+    if (ready) return;
+    if (Date.now() > deadline) throw new KstreamError(`topic '${topic}' was created but has no leader after ${timeoutMs / 1000}s`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}

@@ -7,6 +7,16 @@ import { loadKafkajs } from '../kafkajs.js';
 import { ExitCode, KstreamError } from '../errors.js';
 import { checkJava, ensureKafkaJars, homeLauncher, jarLauncher, type KafkaLauncher } from './distribution.js';
 import { LOG4J_PROPERTIES, newClusterId, serverProperties } from './server-config.js';
+import type { ExtraListener } from './security.js';
+
+/** What a client needs to use the SASL and TLS listeners; kept in the state file for `local status`. */
+export interface SecurityInfo {
+  saslMechanisms?: string[];
+  saslUsers?: string[];
+  tlsCa?: string;
+  tlsClientCert?: string;
+  tlsClientKey?: string;
+}
 
 export interface StartOptions {
   dataDir: string;
@@ -22,6 +32,9 @@ export interface StartOptions {
   extraProperties?: Record<string, string>;
   /** Extra arguments for `kafka-storage format`, e.g. --add-scram. */
   formatArgs?: string[];
+  /** SASL_PLAINTEXT and SSL listeners next to PLAINTEXT (whose port stays `port`). */
+  extraListeners?: ExtraListener[];
+  security?: SecurityInfo;
   /** The address clients should use; default 127.0.0.1:<port>. */
   bootstrap?: string;
 }
@@ -36,6 +49,9 @@ export interface BrokerState {
   logFile: string;
   startedAt: string;
   kafka: string;
+  /** Bootstrap address of each extra listener by protocol, e.g. { SASL_PLAINTEXT: '127.0.0.1:9093' }. */
+  listeners?: Record<string, string>;
+  security?: SecurityInfo;
 }
 
 export const stateFile = (dataDir: string) => join(dataDir, 'kstream-local.json');
@@ -103,7 +119,9 @@ export async function startBroker(opts: StartOptions): Promise<BrokerState> {
   mkdirSync(dataDir, { recursive: true });
   const previous = readState(dataDir);
   const controllerPort = opts.controllerPort ?? (previous?.port === opts.port ? previous.controllerPort : undefined) ?? (await freePort());
-  for (const [port, flag] of [[opts.port, '--port'], [controllerPort, '--controller-port']] as const) {
+  const flags = { SASL_PLAINTEXT: '--sasl-port', SSL: '--tls-port', SASL_SSL: '--sasl-ssl-port' };
+  const extraPorts = (opts.extraListeners ?? []).map((l) => [l.port, flags[l.name]] as const);
+  for (const [port, flag] of [[opts.port, '--port'], [controllerPort, '--controller-port'], ...extraPorts] as const) {
     if (!(await portIsFree(port))) {
       throw new KstreamError(`port ${port} on 127.0.0.1 is already in use`, { exitCode: ExitCode.USAGE, hint: `choose another with ${flag}` });
     }
@@ -111,7 +129,7 @@ export async function startBroker(opts: StartOptions): Promise<BrokerState> {
   const files = layout(dataDir);
   writeFileSync(files.log4j, LOG4J_PROPERTIES);
   const launcher = await launcherFor(opts, files.log4j);
-  writeFileSync(files.config, serverProperties({ port: opts.port, controllerPort, logDirs: files.logDirs, extra: opts.extraProperties }));
+  writeFileSync(files.config, serverProperties({ port: opts.port, controllerPort, logDirs: files.logDirs, extraListeners: opts.extraListeners, extra: opts.extraProperties }));
   if (!existsSync(join(files.logDirs, 'meta.properties'))) await format(launcher, files, opts);
 
   const bootstrap = opts.bootstrap ?? `127.0.0.1:${opts.port}`;
@@ -119,6 +137,8 @@ export async function startBroker(opts: StartOptions): Promise<BrokerState> {
   const state: BrokerState = {
     pid, port: opts.port, controllerPort, bootstrap, dataDir, logFile: files.log, startedAt: new Date().toISOString(), kafka: launcher.description,
   };
+  if (opts.extraListeners?.length) state.listeners = Object.fromEntries(opts.extraListeners.map((l) => [l.name, `127.0.0.1:${l.port}`]));
+  if (opts.security) state.security = opts.security;
   writeFileSync(stateFile(dataDir), JSON.stringify(state, null, 2) + '\n');
   try {
     await waitUntilReady(state, opts.waitMs, `127.0.0.1:${opts.port}`);
@@ -127,6 +147,11 @@ export async function startBroker(opts: StartOptions): Promise<BrokerState> {
     throw err;
   }
   return state;
+}
+
+/** True once the storage of this data dir is formatted (after its first start). */
+export function isFormatted(dataDir: string): boolean {
+  return existsSync(join(layout(resolve(dataDir)).logDirs, 'meta.properties'));
 }
 
 function layout(dataDir: string) {

@@ -3,17 +3,20 @@ export interface ServerConfig {
   port: number;
   controllerPort: number;
   logDirs: string;
+  /** Listeners added to PLAINTEXT, on 127.0.0.1 (SASL_PLAINTEXT, SSL). */
+  extraListeners?: Array<{ name: string; port: number }>;
   /** Extra broker properties, e.g. for SASL or TLS listeners; these win over the defaults. */
   extra?: Record<string, string>;
 }
 
 export function serverProperties(cfg: ServerConfig): string {
+  const extra = (cfg.extraListeners ?? []).map((l) => `,${l.name}://127.0.0.1:${l.port}`).join('');
   const props: Record<string, string> = {
     'process.roles': 'broker,controller',
     'node.id': '1',
     'controller.quorum.voters': `1@127.0.0.1:${cfg.controllerPort}`,
-    listeners: `PLAINTEXT://127.0.0.1:${cfg.port},CONTROLLER://127.0.0.1:${cfg.controllerPort}`,
-    'advertised.listeners': `PLAINTEXT://127.0.0.1:${cfg.port}`,
+    listeners: `PLAINTEXT://127.0.0.1:${cfg.port},CONTROLLER://127.0.0.1:${cfg.controllerPort}${extra}`,
+    'advertised.listeners': `PLAINTEXT://127.0.0.1:${cfg.port}${extra}`,
     'listener.security.protocol.map': 'PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT,SSL:SSL,SASL_SSL:SASL_SSL',
     'controller.listener.names': 'CONTROLLER',
     'inter.broker.listener.name': 'PLAINTEXT',

@@ -1,9 +1,12 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { inject } from 'vitest';
 
 export const BIN = fileURLToPath(new URL('../../bin/kstream.js', import.meta.url));
+const NO_CONFIG = join(tmpdir(), 'kstream-tests-no-config', 'config.yaml');
 
 export interface CliResult {
   code: number | null;
@@ -36,6 +39,9 @@ export function runCli(args: string[], opts: RunOptions = {}): Promise<CliResult
   return new Promise((resolve, reject) => {
     const env: Record<string, string | undefined> = { ...process.env, NO_COLOR: '1', ...opts.env };
     if (!opts.noBrokers) env.KSTREAM_BROKERS ??= brokers();
+    // The developer's own profiles (SASL, TLS, a current profile) must not leak into tests.
+    if (!opts.env || !('KSTREAM_CONFIG' in opts.env)) env.KSTREAM_CONFIG = NO_CONFIG;
+    if (!opts.env || !('KSTREAM_PROFILE' in opts.env)) delete env.KSTREAM_PROFILE;
     const child = spawn(process.execPath, [BIN, ...args], { env, stdio: ['pipe', 'pipe', 'pipe'] });
     const out: Buffer[] = [];
     const err: Buffer[] = [];

@@ -25,7 +25,7 @@ describe('connection failures', () => {
 
   it('rejects a malformed address', async () => {
     const r = await runCli(['-b', 'nohostport', 'topics', 'list']);
-    expect(r.code).toBe(3);
+    expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/'nohostport' is not a broker address/);
   });
 });

@@ -40,7 +40,7 @@ describe('kstream local', () => {
     const after = await runCli(['local', 'status', '--data-dir', dataDir]);
     expect(after.code).toBe(1);
     expect(after.stderr).toMatch(/^error: not running/);
-  });
+  }, 240_000); // a JVM start and a clean shutdown, on a busy two-core machine
 
   it('refuses a port that is taken, leaving nothing running', async () => {
     const taken = inject('brokers').split(',')[0]!.split(':')[1]!;
@@ -89,5 +89,5 @@ describe('startBroker', () => {
       details: expect.stringMatching(/ERROR .*Exiting Kafka/),
     });
     expect(brokerStatus(dataDir)).toBeUndefined();
-  });
+  }, 180_000);
 });

@@ -1,8 +1,13 @@
 import type { CommandFactory } from '../command.js';
-import { startBroker } from '../../local/broker.js';
+import type { Context } from '../../context.js';
+import { freePort, isFormatted, startBroker, type BrokerState } from '../../local/broker.js';
 import { defaultDataDir } from '../../local/paths.js';
+import { DEFAULT_SASL_USER, parseSaslUser, planSecurity } from '../../local/security.js';
+import { ensureTlsFiles } from '../../local/tls.js';
 import { parseDuration } from '../../util/duration.js';
 import { parseInteger } from '../../util/kv.js';
+
+const port = (value: unknown, flag: string) => (value === undefined ? undefined : parseInteger(value, flag, 1, 65535));
 
 export const startCommand: CommandFactory = (ctx) => ({
   command: 'start',
@@ -15,20 +20,60 @@ export const startCommand: CommandFactory = (ctx) => ({
         'data-dir': { type: 'string', describe: 'Where data, config, log and state live (default: ~/.local/share/kstream/local)', requiresArg: true },
         'kafka-home': { type: 'string', describe: 'An unpacked Apache Kafka distribution to run instead of the Maven jars (env KAFKA_HOME)', requiresArg: true },
         wait: { type: 'string', default: '90s', describe: 'How long to wait for the broker to answer', requiresArg: true },
+        sasl: { type: 'boolean', default: false, describe: 'Add a SASL_PLAINTEXT listener (PLAIN, SCRAM-SHA-256, SCRAM-SHA-512)', group: 'Security listeners:' },
+        'sasl-port': { type: 'string', describe: 'Port of the SASL listener (default: a free one)', requiresArg: true, group: 'Security listeners:' },
+        'sasl-user': {
+          type: 'string', array: true, requiresArg: true, group: 'Security listeners:',
+          describe: `NAME:PASSWORD of a SASL user (repeatable; default ${DEFAULT_SASL_USER.name}:${DEFAULT_SASL_USER.password}); SCRAM users are created on the first start of a data dir only`,
+        },
+        tls: { type: 'boolean', default: false, describe: 'Add an SSL listener with certificates made for this data dir', group: 'Security listeners:' },
+        'tls-port': { type: 'string', describe: 'Port of the SSL listener (default: a free one)', requiresArg: true, group: 'Security listeners:' },
+        'sasl-ssl-port': { type: 'string', describe: 'With --sasl and --tls: port of the SASL_SSL listener (default: a free one)', requiresArg: true, group: 'Security listeners:' },
       })
       .example('$0 local start', 'Broker on 127.0.0.1:9092')
-      .example('$0 local start --port 19092 --data-dir /tmp/k2', 'A second, separate broker'),
+      .example('$0 local start --port 19092 --data-dir /tmp/k2', 'A second, separate broker')
+      .example('$0 local start --sasl --sasl-user alice:alice-secret --tls', 'With SASL and TLS listeners besides PLAINTEXT'),
   handler: async (argv) => {
+    const dataDir = argv.dataDir ?? defaultDataDir(ctx.io.env);
+    const users = ((argv.saslUser as string[] | undefined) ?? []).map(parseSaslUser);
+    if (argv.sasl && users.length && isFormatted(dataDir)) {
+      ctx.warn(`${dataDir} is already formatted: SCRAM users are only created on a first start (PLAIN users apply now)`);
+    }
+    const request = {
+      dataDir,
+      sasl: argv.sasl,
+      saslPort: port(argv.saslPort, '--sasl-port'),
+      users: users.length ? users : [DEFAULT_SASL_USER],
+      tls: argv.tls,
+      tlsPort: port(argv.tlsPort, '--tls-port'),
+      saslSslPort: port(argv.saslSslPort, '--sasl-ssl-port'),
+    };
+    const plan = await planSecurity(request, freePort, ensureTlsFiles);
     const state = await startBroker({
-      dataDir: argv.dataDir ?? defaultDataDir(ctx.io.env),
+      dataDir,
       port: parseInteger(argv.port, '--port', 1, 65535),
-      controllerPort: argv.controllerPort === undefined ? undefined : parseInteger(argv.controllerPort, '--controller-port', 1, 65535),
+      controllerPort: port(argv.controllerPort, '--controller-port'),
       kafkaHome: argv.kafkaHome,
       waitMs: parseDuration(argv.wait, '--wait'),
       env: ctx.io.env,
       onProgress: (line) => ctx.info(line),
+      ...plan,
+      security: plan.extraListeners.length ? plan.security : undefined,
     });
     ctx.info(`${ctx.color.green('Kafka is running')} (${state.kafka}, pid ${state.pid}); log: ${state.logFile}`);
+    printListeners(ctx, state);
     ctx.io.stdout.write(state.bootstrap + '\n');
   },
 });
+
+/** One line per security listener on stderr: where it is and what a client needs. */
+export function printListeners(ctx: Context, state: BrokerState): void {
+  const sec = state.security ?? {};
+  if (state.listeners?.SASL_PLAINTEXT) {
+    ctx.info(`SASL_PLAINTEXT at ${state.listeners.SASL_PLAINTEXT} (${sec.saslMechanisms?.join(', ')}; users: ${sec.saslUsers?.join(', ')})`);
+  }
+  if (state.listeners?.SSL) {
+    ctx.info(`SSL at ${state.listeners.SSL} (--tls-ca ${sec.tlsCa}; for mutual TLS --tls-cert ${sec.tlsClientCert} --tls-key ${sec.tlsClientKey})`);
+  }
+  if (state.listeners?.SASL_SSL) ctx.info(`SASL_SSL at ${state.listeners.SASL_SSL} (SASL over TLS: the SASL flags and --tls-ca together)`);
+}

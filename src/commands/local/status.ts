@@ -21,6 +21,7 @@ export const statusCommand: CommandFactory = (ctx) => ({
       ctx.io.stdout.write(JSON.stringify(state ? { running: true, ...state } : { running: false, dataDir }) + '\n');
     } else if (state) {
       ctx.io.stdout.write(`running at ${state.bootstrap} (pid ${state.pid}, since ${state.startedAt})\ndata: ${state.dataDir}\nlog:  ${state.logFile}\n`);
+      for (const [protocol, address] of Object.entries(state.listeners ?? {})) ctx.io.stdout.write(`${protocol}: ${address}\n`);
     }
     if (!state) throw new KstreamError(`not running (data dir ${dataDir})`, { exitCode: ExitCode.USAGE, hint: 'start it with `kstream local start`' });
   },

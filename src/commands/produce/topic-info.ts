@@ -1,6 +1,7 @@
 import type { Admin } from '../../kafkajs.js';
 import { ConfigResourceTypes } from '../../kafkajs.js';
-import { KstreamError, UsageError } from '../../errors.js';
+import { UsageError } from '../../errors.js';
+import { waitForLeaders } from '../../topic.js';
 import type { ProduceOptions } from './options.js';
 
 /** Kafka's default max.message.bytes, used if the topic's cannot be read. */
@@ -28,22 +29,6 @@ export async function prepareTopic(admin: Admin, opts: ProduceOptions, info: (li
     throw new UsageError(`--partition ${opts.partition} does not exist: topic '${opts.topic}' has ${topic.partitions} (0-${topic.partitions - 1})`);
   }
   return topic;
-}
-
-/**
- * kafkajs's `waitForLeaders` gives up at once when a busy broker still answers "unknown topic"
- * for a topic it has just created; wait for every partition to have a leader instead.
- */
-async function waitForLeaders(admin: Admin, topic: string, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const ready = await admin.fetchTopicMetadata({ topics: [topic] })
-      .then(({ topics }) => topics[0]!.partitions.length > 0 && topics[0]!.partitions.every((p) => p.leader >= 0))
-      .catch(() => false);
-    if (ready) return;
-    if (Date.now() > deadline) throw new KstreamError(`topic '${topic}' was created but has no leader after ${timeoutMs / 1000}s`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
 async function describeTopic(admin: Admin, topic: string): Promise<TopicInfo> {

@@ -1,0 +1,54 @@
+import { readFileSync } from 'node:fs';
+import { UsageError } from '../errors.js';
+import type { ConfigFile } from './file.js';
+import type { Profile, SaslSettings } from './schema.js';
+
+export const MASK = '********';
+
+/**
+ * The SASL password: --sasl-password > KSTREAM_SASL_PASSWORD > the profile's password, passwordEnv or passwordFile.
+ * Errors name where the password was looked for, never the password.
+ */
+export function resolvePassword(flag: string | undefined, env: NodeJS.ProcessEnv, sasl: Partial<SaslSettings> | undefined): string | undefined {
+  if (flag !== undefined) return flag;
+  if (env.KSTREAM_SASL_PASSWORD) return env.KSTREAM_SASL_PASSWORD;
+  if (!sasl) return undefined;
+  if (sasl.password !== undefined) return sasl.password;
+  if (sasl.passwordEnv) {
+    const value = env[sasl.passwordEnv];
+    if (value === undefined || value === '') {
+      throw new UsageError(`the environment variable ${sasl.passwordEnv} (sasl.passwordEnv) is not set`, { hint: `export ${sasl.passwordEnv}=… before running kstream` });
+    }
+    return value;
+  }
+  if (sasl.passwordFile) {
+    try {
+      // One trailing newline is what `echo secret > file` leaves; it is not part of the password.
+      return readFileSync(sasl.passwordFile, 'utf8').replace(/\r?\n$/, '');
+    } catch (err) {
+      throw new UsageError(`cannot read the password file ${sasl.passwordFile} (sasl.passwordFile): ${(err as NodeJS.ErrnoException).code ?? 'unreadable'}`);
+    }
+  }
+  return undefined;
+}
+
+/** A copy of the profile fit to print: a literal password is replaced by a mask. */
+export function maskProfile(profile: Profile): Profile {
+  if (profile.sasl?.password === undefined) return profile;
+  return { ...profile, sasl: { ...profile.sasl, password: MASK } };
+}
+
+/** A warning when the file holds a literal password and group or others may read it. */
+export function exposedPasswordWarning(cfg: ConfigFile): string | undefined {
+  if (cfg.mode === undefined || (cfg.mode & 0o077) === 0) return undefined;
+  const holders = Object.entries(cfg.profiles).filter(([, p]) => p.sasl?.password !== undefined).map(([n]) => n);
+  if (holders.length === 0) return undefined;
+  return `${cfg.path} holds a password (profile ${holders.join(', ')}) and is readable by others (mode ${cfg.mode.toString(8).padStart(3, '0')}); run \`chmod 600 ${cfg.path}\`, or use sasl.passwordEnv or sasl.passwordFile`;
+}
+
+/** Replaces every occurrence of each secret in `text`, for log lines that might echo one. */
+export function redact(text: string, secrets: Array<string | undefined>): string {
+  let out = text;
+  for (const secret of secrets) if (secret) out = out.split(secret).join(MASK);
+  return out;
+}
