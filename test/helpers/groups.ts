@@ -1,10 +1,14 @@
 // Sets up consumer groups with kafkajs directly, so the groups tests do not depend on kstream consume.
 import type { Consumer } from '../../src/kafkajs.js';
+import { waitForLeaders } from '../../src/topic.js';
 import { testKafka, withTestAdmin } from './kafka.js';
 
 /** Creates `topic` with one partition per entry of `counts`, and `counts[p]` records in partition p. */
 export async function seedTopic(topic: string, counts: number[]): Promise<void> {
-  await withTestAdmin((a) => a.createTopics({ topics: [{ topic, numPartitions: counts.length }], waitForLeaders: true }));
+  await withTestAdmin(async (a) => {
+    await a.createTopics({ topics: [{ topic, numPartitions: counts.length }], waitForLeaders: false });
+    await waitForLeaders(a, topic, 30_000);
+  });
   const producer = (await testKafka()).producer();
   await producer.connect();
   const messages = counts.flatMap((n, partition) => Array.from({ length: n }, (_, i) => ({ partition, value: `p${partition}-${i}` })));

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { runCli, uniqueName } from '../helpers/cli.js';
 import { testKafka, withTestAdmin } from '../helpers/kafka.js';
 import { consumeAndCommit, readAsGroup, seedTopic } from '../helpers/groups.js';
+import { waitForLeaders } from '../../src/topic.js';
 
 /** A topic with 6 and 4 records and a group that has read 3 and 2 of them. */
 async function setup(prefix: string) {
@@ -82,7 +83,10 @@ describe.concurrent('kstream groups reset-offsets', { timeout: 120_000 }, () => 
   it('--to-datetime: the first record at or after the time, else the log end', async () => {
     const topic = uniqueName('r-time');
     const group = uniqueName('r-time-g');
-    await withTestAdmin((a) => a.createTopics({ topics: [{ topic, numPartitions: 2 }], waitForLeaders: true }));
+    await withTestAdmin(async (a) => {
+      await a.createTopics({ topics: [{ topic, numPartitions: 2 }], waitForLeaders: false });
+      await waitForLeaders(a, topic, 30_000);
+    });
     const base = Date.now() - 3_600_000;
     const minute = 60_000;
     const producer = (await testKafka()).producer();

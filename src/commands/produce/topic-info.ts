@@ -20,7 +20,7 @@ export async function prepareTopic(admin: Admin, opts: ProduceOptions, info: (li
         hint: `create it with \`kstream topics create ${opts.topic}\`, or pass --create-topic`,
       });
     }
-    await admin.createTopics({ topics: [{ topic: opts.topic, numPartitions: opts.partitions }] });
+    await admin.createTopics({ topics: [{ topic: opts.topic, numPartitions: opts.partitions }], waitForLeaders: false });
     await waitForLeaders(admin, opts.topic, timeoutMs);
     info(`created topic '${opts.topic}'`);
   }

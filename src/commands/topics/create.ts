@@ -34,7 +34,7 @@ async function createOne(admin: Admin, topic: string, opts: CreateTopicsOptions,
     configEntries: opts.configs.map(([name, value]) => ({ name, value })),
   };
   try {
-    const created = await admin.createTopics({ topics: [spec] });
+    const created = await admin.createTopics({ topics: [spec], waitForLeaders: false });
     if (created) {
       await waitForLeaders(admin, topic, timeoutMs);
       return { name: topic, ok: true, message: 'created' };
