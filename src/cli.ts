@@ -13,6 +13,7 @@ import { profileCommand } from './commands/profile/index.js';
 import { completionCommand } from './commands/completion.js';
 import { NameCompletion } from './completion.js';
 import { profileOutput } from './config/profile.js';
+import { pipelineCommand } from './commands/pipeline/index.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -34,6 +35,7 @@ function buildCli(ctx: Context, args: string[], completion: NameCompletion) {
     .middleware((argv) => {
       argv.output ??= profileOutput(ctx, argv.profile as string | undefined);
     })
+    .command(pipelineCommand(ctx))
     .demandCommand(1, 'name a command; see `kstream --help`')
     .recommendCommands()
     .strict()
