@@ -6,6 +6,7 @@ import { KstreamError, UsageError, ExitCode } from './errors.js';
 import { fromKafkaError } from './kafka-errors.js';
 import { localCommand } from './commands/local/index.js';
 import { topicsCommand } from './commands/topics/index.js';
+import { groupsCommand } from './commands/groups/index.js';
 import { consumeCommand } from './commands/consume/index.js';
 import { produceCommand } from './commands/produce/index.js';
 import { profileCommand } from './commands/profile/index.js';
@@ -22,6 +23,7 @@ function buildCli(ctx: Context, args: string[], completion: NameCompletion) {
     .usage('$0 <command> [options]\n\nA command-line suite for Apache Kafka.')
     .options(connectionOptions)
     .command(topicsCommand(ctx))
+    .command(groupsCommand(ctx))
     .command(consumeCommand(ctx))
     .command(localCommand(ctx))
     .command(produceCommand(ctx))

@@ -1,0 +1,141 @@
+import type { Admin } from '../../kafkajs.js';
+import type { Context } from '../../context.js';
+import type { CommandFactory } from '../command.js';
+import { connectionFrom } from '../command.js';
+import { withAdmin } from '../../connection.js';
+import { UsageError } from '../../errors.js';
+import { outputOption, render, resolveFormat, type OutputFormat, type View } from '../../output.js';
+import { requireTopics } from '../../topic.js';
+import { describeGroup, fetchCommitted, groupNotFound, isActive, watermarks } from './group.js';
+import {
+  mergeSelections, parseResetMode, parseTopicSpec, planReset,
+  type PartitionState, type ResetMode, type ResetPlan, type TopicSelection,
+} from './plan.js';
+
+export interface ResetOffsetsOptions {
+  group: string;
+  /** undefined: --all-topics, every topic the group has committed offsets for. */
+  topics?: TopicSelection[];
+  mode: ResetMode;
+  execute: boolean;
+}
+
+export interface ResetResult extends ResetPlan {
+  /** The group had no offsets and no members: --execute creates it. */
+  newGroup: boolean;
+}
+
+/** Plans the reset and, with `execute`, commits it; refuses while the group has members. */
+export async function resetOffsets(admin: Admin, opts: ResetOffsetsOptions): Promise<ResetResult> {
+  const group = await describeGroup(admin, opts.group);
+  if (isActive(group.state)) {
+    const n = group.members.length;
+    throw new UsageError(`group '${opts.group}' has ${n} active member${n === 1 ? '' : 's'} (state ${group.state}); offsets can only be reset while it has none`, {
+      hint: `stop its consumers first; see \`kstream groups describe ${opts.group}\``,
+    });
+  }
+  const committed = await fetchCommitted(admin, opts.group);
+  if (!opts.topics && committed.size === 0) {
+    if (group.state === 'Dead') throw groupNotFound(opts.group);
+    throw new UsageError(`group '${opts.group}' has no committed offsets`, { hint: 'name the topics with --topic' });
+  }
+  const selections = opts.topics ?? [...committed.keys()].sort().map((topic) => ({ topic }));
+  await requireTopics(admin, selections.map((s) => s.topic));
+  const states: PartitionState[] = [];
+  for (const s of selections) states.push(...(await partitionStates(admin, s, committed, opts.mode)));
+  const plan = planReset(states, opts.mode);
+  if (opts.execute) await commit(admin, opts.group, plan);
+  return { ...plan, newGroup: group.state === 'Dead' && committed.size === 0 };
+}
+
+async function partitionStates(admin: Admin, s: TopicSelection, committed: Map<string, Map<number, number>>, mode: ResetMode): Promise<PartitionState[]> {
+  const marks = await watermarks(admin, s.topic);
+  const all = [...marks.keys()].sort((a, b) => a - b);
+  const missing = s.partitions?.find((p) => !marks.has(p));
+  if (missing !== undefined) {
+    throw new UsageError(`topic '${s.topic}' has no partition ${missing}`, { hint: `it has partitions 0 to ${all.length - 1}` });
+  }
+  const atTime = mode.kind === 'datetime'
+    ? new Map((await admin.fetchTopicOffsetsByTimestamp(s.topic, mode.timestamp)).map((o) => [o.partition, Number(o.offset)]))
+    : undefined;
+  return (s.partitions ?? all).map((partition) => ({
+    topic: s.topic,
+    partition,
+    current: committed.get(s.topic)?.get(partition) ?? null,
+    low: marks.get(partition)!.low,
+    high: marks.get(partition)!.high,
+    atTimestamp: atTime?.get(partition),
+  }));
+}
+
+/** kafkajs commits one topic per call (it briefly joins the group to do so). */
+async function commit(admin: Admin, groupId: string, plan: ResetPlan): Promise<void> {
+  const topics = [...new Set(plan.offsets.map((o) => o.topic))];
+  for (const topic of topics) {
+    const partitions = plan.offsets.filter((o) => o.topic === topic).map((o) => ({ partition: o.partition, offset: String(o.next) }));
+    await admin.setOffsets({ groupId, topic, partitions });
+  }
+}
+
+export function planView(group: string, execute: boolean, plan: ResetPlan): View {
+  return {
+    head: ['TOPIC', 'PARTITION', 'CURRENT-OFFSET', 'NEW-OFFSET'],
+    rows: plan.offsets.map((o) => [o.topic, o.partition, o.current, o.next]),
+    json: { group, executed: execute, offsets: plan.offsets.map(({ topic, partition, current, next }) => ({ topic, partition, current, new: next })) },
+  };
+}
+
+export const resetOffsetsCommand: CommandFactory = (ctx) => ({
+  command: 'reset-offsets <group>',
+  describe: 'Move a group\'s committed offsets (dry run unless --execute)',
+  builder: (y) =>
+    y
+      .positional('group', { type: 'string', describe: 'Group id' })
+      .options({
+        topic: { alias: 't', type: 'string', array: true, describe: 'Topic, or TOPIC:P,P… for some partitions (repeatable)', requiresArg: true },
+        'all-topics': { type: 'boolean', default: false, describe: 'Every topic the group has committed offsets for' },
+        'to-earliest': { type: 'boolean', describe: 'To the first offset still in the log' },
+        'to-latest': { type: 'boolean', describe: 'To the log end (skip everything)' },
+        'to-offset': { type: 'string', describe: 'To offset N in each partition', requiresArg: true },
+        'to-datetime': { type: 'string', describe: 'To the first record at or after an ISO date-time', requiresArg: true },
+        'shift-by': { type: 'string', describe: 'Move by ±N from the committed offset', requiresArg: true },
+        execute: { type: 'boolean', default: false, describe: 'Commit the new offsets (otherwise only print the plan)' },
+        ...outputOption,
+      })
+      .example('$0 groups reset-offsets billing --topic orders --to-earliest', 'Show the plan only')
+      .example('$0 groups reset-offsets billing --topic orders:0,1 --shift-by -10 --execute', 'Re-read the last 10 records of two partitions')
+      .example('$0 groups reset-offsets billing --all-topics --to-datetime 2024-05-01T00:00:00Z --execute', 'Back to a point in time'),
+  handler: async (argv) => {
+    const specs = (argv.topic as string[] | undefined) ?? [];
+    if (specs.length === 0 && !argv.allTopics) throw new UsageError('name the topics to reset', { hint: 'pass --topic T[:P,P…] or --all-topics' });
+    if (specs.length > 0 && argv.allTopics) throw new UsageError('pass either --topic or --all-topics, not both');
+    const opts: ResetOffsetsOptions = {
+      group: argv.group as string,
+      topics: argv.allTopics ? undefined : mergeSelections(specs.map(parseTopicSpec)),
+      mode: parseResetMode({
+        toEarliest: argv.toEarliest, toLatest: argv.toLatest, toOffset: argv.toOffset, toDatetime: argv.toDatetime, shiftBy: argv.shiftBy,
+      }),
+      execute: argv.execute as boolean,
+    };
+    const result = await withAdmin(connectionFrom(ctx, argv), ctx.io, (admin) => resetOffsets(admin, opts));
+    printResult(ctx, opts, result, argv.output as OutputFormat | undefined);
+  },
+});
+
+function printResult(ctx: Context, opts: ResetOffsetsOptions, result: ResetResult, flag: OutputFormat | undefined): void {
+  for (const line of result.warnings) ctx.warn(line);
+  const view = planView(opts.group, opts.execute, result);
+  const format = resolveFormat(flag, ctx.io.stdout);
+  if (!opts.execute) {
+    ctx.io.stdout.write(render(view, format));
+    if (format === 'json') return;
+    if (result.newGroup) ctx.info(`group ${opts.group} does not exist yet; --execute creates it with these offsets`);
+    ctx.info(`dry run: nothing committed; add --execute to reset the offsets of group ${opts.group}`);
+    return;
+  }
+  // Done: the plan is a receipt for eyes, unless JSON was asked for.
+  if (format === 'json') ctx.io.stdout.write(render(view, format));
+  else ctx.io.stderr.write(render(view, resolveFormat(flag, ctx.io.stderr)));
+  if (result.offsets.length === 0) ctx.info(`nothing to reset for group ${opts.group}`);
+  else ctx.info(`offsets reset for group ${opts.group}${result.newGroup ? ' (a new group)' : ''}`);
+}
