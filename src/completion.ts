@@ -16,6 +16,7 @@ const NAMES: Record<string, 'topic' | 'group'> = {
   'groups describe': 'group',
   'groups delete': 'group',
   'groups reset-offsets': 'group',
+  'groups rm': 'group',
 };
 
 /** How long a tab press may wait for the broker before completing without names. */

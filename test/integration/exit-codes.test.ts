@@ -36,6 +36,7 @@ const cases: Case[] = [
   { what: 'help', args: ['topics', '--help'], code: 0 },
   { what: 'produce', args: ['produce', existing], input: 'a\nb\n', code: 0 },
   { what: 'consume to the end', args: ['consume', existing, '--from-beginning', '-e'], code: 0 },
+  { what: 'groups list', args: ['groups', 'list'], code: 0 },
   // 1: usage and bad input
   { what: 'unknown command', args: ['topix'], code: 1, message: /unknown command 'topix'/ },
   { what: 'unknown flag', args: ['topics', 'list', '--colour'], code: 1, message: /Unknown argument: colour/ },
@@ -57,6 +58,10 @@ const cases: Case[] = [
   { what: 'produce a line without its key', args: ['produce', existing, '-K', ':'], input: 'k:v\nnokey\n', code: 1, message: /line 2 has no key separator/ },
   { what: 'consume a missing topic', args: ['consume', 'no-such-topic-here', '-e'], code: 1, message: /does not exist/ },
   { what: 'consume from a bad offset', args: ['consume', existing, '--offset', 'sometime'], code: 1, message: /--offset/ },
+  { what: 'describe an unknown group', args: ['groups', 'describe', 'no-such-group-here'], code: 1, message: /group 'no-such-group-here' does not exist/ },
+  { what: 'reset offsets without a mode', args: ['groups', 'reset-offsets', 'g', '--topic', existing], code: 1, message: /no reset mode given/ },
+  { what: 'pipeline with a bad expression', args: ['pipeline', 'run', '--from', existing, '--to', existing, '--map', '(('], code: 1, message: /is not a JavaScript expression/ },
+  { what: 'pipeline from a missing topic', args: ['pipeline', 'run', '--from', 'no-such-topic-here', '--to', existing, '--map', 'r.value', '--exit'], code: 1, message: /topic 'no-such-topic-here' does not exist/ },
   { what: 'bad SASL user for local start', args: ['local', 'start', '--sasl', '--sasl-user', 'nopassword', '--data-dir', join(dir, 'never')], code: 1, message: /--sasl-user expects NAME:PASSWORD/ },
   // 2: Kafka refused the request
   { what: 'invalid topic config', args: ['topics', 'create', uniqueName('badcfg'), '-c', 'retention.ms=abc'], code: 2, message: /Kafka refused the request: .*INVALID_CONFIG/ },
@@ -64,6 +69,8 @@ const cases: Case[] = [
   { what: 'no broker listening', args: ['-b', '127.0.0.1:1', 'topics', 'list'], code: 3, message: /cannot connect to the Kafka broker at 127\.0\.0\.1:1/ },
   { what: 'profile pointing at no broker', args: ['--profile', 'dead', 'topics', 'list'], code: 3, message: /cannot connect to the Kafka broker at 127\.0\.0\.1:1/ },
   { what: 'produce without a broker', args: ['-b', '127.0.0.1:1', 'produce', existing], input: 'x\n', code: 3, message: /cannot connect to the Kafka broker/ },
+  { what: 'groups without a broker', args: ['-b', '127.0.0.1:1', 'groups', 'list'], code: 3, message: /cannot connect to the Kafka broker/ },
+  { what: 'pipeline without a broker', args: ['-b', '127.0.0.1:1', 'pipeline', 'run', '--from', 'a', '--to', 'b', '--map', 'r.value', '--exit'], code: 3, message: /cannot connect to the Kafka broker/ },
   { what: 'consume without a broker', args: ['-b', '127.0.0.1:1', 'consume', existing, '-e'], code: 3, message: /cannot connect to the Kafka broker/ },
 ];
 
