@@ -66,15 +66,19 @@ describe('pipeline run: exactly once', () => {
       await produceValues(bootstrap, src, inputs);
 
       const run = spawnCli(['pipeline', 'run', '--from', src, '--to', dst, ...SLOW_STAGE, '--exit'], bootstrap);
+      let exited = false;
+      void run.exited.then(() => (exited = true));
       await waitFor('output before the restart', async () => (await highWatermark(bootstrap, dst)) >= 2000);
       expect(readCommitted(bootstrap, dst).length).toBeLessThan(RECORDS);
+      // The broker must go away while the pipeline is mid-run for the test to mean anything.
+      expect(exited).toBe(false);
       await stopBroker(dataDir, { clean: false });
       await new Promise((r) => setTimeout(r, 2000));
       await start();
       const done = await Promise.race([run.exited, new Promise<undefined>((r) => setTimeout(() => r(undefined), 200_000))]);
       if (!done) run.child.kill('SIGKILL');
+      // Recovery may happen inside the client's retries or by the stage reconnecting: either way it exits 0.
       expect(done?.code, run.output().stderr).toBe(0);
-      expect(run.output().stderr).toMatch(/reconnecting/);
       expectExactlyOnce(readCommitted(bootstrap, dst), inputs);
     }, 420_000);
   });
