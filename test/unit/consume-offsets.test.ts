@@ -24,7 +24,10 @@ describe('parseOffsetSpec', () => {
   it.each(['@', '@yesterday', '@2023-13-45T00:00:00Z', '@2023-11-14T25:00', '@12:00'])('rejects time %j', (text) =>
     expect(() => parseOffsetSpec(text)).toThrow(/is not a time/));
 
-  it('reads a zone-less ISO time as UTC', () => expect(parseTime('2024-01-01T00:00:00')).toBe(Date.UTC(2024, 0, 1)));
+  it('reads a zone-less ISO time as local time, and a date alone as UTC', () => {
+    expect(parseTime('2024-01-01T00:00:00')).toBe(new Date(2024, 0, 1).getTime());
+    expect(parseTime('2024-01-01')).toBe(Date.UTC(2024, 0, 1));
+  });
 });
 
 describe('startOffsets', () => {

@@ -1,5 +1,6 @@
 import type { Admin } from '../../kafkajs.js';
 import { UsageError } from '../../errors.js';
+import { parseTimestamp } from '../../util/time.js';
 
 /** Where to start reading each partition. */
 export type OffsetSpec =
@@ -30,17 +31,11 @@ function safeInteger(digits: string, original: string): number {
   return n;
 }
 
-/** Epoch milliseconds, or an ISO-8601 date or date-time (a time without a zone is UTC, as with Date.parse). */
+/** The time of `--offset @TIME`: see parseTimestamp for the rule. */
 export function parseTime(text: string): number {
-  if (/^\d+$/.test(text)) return safeInteger(text, '@' + text);
-  if (/^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?)?(Z|[+-]\d{2}:?\d{2})?$/.test(text)) {
-    const iso = text.replace(' ', 'T');
-    // Date.parse reads a date-time without a zone as local time; kstream treats every zone-less time as UTC.
-    const zoned = /T/.test(iso) && !/(Z|[+-]\d{2}:?\d{2})$/.test(iso) ? iso + 'Z' : iso;
-    const ms = Date.parse(zoned);
-    if (!Number.isNaN(ms)) return ms;
-  }
-  throw new UsageError(`--offset '@${text}' is not a time`, { hint: OFFSET_HINT });
+  const ms = parseTimestamp(text);
+  if (ms === undefined) throw new UsageError(`--offset '@${text}' is not a time`, { hint: OFFSET_HINT });
+  return ms;
 }
 
 export interface PartitionRange {

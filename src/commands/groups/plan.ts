@@ -3,6 +3,7 @@
 import { UsageError } from '../../errors.js';
 import { validateTopicName } from '../../topic.js';
 import { parseInteger } from '../../util/kv.js';
+import { parseTimestamp } from '../../util/time.js';
 
 export type ResetMode =
   | { kind: 'earliest' }
@@ -95,14 +96,11 @@ export function parseResetMode(flags: ModeFlags): ResetMode {
   return { kind: 'shift', by: parseInteger(flags.shiftBy, '--shift-by') };
 }
 
-/**
- * ISO 8601 as JavaScript reads it: a date alone is UTC midnight; a date and time without a zone
- * is local time; `Z` or `+02:00` is explicit.
- */
+/** The time of `--to-datetime`: see parseTimestamp for the rule. */
 export function parseDatetime(text: string): number {
-  const ms = /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:?\d{2})?)?$/.test(text) ? Date.parse(text) : NaN;
-  if (Number.isNaN(ms)) {
-    throw new UsageError(`--to-datetime '${text}' is not an ISO date-time`, { hint: 'e.g. 2024-05-01T12:00:00Z or 2024-05-01' });
+  const ms = parseTimestamp(text);
+  if (ms === undefined) {
+    throw new UsageError(`--to-datetime '${text}' is not an ISO date-time`, { hint: 'e.g. 2024-05-01T12:00:00Z, 2024-05-01, or epoch milliseconds' });
   }
   return ms;
 }
