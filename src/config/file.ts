@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { Document, LineCounter, isMap, isScalar, parseDocument } from 'yaml';
+import type { Document } from 'yaml';
+import { yaml } from '../util/yaml.js';
 import { UsageError } from '../errors.js';
 import { checkProfile, type Profile } from './schema.js';
 
@@ -26,7 +27,7 @@ export function configPath(env: NodeJS.ProcessEnv): string {
 
 /** Reads and checks the config file; a missing file is an empty config, a malformed one an error naming file and line. */
 export function readConfig(path: string): ConfigFile {
-  if (!existsSync(path)) return { path, exists: false, profiles: {}, doc: new Document({}) };
+  if (!existsSync(path)) return { path, exists: false, profiles: {}, doc: new (yaml().Document)({}) };
   let text: string;
   let mode: number;
   try {
@@ -40,8 +41,8 @@ export function readConfig(path: string): ConfigFile {
 
 /** Parses config text; pure apart from naming `path` in errors, so unit tests feed it strings. */
 export function parseConfig(text: string, path: string): ConfigFile {
-  const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true });
+  const lines = new (yaml().LineCounter)();
+  const doc = yaml().parseDocument(text, { lineCounter: lines, uniqueKeys: true });
   const problem = doc.errors[0];
   if (problem) {
     const { line, col } = problem.linePos?.[0] ?? { line: 0, col: 0 };
@@ -49,11 +50,11 @@ export function parseConfig(text: string, path: string): ConfigFile {
     throw configError(path, line, col, what);
   }
   const root = doc.toJS() as unknown;
-  if (root === null || root === undefined) return { path, exists: true, profiles: {}, doc: new Document({}) };
+  if (root === null || root === undefined) return { path, exists: true, profiles: {}, doc: new (yaml().Document)({}) };
   // Where a key path is: the key itself when there is one (an unknown key has no value worth pointing at).
   const at = (keys: string[]) => {
     const parent = keys.length ? doc.getIn(keys.slice(0, -1), true) : undefined;
-    const pair = isMap(parent) ? parent.items.find((p) => isScalar(p.key) && p.key.value === keys.at(-1)) : undefined;
+    const pair = yaml().isMap(parent) ? parent.items.find((p) => yaml().isScalar(p.key) && p.key.value === keys.at(-1)) : undefined;
     const node = (pair?.key ?? doc.getIn(keys, true)) as { range?: [number, number, number] } | undefined;
     return node?.range ? lines.linePos(node.range[0]) : { line: 0, col: 0 };
   };
@@ -72,7 +73,7 @@ export function parseConfig(text: string, path: string): ConfigFile {
     checked[name] = checkProfile(value, (keys, what) => fail(['profiles', name, ...keys], `profile '${name}': ${what}`));
     const password = doc.getIn(['profiles', name, 'sasl', 'password'], true);
     // YAML reads `password: 0123` as the number 123; the password is what was typed.
-    if (isScalar(password) && typeof password.source === 'string') checked[name]!.sasl!.password = password.source;
+    if (yaml().isScalar(password) && typeof password.source === 'string') checked[name]!.sasl!.password = password.source;
   }
   return { path, exists: true, current: (current as string | null) ?? undefined, profiles: checked, doc };
 }

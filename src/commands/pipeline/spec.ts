@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { parse as parseYaml } from 'yaml';
+import { yaml } from '../../util/yaml.js';
 import { UsageError } from '../../errors.js';
 import { DEFAULTS, type StagePlan } from './plan.js';
 import { describeTransform, type ExecFormat, type TransformSpec } from './transforms.js';
@@ -46,7 +46,7 @@ export function loadPipelineFile(path: string): PipelineFile {
 export function parsePipeline(text: string, path: string): PipelineFile {
   let doc: unknown;
   try {
-    doc = parseYaml(text);
+    doc = yaml().parse(text);
   } catch (err) {
     throw new UsageError(`${path} is not valid YAML: ${(err as Error).message.split('\n')[0]}`);
   }
