@@ -26,12 +26,13 @@ export async function countRecords(topic: string, bootstrap?: string): Promise<n
   }
 }
 
-/** Polls until the topic holds `n` records; fails after `ms`. */
+/** Polls until the topic holds `n` records; fails after `ms`. A freshly started broker may answer
+ * "not the leader" for a moment: such answers are polled through, not failed on. */
 export async function waitForRecords(topic: string, n: number, bootstrap?: string, ms = 30_000): Promise<void> {
   const deadline = Date.now() + ms;
   let have = 0;
   while (Date.now() < deadline) {
-    have = await countRecords(topic, bootstrap);
+    have = await countRecords(topic, bootstrap).catch(() => have);
     if (have >= n) return;
     await new Promise((r) => setTimeout(r, 200));
   }
