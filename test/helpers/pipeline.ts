@@ -1,19 +1,6 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { loadKafkajs, type Admin } from '../../src/kafkajs.js';
 import { BIN } from './cli.js';
-import { createTestTopics } from './kafka.js';
-
-/** A kafkajs admin on `brokers` for the length of `fn`. */
-export async function withAdminOn<T>(brokers: string, fn: (admin: Admin) => Promise<T>): Promise<T> {
-  const { Kafka, logLevel } = await loadKafkajs();
-  const admin = new Kafka({ brokers: brokers.split(','), clientId: 'kstream-test', logLevel: logLevel.NOTHING }).admin();
-  await admin.connect();
-  try {
-    return await fn(admin);
-  } finally {
-    await admin.disconnect();
-  }
-}
+import { createTestTopics, testKafka, withTestAdmin } from './kafka.js';
 
 /** Creates topics on `brokers` and waits until every partition has a leader. */
 export const createTopicsOn = (brokers: string, topics: string[], partitions: number): Promise<void> =>
@@ -24,8 +11,7 @@ export const createTopicsOn = (brokers: string, topics: string[], partitions: nu
  * busy broker must not write an input twice, or the exactly-once checks would blame the pipeline.
  */
 export async function produceValues(brokers: string, topic: string, values: string[]): Promise<void> {
-  const { Kafka, logLevel } = await loadKafkajs();
-  const kafka = new Kafka({ brokers: brokers.split(','), clientId: 'kstream-test', logLevel: logLevel.NOTHING });
+  const kafka = await testKafka(brokers);
   const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
   await producer.connect();
   try {
@@ -48,7 +34,7 @@ export function readCommitted(brokers: string, topic: string): string[] {
 
 /** Sum of the high watermarks of `topic`: records written, committed or not. */
 export async function highWatermark(brokers: string, topic: string): Promise<number> {
-  return withAdminOn(brokers, async (a) => (await a.fetchTopicOffsets(topic)).reduce((n, p) => n + Number(p.high), 0));
+  return withTestAdmin(async (a) => (await a.fetchTopicOffsets(topic)).reduce((n, p) => n + Number(p.high), 0), brokers);
 }
 
 const running = new Set<ChildProcess>();

@@ -1,6 +1,5 @@
 // Reading topics back and driving a live produce process, for the produce tests.
 import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import type { KafkaClient } from '../../src/kafkajs.js';
 import { BIN, brokers, uniqueName } from './cli.js';
 import { createTestTopics, testKafka } from './kafka.js';
 
@@ -13,11 +12,10 @@ export interface ReadRecord {
   timestamp: string;
 }
 
-const client = (bootstrap?: string): Promise<KafkaClient> => testKafka(bootstrap);
 
 /** How many records the topic holds (sum of high watermarks). */
 export async function countRecords(topic: string, bootstrap?: string): Promise<number> {
-  const admin = (await client(bootstrap)).admin();
+  const admin = (await testKafka(bootstrap)).admin();
   await admin.connect();
   try {
     return (await admin.fetchTopicOffsets(topic)).reduce((sum, p) => sum + Number(p.high), 0);
