@@ -166,16 +166,16 @@ class ConsumeRun {
   }
 
   /**
-   * On every join (the first, and again after a rebalance or a restart by kafkajs) move the partitions
-   * that have no committed offset to where this run is, before their first fetch: else kafkajs would
-   * fall back to the earliest or latest offset. kafkajs applies seeks at its next fetch.
+   * On every join (the first, and again after a rebalance or a restart by kafkajs) move each assigned
+   * partition to where this run is, before its first fetch. Else kafkajs falls back to the group's
+   * committed offset, which trails what this run printed (commits lag the output), and prints those
+   * records again; or, without one, to the earliest or latest offset. Seeks apply at the next fetch.
    */
   private onAssigned(partitions: number[]): void {
     this.assigned = partitions;
-    const seeking = new Set(this.plan.seeks.map((s) => s.partition));
     for (const p of partitions) {
-      if (!seeking.has(p) || this.committed.has(p)) continue;
-      this.consumer.seek({ topic: this.opts.topic, partition: p, offset: String(this.plan.positions.get(p)) });
+      const at = this.plan.positions.get(p);
+      if (at !== undefined) this.consumer.seek({ topic: this.opts.topic, partition: p, offset: String(at) });
     }
     if (!this.opts.exitAtEnd) return;
     for (const p of partitions) if (atEnd(this.plan, p)) this.markDone(p);
