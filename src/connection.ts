@@ -3,7 +3,8 @@ import type { Options } from 'yargs';
 import type { Io } from './context.js';
 import { ConnectionError, UsageError } from './errors.js';
 import { fromKafkaError } from './kafka-errors.js';
-import { parseDuration } from './util/duration.js';
+import { formatDuration, parseDuration } from './util/duration.js';
+import { guardedSocketFactory, silentPeer } from './kafka-socket.js';
 import { SASL_MECHANISMS, type Profile } from './config/schema.js';
 import { redact } from './config/secrets.js';
 import { resolveSasl, resolveTls, type SecurityArgs } from './config/security.js';
@@ -26,7 +27,7 @@ export const connectionOptions = {
   'client-id': { type: 'string', describe: 'Client id sent to the broker (default: kstream)', requiresArg: true, group: GROUP },
   timeout: {
     type: 'string',
-    describe: 'How long to wait for the broker to answer: 500ms, 10s, 2m',
+    describe: 'How long to wait for the broker to answer, and to retry failures: 500ms, 10s, 2m',
     default: '10s',
     requiresArg: true,
     group: GROUP,
@@ -73,11 +74,18 @@ export function resolveConnection(args: ConnectionArgs, env: NodeJS.ProcessEnv, 
   return {
     brokers: parseBrokers(list),
     clientId: args.clientId ?? profile?.clientId ?? 'kstream',
-    timeoutMs: parseDuration(args.timeout ?? DEFAULT_TIMEOUT_MS, '--timeout'),
+    timeoutMs: parseTimeout(args.timeout ?? DEFAULT_TIMEOUT_MS),
     verbose: Boolean(args.verbose),
     sasl: resolveSasl(args, env, profile),
     ssl: resolveTls(args, profile),
   };
+}
+
+/** --timeout: more than zero (every wait and retry is bounded by it), and short enough for Node's timers. */
+export function parseTimeout(value: string | number): number {
+  const ms = parseDuration(value, '--timeout');
+  if (ms <= 0) throw new UsageError(`--timeout must be more than 0 (got '${value}')`, { hint: 'e.g. --timeout 30s; every wait and retry ends after it' });
+  return ms;
 }
 
 export function parseBrokers(list: string): string[] {
@@ -102,10 +110,13 @@ export async function createKafka(conn: Connection, io: Pick<Io, 'stderr'>, onEr
     brokers: conn.brokers,
     ssl: conn.ssl,
     sasl: conn.sasl,
+    // Every wait kafkajs makes derives from --timeout: a TCP connect (capped, since it is retried),
+    // SASL, each request (fetches and group joins ask for longer themselves), and the retries.
     connectionTimeout: Math.min(conn.timeoutMs, 5_000),
     authenticationTimeout: conn.timeoutMs,
-    requestTimeout: Math.max(conn.timeoutMs, 30_000),
-    retry: { initialRetryTime: 100, maxRetryTime: 2_000, retries: 5 },
+    requestTimeout: conn.timeoutMs,
+    retry: retryFor(conn.timeoutMs),
+    socketFactory: guardedSocketFactory(conn.timeoutMs),
     logLevel: conn.verbose ? logLevel.INFO : onError ? logLevel.ERROR : logLevel.NOTHING,
     logCreator: () => (entry: LogEntry) => {
       const { message, ...extra } = entry.log;
@@ -136,12 +147,31 @@ export async function withDeadline<T>(promise: Promise<T>, ms: number, onTimeout
   }
 }
 
-/** The error for a broker that did not answer in time; a TLS or SASL failure seen meanwhile says more. */
+/**
+ * kafkajs's retry settings for failures to last about `timeoutMs` in all: backoff from 100 ms
+ * doubling to at most 2 s (kafkajs varies each wait by ±20%), as many retries as fit.
+ */
+export function retryFor(timeoutMs: number): { initialRetryTime: number; maxRetryTime: number; retries: number } {
+  const initialRetryTime = 100;
+  const maxRetryTime = Math.min(2_000, Math.max(initialRetryTime, Math.floor(timeoutMs / 4)));
+  let retries = 0;
+  for (let wait = initialRetryTime, total = wait; total <= timeoutMs; wait = Math.min(wait * 2, maxRetryTime), total += wait) retries++;
+  return { initialRetryTime, maxRetryTime, retries: Math.max(retries, 1) };
+}
+
+/** The error for a broker that did not answer in time; a TLS, SASL or protocol failure seen meanwhile says more. */
 export function unreachable(conn: Connection, lastError?: Error): ConnectionError {
   const known = lastError && fromKafkaError(lastError, conn.brokers);
   if (known instanceof ConnectionError && !known.message.startsWith('cannot connect')) return known;
+  const within = formatDuration(conn.timeoutMs);
+  const silent = silentPeer(conn.brokers);
+  if (silent) {
+    return new ConnectionError(`${silent} accepted the connection but did not answer as a Kafka broker within ${within}`, {
+      hint: 'is this the address of a Kafka listener? a busy broker may need a longer --timeout',
+    });
+  }
   return new ConnectionError(
-    `no answer from the Kafka broker at ${conn.brokers.join(',')} within ${conn.timeoutMs / 1000}s`,
+    `no answer from the Kafka broker at ${conn.brokers.join(',')} within ${within}`,
     { hint: 'start one with `kstream local start`, or point --bootstrap-server at a running broker' },
   );
 }

@@ -1,4 +1,5 @@
 import { ConnectionError, KstreamError, ExitCode } from './errors.js';
+import { NOT_KAFKA_CODE } from './kafka-socket.js';
 
 /** The fields kafkajs puts on its errors; all optional because any of them may be absent. */
 interface KafkaJsErrorShape extends Error {
@@ -68,6 +69,8 @@ export function fromKafkaError(err: unknown, brokers: string[] = []): KstreamErr
   const outer = err as KafkaJsErrorShape;
   const where = brokers.length ? ` at ${brokers.join(',')}` : '';
   if (!root || typeof root !== 'object') return new KstreamError(String(err), { cause: err });
+  const notKafka = notKafkaMessage(root) ?? notKafkaMessage(outer);
+  if (notKafka) return new ConnectionError(notKafka, { hint: 'point --bootstrap-server at the HOST:PORT of a Kafka listener', cause: err });
   if (isAuthFailure(root)) {
     return new ConnectionError(`authentication failed${where}: ${cleanMessage(root.message)}`, {
       hint: 'check the SASL mechanism, user name and password', cause: err,
@@ -87,6 +90,14 @@ export function fromKafkaError(err: unknown, brokers: string[] = []): KstreamErr
     return new KstreamError(`Kafka refused the request: ${protocolMessage(root)}`, { exitCode: ExitCode.KAFKA, cause: err });
   }
   return new KstreamError(cleanMessage(root.message || outer.message), { exitCode: ExitCode.KAFKA, cause: err });
+}
+
+/** The guarded socket's "HOST:PORT did not answer as a Kafka broker: …" (kafka-socket.ts), kafkajs's prefix dropped. */
+function notKafkaMessage(e: KafkaJsErrorShape | undefined): string | undefined {
+  if (!e || typeof e.message !== 'string') return undefined;
+  const m = /(\S+ did not answer as a Kafka broker: .*)$/s.exec(e.message);
+  if (m) return cleanMessage(m[1]!);
+  return e.code === NOT_KAFKA_CODE ? cleanMessage(e.message) : undefined;
 }
 
 /** `UNKNOWN_TOPIC_OR_PARTITION` → "unknown topic or partition (UNKNOWN_TOPIC_OR_PARTITION)". */

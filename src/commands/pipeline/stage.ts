@@ -1,5 +1,5 @@
 import type { EachBatchPayload, KafkaClient } from '../../kafkajs.js';
-import type { Connection } from '../../connection.js';
+import { unreachable, withDeadline, type Connection } from '../../connection.js';
 import { ExitCode, KstreamError } from '../../errors.js';
 import { fromKafkaError, rootCause } from '../../kafka-errors.js';
 import { requireTopics } from '../../topic.js';
@@ -91,7 +91,7 @@ function fencedError(spec: StageSpec, err: unknown): KstreamError {
 async function prepare(spec: StageSpec, env: StageEnv): Promise<Drain | undefined> {
   const admin = env.kafka.admin();
   try {
-    await admin.connect();
+    await withDeadline(admin.connect(), env.conn.timeoutMs, () => unreachable(env.conn));
     await requireTopics(admin, [...spec.from, ...spec.to, ...(spec.dlq ? [spec.dlq] : [])]);
     return env.exit ? await whileRetriable(env, () => Drain.capture(admin, spec.from, spec.group)) : undefined;
   } catch (err) {
