@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import yargs from 'yargs';
 import { createContext, type Context, type Io } from './context.js';
 import { connectionOptions } from './connection.js';
-import { KstreamError, UsageError, ExitCode } from './errors.js';
+import { InternalError, KstreamError, UsageError, ExitCode } from './errors.js';
 import { fromKafkaError } from './kafka-errors.js';
 import { localCommand } from './commands/local/index.js';
 import { topicsCommand } from './commands/topics/index.js';
@@ -43,7 +43,7 @@ function buildCli(ctx: Context, args: string[], completion: NameCompletion) {
     .alias('h', 'help')
     .version(pkg.version)
     .wrap(Math.min(110, (ctx.io.stdout as { columns?: number }).columns ?? 100))
-    .epilog('Docs: README.md · exit codes: 0 ok, 1 bad input, 2 Kafka error, 3 connection or auth failure, 130 interrupted')
+    .epilog('Docs: README.md · exit codes: 0 ok, 1 bad input, 2 Kafka error, 3 connection or auth failure, 70 internal error (a bug: please report it), 130 interrupted')
     .exitProcess(false)
     .fail((message, err) => {
       if (err) throw err;
@@ -90,7 +90,7 @@ function toKstreamError(err: unknown): KstreamError {
   if (err instanceof KstreamError) return err;
   if ((err as Error)?.name === 'YError') return new UsageError((err as Error).message);
   if ((err as Error)?.name?.startsWith('KafkaJS')) return fromKafkaError(err);
-  return new KstreamError(String((err as Error)?.message ?? err), { exitCode: ExitCode.KAFKA, cause: err });
+  return new InternalError(err);
 }
 
 /** Runs kstream with `args` on `io` and resolves to the exit code. */

@@ -4,6 +4,8 @@ export const ExitCode = {
   USAGE: 1,
   KAFKA: 2,
   CONNECTION: 3,
+  /** A defect in kstream itself (EX_SOFTWARE of sysexits.h). */
+  INTERNAL: 70,
   INTERRUPTED: 130,
   TERMINATED: 143,
 } as const;
@@ -45,6 +47,31 @@ export class ConnectionError extends KstreamError {
     super(message, { ...opts, exitCode: ExitCode.CONNECTION });
     this.name = 'ConnectionError';
   }
+}
+
+/** Something failed that kstream does not know how to explain: a bug to report. */
+export class InternalError extends KstreamError {
+  constructor(cause: unknown) {
+    super(`internal error: ${describeThrown(cause)}`, {
+      exitCode: ExitCode.INTERNAL,
+      hint: 'this is a bug in kstream: please report it with the command you ran and its output with --verbose',
+      cause,
+    });
+    this.name = 'InternalError';
+  }
+}
+
+/** A thrown value in a few words: an Error's name and message, or what else it was. */
+function describeThrown(value: unknown): string {
+  if (value instanceof Error) return `${value.name}: ${value.message.replace(/\s+/g, ' ').trim()}`;
+  let shown: string;
+  try {
+    shown = JSON.stringify(value) ?? String(value);
+  } catch {
+    shown = String(value);
+  }
+  const kind = value === null ? 'null' : typeof value;
+  return `${/^[aeiou]/.test(kind) ? 'an' : 'a'} ${kind} was thrown instead of an Error: ${shown.slice(0, 200)}`;
 }
 
 /** The run was stopped by SIGINT or SIGTERM after a clean shutdown. */

@@ -1,4 +1,4 @@
-import { ConnectionError, KstreamError, ExitCode } from './errors.js';
+import { ConnectionError, InternalError, KstreamError, ExitCode } from './errors.js';
 import { NOT_KAFKA_CODE } from './kafka-socket.js';
 
 /** The fields kafkajs puts on its errors; all optional because any of them may be absent. */
@@ -68,7 +68,9 @@ export function fromKafkaError(err: unknown, brokers: string[] = []): KstreamErr
   const root = rootCause(err) as KafkaJsErrorShape;
   const outer = err as KafkaJsErrorShape;
   const where = brokers.length ? ` at ${brokers.join(',')}` : '';
-  if (!root || typeof root !== 'object') return new KstreamError(String(err), { cause: err });
+  if (!root || typeof root !== 'object' || typeof root.message !== 'string') return new InternalError(root ?? err);
+  // Ours, wrapped by kafkajs (thrown inside a callback it ran): already worded.
+  if (root instanceof KstreamError) return root;
   const notKafka = notKafkaMessage(root) ?? notKafkaMessage(outer);
   if (notKafka) return new ConnectionError(notKafka, { hint: 'point --bootstrap-server at the HOST:PORT of a Kafka listener', cause: err });
   if (isAuthFailure(root)) {
@@ -89,7 +91,16 @@ export function fromKafkaError(err: unknown, brokers: string[] = []): KstreamErr
   if (root.type) {
     return new KstreamError(`Kafka refused the request: ${protocolMessage(root)}`, { exitCode: ExitCode.KAFKA, cause: err });
   }
+  if (!isFromKafkaOrNetwork(root)) return new InternalError(root);
   return new KstreamError(cleanMessage(root.message || outer.message), { exitCode: ExitCode.KAFKA, cause: err });
+}
+
+/**
+ * kafkajs's own errors, and Node's system errors (they carry a code); anything else reaching here
+ * (a TypeError, a thrown string) is a defect in kstream, not something the broker did.
+ */
+function isFromKafkaOrNetwork(e: KafkaJsErrorShape): boolean {
+  return Boolean(e.name?.startsWith('KafkaJS') || e.type || e.code !== undefined || e.retriable !== undefined);
 }
 
 /** The guarded socket's "HOST:PORT did not answer as a Kafka broker: …" (kafka-socket.ts), kafkajs's prefix dropped. */

@@ -25,6 +25,20 @@ export function configPath(env: NodeJS.ProcessEnv): string {
   return join(base, 'kstream', 'config.yaml');
 }
 
+/**
+ * The config file a command runs with. A file that KSTREAM_CONFIG names must exist: a typo in
+ * the variable would otherwise mean no profile, and so localhost. Only `profile add` creates it.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv): ConfigFile {
+  const path = configPath(env);
+  if (env.KSTREAM_CONFIG && !existsSync(path)) {
+    throw new UsageError(`KSTREAM_CONFIG names the config file ${path}, which does not exist`, {
+      hint: 'fix the path, unset KSTREAM_CONFIG, or create the file with `kstream profile add NAME --bootstrap-server HOST:PORT`',
+    });
+  }
+  return readConfig(path);
+}
+
 /** Reads and checks the config file; a missing file is an empty config, a malformed one an error naming file and line. */
 export function readConfig(path: string): ConfigFile {
   if (!existsSync(path)) return { path, exists: false, profiles: {}, doc: new (yaml().Document)({}) };

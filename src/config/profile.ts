@@ -1,6 +1,6 @@
 import type { Context } from '../context.js';
 import { UsageError } from '../errors.js';
-import { configPath, readConfig, type ConfigFile } from './file.js';
+import { configPath, loadConfig, readConfig, type ConfigFile } from './file.js';
 import type { Profile } from './schema.js';
 import { exposedPasswordWarning } from './secrets.js';
 
@@ -30,7 +30,7 @@ const warned = new WeakSet<Context>();
 
 /** Reads the config file and picks the profile for this run; warns once if it exposes a password. */
 export function profileFor(ctx: Context, flag: string | undefined): SelectedProfile | undefined {
-  const cfg = readConfig(configPath(ctx.io.env));
+  const cfg = loadConfig(ctx.io.env);
   const warning = exposedPasswordWarning(cfg);
   if (warning && !warned.has(ctx)) {
     warned.add(ctx);

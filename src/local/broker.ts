@@ -64,20 +64,48 @@ export function readState(dataDir: string): BrokerState | undefined {
   }
 }
 
+/** True while `pid` runs. A zombie (killed, not yet reaped by a parent that may never do so) is not running. */
 export function isAlive(pid: number): boolean {
   if (!Number.isInteger(pid) || pid <= 0) return false;
   try {
     process.kill(pid, 0);
-    return true;
   } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
+    if ((err as NodeJS.ErrnoException).code !== 'EPERM') return false;
   }
+  return procStat(pid)?.state !== 'Z';
+}
+
+/** The state letter of /proc/PID/stat, or undefined where there is no /proc (not Linux). */
+function procStat(pid: number): { state: string } | undefined {
+  try {
+    // "PID (COMMAND) STATE …": the command may hold spaces and parentheses, so read after the last ')'.
+    const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return { state: text.slice(text.lastIndexOf(')') + 2, text.lastIndexOf(')') + 3) };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * True if `pid` is the broker of `dataDir`: its command line names the data dir's server.properties.
+ * After a kill -9 or a reboot the recorded pid may be gone, a zombie, or another process's.
+ */
+function isBrokerOf(pid: number, dataDir: string): boolean {
+  if (!isAlive(pid)) return false;
+  let cmdline: string;
+  try {
+    cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+  } catch {
+    return existsSync('/proc/self') ? false : true; // no /proc: alive is all that can be known
+  }
+  return cmdline.split('\0').includes(layout(dataDir).config);
 }
 
 /** The running broker of this data dir, or undefined (a stale state file counts as not running). */
 export function brokerStatus(dataDir: string): BrokerState | undefined {
-  const state = readState(resolve(dataDir));
-  return state && isAlive(state.pid) ? state : undefined;
+  const dir = resolve(dataDir);
+  const state = readState(dir);
+  return state && isBrokerOf(state.pid, dir) ? state : undefined;
 }
 
 export function portIsFree(port: number): Promise<boolean> {

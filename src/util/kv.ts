@@ -9,13 +9,17 @@ export function parseKeyValues(items: string[] | undefined, flag: string): Array
   });
 }
 
-/** Parses an integer flag with bounds, naming the flag in the error. */
+/** Parses an integer flag with bounds, naming the flag and the bound it broke in the error. */
 export function parseInteger(value: unknown, flag: string, min = Number.MIN_SAFE_INTEGER, max = Number.MAX_SAFE_INTEGER): number {
   const text = String(value).trim();
   const n = Number(text);
-  if (text === '' || !Number.isInteger(n) || n < min || n > max) {
-    const range = min > Number.MIN_SAFE_INTEGER ? ` (at least ${min})` : '';
+  const hasMin = min > Number.MIN_SAFE_INTEGER;
+  const hasMax = max < Number.MAX_SAFE_INTEGER;
+  if (text === '' || !Number.isInteger(n)) {
+    const range = hasMin && hasMax ? ` from ${min} to ${max}` : hasMin ? ` (at least ${min})` : hasMax ? ` (at most ${max})` : '';
     throw new UsageError(`${flag} must be a whole number${range} (got '${value}')`);
   }
+  if (n < min) throw new UsageError(`${flag} must be a whole number (at least ${min}) (got '${value}')`);
+  if (n > max) throw new UsageError(`${flag} must be at most ${max} (got '${value}')`);
   return n;
 }

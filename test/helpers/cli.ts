@@ -1,12 +1,16 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { inject } from 'vitest';
 
 export const BIN = fileURLToPath(new URL('../../bin/kstream.js', import.meta.url));
+// An empty config file: a KSTREAM_CONFIG naming a file that does not exist is an error.
 const NO_CONFIG = join(tmpdir(), 'kstream-tests-no-config', 'config.yaml');
+mkdirSync(dirname(NO_CONFIG), { recursive: true });
+writeFileSync(NO_CONFIG, '');
 
 export interface CliResult {
   code: number | null;

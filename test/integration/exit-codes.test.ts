@@ -47,6 +47,7 @@ const cases: Case[] = [
   { what: 'unknown topic', args: ['topics', 'describe', 'no-such-topic-here'], code: 1, message: /does not exist/ },
   { what: 'delete without confirmation', args: ['topics', 'delete', existing], code: 1, message: /without confirmation/ },
   { what: 'unknown profile', args: ['--profile', 'nope', 'topics', 'list'], code: 1, message: /unknown profile 'nope'/ },
+  { what: 'KSTREAM_CONFIG naming a missing file', args: ['topics', 'list'], env: { KSTREAM_CONFIG: join(dir, 'missing.yaml') }, code: 1, message: /^error: KSTREAM_CONFIG names the config file .*missing\.yaml, which does not exist/ },
   { what: 'malformed config', args: ['topics', 'list'], env: { KSTREAM_CONFIG: malformed }, code: 1, message: /malformed config file .*line 2/ },
   { what: 'unknown profile to show', args: ['profile', 'show', 'nope'], code: 1, message: /unknown profile 'nope'/ },
   { what: 'incomplete SASL flags', args: ['--sasl-mechanism', 'plain', 'topics', 'list'], code: 1, message: /needs a user name/ },

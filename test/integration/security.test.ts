@@ -10,6 +10,8 @@ import { runCli, type CliResult } from '../helpers/cli.js';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'kstream-security-'));
 const scratch = mkdtempSync(join(tmpdir(), 'kstream-security-scratch-'));
+// An empty config file, so that no profile applies (a missing one named by KSTREAM_CONFIG is an error).
+writeFileSync(join(scratch, 'none.yaml'), '');
 let sasl = '';
 let tls = '';
 let saslSsl = '';

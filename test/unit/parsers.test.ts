@@ -24,6 +24,12 @@ describe('parseKeyValues', () => {
 describe('parseInteger', () => {
   it('accepts whole numbers in range', () => expect(parseInteger('3', '--partitions', 1)).toBe(3));
   it.each(['0', '1.5', 'x', ''])('rejects %j', (v) => expect(() => parseInteger(v, '--partitions', 1)).toThrow(/--partitions must be a whole number/));
+  it.each([
+    ['2000000', 1, 1_000_000, "--batch-size must be at most 1000000 (got '2000000')"],
+    ['0', 1, 1_000_000, "--batch-size must be a whole number (at least 1) (got '0')"],
+    ['1.5', 1, 1_000_000, "--batch-size must be a whole number from 1 to 1000000 (got '1.5')"],
+    ['99999999999999999999', 1, undefined, "--batch-size must be at most 9007199254740991 (got '99999999999999999999')"],
+  ])('names the bound %s breaks', (v, min, max, message) => expect(() => parseInteger(v, '--batch-size', min, max)).toThrow(message));
 });
 
 describe('validateTopicName', () => {

@@ -156,7 +156,8 @@ export class ProduceRun {
   private sizeOf(record: OutRecord): number {
     const size = recordSize(record);
     if (this.opts.compression === 'none' && size > this.partitionBytes) {
-      throw new UsageError(`${this.where()} is a record of about ${size} bytes, more than the ${this.topic.maxMessageBytes} bytes topic '${this.opts.topic}' accepts (max.message.bytes)`, {
+      // A record alone in a batch still carries the batch's header: count it, so the two numbers compare.
+      throw new UsageError(`${this.where()} is a record of about ${size + BATCH_OVERHEAD} bytes with Kafka's framing, more than the ${this.topic.maxMessageBytes} bytes topic '${this.opts.topic}' accepts (max.message.bytes)`, {
         hint: this.raiseLimit(),
       });
     }
