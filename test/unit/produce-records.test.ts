@@ -68,7 +68,7 @@ describe('parseEnvelope edge cases produce relies on', () => {
     ['{"key":"/w==","keyEncoding":"base64","value":"00ff","valueEncoding":"hex"}', { key: Buffer.from([0xff]), value: Buffer.from([0, 0xff]) }],
     ['{"value":"é"}', { key: null, value: Buffer.from('é') }],
     ['{"value":"v","headers":null,"partition":null,"timestamp":null}', { key: null, value: Buffer.from('v') }],
-    ['{"value":"v","timestamp":"1700000000000.9"}', { key: null, value: Buffer.from('v'), timestamp: '1700000000000' }],
+    ['{"value":"v","timestamp":"1700000000000"}', { key: null, value: Buffer.from('v'), timestamp: '1700000000000' }],
   ])('%s', (line, expected) => expect(parseEnvelope(line, 'line 1')).toEqual(expected));
 
   it.each<[string, RegExp]>([
@@ -78,9 +78,11 @@ describe('parseEnvelope edge cases produce relies on', () => {
     ['{"value":"v","valueEncoding":"rot13"}', /valueEncoding must be "base64" or "hex"/],
     ['{"value":"v","partition":-1}', /partition must be a whole number/],
     ['{"value":"v","partition":1.5}', /partition must be a whole number/],
-    ['{"value":"v","timestamp":"soon"}', /timestamp must be milliseconds/],
+    ['{"value":"v","timestamp":"soon"}', /timestamp must be a whole number of milliseconds/],
+    ['{"value":"v","timestamp":"1700000000000.9"}', /timestamp must be a whole number of milliseconds/],
     ['{"value":"v","headers":{"h":1}}', /header 'h' must be a string or an array of strings/],
-    ['{"value":"v","headers":["h"]}', /headers must be an object/],
+    ['{"value":"v","headers":["h"]}', /headers as an array must be \[name, value/],
+    ['{"value":"v","headers":5}', /headers must be an object/],
   ])('rejects %s', (line, message) => expect(() => parseEnvelope(line, 'line 1')).toThrow(message));
 });
 

@@ -30,7 +30,7 @@ export function fromMessage(topic: string, partition: number, m: KafkaMessage): 
 }
 
 export function fromEnvelope(e: ParsedEnvelope): PipeRecord {
-  const r: PipeRecord = { key: e.key, value: e.value, headers: e.headers ?? {} };
+  const r: PipeRecord = { key: e.key, value: e.value, headers: headersToJson(e.headers) };
   if (e.partition !== undefined) r.partition = e.partition;
   return r;
 }

@@ -1,12 +1,12 @@
 import { UsageError } from '../../errors.js';
-import { parseEnvelope } from '../../records/envelope.js';
+import { parseEnvelope, type Headers } from '../../records/envelope.js';
 import type { ProduceOptions } from './options.js';
 
 /** One record as kafkajs takes it, before a partition is chosen. */
 export interface OutRecord {
   key: Buffer | null;
   value: Buffer | null;
-  headers?: Record<string, string | string[]>;
+  headers?: Headers;
   partition?: number;
   timestamp?: string;
 }
