@@ -136,6 +136,8 @@ function hex(n: number): string {
  */
 export class RecordCursor {
   buf: Buffer = Buffer.alloc(0);
+  /** The partition being read: set by whoever walks a fetch response, for the formatter. */
+  partition = -1;
   offset = 0;
   timestamp = 0;
   /** The batch's attributes (timestamp type, transactional, control). */
