@@ -74,14 +74,15 @@ async function batchOf(records: Input[], attributes = 0): Promise<Buffer> {
   return buf;
 }
 
-function viaRenderer(spec: OutputSpec, batch: Buffer): Buffer {
+/** `staged`: the batch is first copied into the output buffer (OutBuffer.stage), as the fetch path does. */
+function viaRenderer(spec: OutputSpec, batch: Buffer, staged = false): Buffer {
   const render = renderer(spec, 'orders.v1');
-  const out = new OutBuffer(16);
+  const out = new OutBuffer(staged ? 4096 : 16);
   const reader = new BatchReader(batch);
   const cursor = new RecordCursor();
   cursor.partition = 2;
   for (let b = reader.next(); b; b = reader.next()) {
-    cursor.reset(b, b.records);
+    cursor.reset(b, staged ? out.stage(b.records) : b.records);
     while (cursor.next()) render(cursor, out);
   }
   return Buffer.from(out.view());
@@ -125,6 +126,7 @@ describe('renderer (fetch path) prints what format.ts (group path) prints', () =
         const attributes = seed % 3 === 0 ? 0x08 : 0;
         const batch = await batchOf(records, attributes);
         const expected = attributes ? viaFormatLogAppend(spec, records) : viaFormat(spec, records);
+        expect(viaRenderer(spec, batch, true).equals(expected), `staged, seed ${seed}`).toBe(true);
         expect(viaRenderer(spec, batch).equals(expected), `seed ${seed}\n${viaRenderer(spec, batch).toString('latin1').slice(0, 400)}\n---\n${expected.toString('latin1').slice(0, 400)}`).toBe(true);
       }
     });

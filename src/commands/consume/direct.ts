@@ -103,10 +103,13 @@ class DirectRun {
     const limit = this.opts.maxMessages === undefined ? Infinity : this.opts.maxMessages - this.records;
     let count = 0;
     out.reset();
-    const cut = await fetched.walk((cursor) => {
-      render(cursor, out);
-      return ++count < limit;
-    });
+    const cut = await fetched.walk(
+      (cursor) => {
+        render(cursor, out);
+        return ++count < limit;
+      },
+      (records) => out.stage(records),
+    );
     this.records += count;
     if (count > 0) this.resetIdleTimer();
     if (cut) this.reason ??= 'max-messages';

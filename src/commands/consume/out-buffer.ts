@@ -1,31 +1,57 @@
 /**
  * A growable byte buffer that output is rendered into, reused from one fetch response to the next so
  * a long run allocates nothing per record and its memory stays flat.
+ *
+ * Why `stage()`: on Node 20, Buffer.copy makes a Uint8Array view per call (~150 ns and garbage), which
+ * was the largest cost of printing a record. A batch staged at the end of this buffer lives in the same
+ * ArrayBuffer as the output, so its keys and values are moved with copyWithin: no view, no garbage.
  */
 export class OutBuffer {
   buf: Buffer;
   len = 0;
+  /** Output may grow up to here; a staged batch sits from here to the end. */
+  private limit: number;
 
   constructor(initial = 1 << 20) {
-    this.buf = Buffer.allocUnsafe(initial);
+    // Its own ArrayBuffer, never the shared pool of small Buffers: copyWithin below relies on that.
+    this.buf = Buffer.allocUnsafeSlow(initial);
+    this.limit = initial;
   }
 
   /** Makes room for `n` more bytes. */
   ensure(n: number): void {
-    if (this.len + n <= this.buf.length) return;
+    if (this.len + n <= this.limit) return;
     let size = this.buf.length * 2;
     while (size < this.len + n) size *= 2;
-    const grown = Buffer.allocUnsafe(size);
+    const grown = Buffer.allocUnsafeSlow(size);
     this.buf.copy(grown, 0, 0, this.len);
+    // A staged batch stays readable in the old buffer (the cursor holds it); bytes() then copies from there.
     this.buf = grown;
+    this.limit = size;
+  }
+
+  /** A copy of `records` inside this buffer, after the output, with room left for the output to grow. */
+  stage(records: Buffer): Buffer {
+    const n = records.length;
+    if (this.len + 2 * n + 65536 > this.buf.length) {
+      this.limit = this.buf.length;
+      this.ensure(2 * n + 65536);
+    }
+    const at = this.buf.length - n;
+    records.copy(this.buf, at);
+    this.limit = at;
+    return this.buf.subarray(at);
   }
 
   /** Copies `src[start, end)` unchanged. */
   bytes(src: Buffer, start: number, end: number): void {
     const n = end - start;
     this.ensure(n);
-    // A native copy costs more than a short JS loop for the small fields most records have.
-    if (n < 48) {
+    if (n >= 16 && src.buffer === this.buf.buffer) {
+      const from = src.byteOffset - this.buf.byteOffset + start;
+      this.buf.copyWithin(this.len, from, from + n);
+    } else if (n < 48) {
+      // A native copy costs more than a short JS loop for small fields.
       const { buf } = this;
       let at = this.len;
       for (let i = start; i < end; i++) buf[at++] = src[i]!;
@@ -87,5 +113,6 @@ export class OutBuffer {
 
   reset(): void {
     this.len = 0;
+    this.limit = this.buf.length;
   }
 }

@@ -8,7 +8,7 @@ import { fromKafkaError } from '../../kafka-errors.js';
 import { RecordCursor } from '../codec/decode-batch.js';
 import type { KafkaBroker, KafkaCluster } from './cluster.js';
 import { FETCH_API_KEY, FETCH_VERSION, fetchProtocol, type FetchedPartition, type FetchRequest, type FetchResponse } from './protocol.js';
-import { endOfBatches, walkRecords, type OnRecord } from './walk.js';
+import { endOfBatches, walkRecords, type OnRecord, type Stage } from './walk.js';
 
 const require = createRequire(import.meta.url);
 // kafkajs's table of Kafka error codes: the same names and messages its own requests report.
@@ -36,7 +36,7 @@ export interface FetcherOptions {
 
 /** One response's records, for the sink to walk; walk() returns true if onRecord stopped it. */
 export interface FetchedRecords {
-  walk(onRecord: OnRecord): Promise<boolean>;
+  walk(onRecord: OnRecord, stage?: Stage): Promise<boolean>;
 }
 
 /** Gets each response in turn (never two at once); returns false to end the whole run. */
@@ -286,18 +286,18 @@ export class Fetcher {
   private handOver(usable: FetchedPartition[], sink: Sink): Promise<void> {
     const run = this.sinkQueue.then(async () => {
       if (this.stopped) return;
-      const fetched: FetchedRecords = { walk: (onRecord) => this.walk(usable, onRecord) };
+      const fetched: FetchedRecords = { walk: (onRecord, stage) => this.walk(usable, onRecord, stage) };
       if (!(await sink(fetched))) this.stop();
     });
     this.sinkQueue = run.catch(() => undefined);
     return run;
   }
 
-  private async walk(usable: FetchedPartition[], onRecord: OnRecord): Promise<boolean> {
+  private async walk(usable: FetchedPartition[], onRecord: OnRecord, stage?: Stage): Promise<boolean> {
     for (const p of usable) {
       const s = this.states.get(p.partition)!;
       const { readCommitted } = this.opts;
-      const result = await walkRecords(p.records, { partition: s.partition, position: s.position, stopAt: s.stopAt, readCommitted, aborted: p.aborted, where: this.where(s.partition) }, this.cursor, onRecord);
+      const result = await walkRecords(p.records, { partition: s.partition, position: s.position, stopAt: s.stopAt, readCommitted, aborted: p.aborted, where: this.where(s.partition) }, this.cursor, onRecord, stage);
       s.position = result.position;
       if (s.position >= s.stopAt) s.done = true;
       s.maxBytes = result.partialSize > s.maxBytes ? Math.min(result.partialSize, LARGEST_BATCH) : this.opts.partitionMaxBytes;

@@ -29,7 +29,10 @@ export interface WalkOptions {
   where: string;
 }
 
-export async function walkRecords(records: Buffer, opts: WalkOptions, cursor: RecordCursor, onRecord: OnRecord): Promise<WalkResult> {
+/** Where to put a batch's records before walking them (the output buffer, see OutBuffer.stage); by default, nowhere. */
+export type Stage = (records: Buffer) => Buffer;
+
+export async function walkRecords(records: Buffer, opts: WalkOptions, cursor: RecordCursor, onRecord: OnRecord, stage?: Stage): Promise<WalkResult> {
   const reader = new BatchReader(records, opts.where);
   const aborted = opts.readCommitted ? [...opts.aborted].sort((a, b) => a.firstOffset - b.firstOffset) : [];
   const abortedProducers = new Set<number>();
@@ -57,7 +60,8 @@ export async function walkRecords(records: Buffer, opts: WalkOptions, cursor: Re
       position = batch.lastOffset + 1;
       continue;
     }
-    cursor.reset(batch, await batchRecords(batch, opts.where), opts.where);
+    const section = await batchRecords(batch, opts.where);
+    cursor.reset(batch, stage ? stage(section) : section, opts.where);
     while (cursor.next()) {
       if (cursor.offset < position) continue;
       if (cursor.offset >= stopAt) return { position: stopAt, stopped: false, partialSize: 0 };
