@@ -4,7 +4,7 @@
 // so decoding and the network overlap. Metadata and ListOffsets stay on kafkajs's cluster.
 import { createRequire } from 'node:module';
 import { KstreamError } from '../../errors.js';
-import { fromKafkaError } from '../../kafka-errors.js';
+import { fromKafkaError, rootCause } from '../../kafka-errors.js';
 import { RecordCursor } from '../codec/decode-batch.js';
 import type { KafkaBroker, KafkaCluster } from './cluster.js';
 import { FETCH_API_KEY, FETCH_VERSION, fetchProtocol, type FetchedPartition, type FetchRequest, type FetchResponse } from './protocol.js';
@@ -134,7 +134,7 @@ export class Fetcher {
       try {
         await this.cluster.refreshMetadata();
         const meta = this.cluster.findTopicPartitionMetadata(this.opts.topic);
-        if (meta.length === 0) throw new KstreamError(`topic '${this.opts.topic}' no longer exists`, { hint: 'it was deleted while being read' });
+        if (meta.length === 0) throw gone(this.opts.topic);
         for (const s of this.active()) {
           const leader = meta.find((m) => m.partitionId === s.partition)?.leader;
           s.leader = leader !== undefined && leader >= 0 ? leader : undefined;
@@ -142,6 +142,7 @@ export class Fetcher {
         if (this.active().every((s) => s.leader !== undefined)) return;
       } catch (err) {
         if (err instanceof KstreamError) return this.fail(err);
+        if ((rootCause(err) as { type?: string })?.type === 'UNKNOWN_TOPIC_OR_PARTITION') return this.fail(gone(this.opts.topic));
         this.retryNote(err);
       }
       await this.backoff();
@@ -309,6 +310,10 @@ export class Fetcher {
   private where(partition: number): string {
     return `topic '${this.opts.topic}' partition ${partition}`;
   }
+}
+
+function gone(topic: string): KstreamError {
+  return new KstreamError(`topic '${topic}' no longer exists`, { hint: 'it was deleted while being read' });
 }
 
 function checkVersion(broker: KafkaBroker): void {
