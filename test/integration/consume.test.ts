@@ -12,7 +12,7 @@ const PER_PARTITION = 5;
 async function seededTopic(): Promise<string> {
   const topic = uniqueName('consume');
   await createTestTopic(topic, 3);
-  const producer = (await testKafka()).producer();
+  const producer = (await testKafka()).producer({ idempotent: true, maxInFlightRequests: 1 });
   await producer.connect();
   const messages = [0, 1, 2].flatMap((p) =>
     Array.from({ length: PER_PARTITION }, (_, i) => ({ partition: p, key: `k${i}`, value: `p${p}-${i}`, timestamp: String(BASE + i * 1000) })),
@@ -108,7 +108,7 @@ describe('kstream consume: output formats', () => {
   beforeAll(async () => {
     topic = uniqueName('consume-fmt');
     await createTestTopic(topic, 1);
-    const producer = (await testKafka()).producer();
+    const producer = (await testKafka()).producer({ idempotent: true, maxInFlightRequests: 1 });
     await producer.connect();
     await producer.send({
       topic,

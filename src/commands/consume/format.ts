@@ -39,24 +39,20 @@ function headerPairs(r: ConsumedRecord, sep: string): string[] {
 
 const ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', '\\': '\\' };
 
+/** The tokens of a kcat format string (`%s` is `s`). */
+export const FORMAT_TOKENS = ['s', 'k', 't', 'p', 'o', 'T', 'h', 'S', 'K'] as const;
+export type FormatToken = (typeof FORMAT_TOKENS)[number];
+
+/** A parsed format string: literal text, or a token to fill in. */
+export type FormatPiece = { literal: string } | { token: FormatToken };
+
 /**
- * Compiles a kcat-style format string once into a list of literal and field pieces:
+ * Parses a kcat-style format string once into literal and field pieces:
  * %s value, %k key, %t topic, %p partition, %o offset, %T timestamp (ms), %h headers (k=v,k2=v2),
- * %S value length, %K key length, %% a percent sign; \n \t \r \\ escapes. Null keys and values print nothing.
+ * %S value length, %K key length, %% a percent sign; \n \t \r \\ escapes.
  */
-export function compileFormat(format: string, encoding: ValueEncoding = 'utf8'): RecordFormatter {
-  const fields: Record<string, Field> = {
-    s: bytesField((r) => r.value, encoding),
-    k: bytesField((r) => r.key, encoding),
-    t: (r, p) => p.push(r.topic),
-    p: (r, p) => p.push(String(r.partition)),
-    o: (r, p) => p.push(String(r.offset)),
-    T: (r, p) => p.push(String(r.timestamp)),
-    h: (r, p) => p.push(headerPairs(r, '=').join(',')),
-    S: (r, p) => p.push(r.value ? String(r.value.length) : '-1'),
-    K: (r, p) => p.push(r.key ? String(r.key.length) : '-1'),
-  };
-  const pieces: Array<string | Field> = [];
+export function parseFormat(format: string): FormatPiece[] {
+  const pieces: FormatPiece[] = [];
   let literal = '';
   for (let i = 0; i < format.length; i++) {
     const c = format[i]!;
@@ -71,17 +67,35 @@ export function compileFormat(format: string, encoding: ValueEncoding = 'utf8'):
       } else if (next === '%') {
         literal += '%';
       } else {
-        const field = fields[next];
-        if (!field) throw new UsageError(`--format has an unknown token '%${next}'`, { hint: 'use %s %k %t %p %o %T %h %S %K or %%' });
-        if (literal) pieces.push(literal);
+        if (!(FORMAT_TOKENS as readonly string[]).includes(next)) {
+          throw new UsageError(`--format has an unknown token '%${next}'`, { hint: 'use %s %k %t %p %o %T %h %S %K or %%' });
+        }
+        if (literal) pieces.push({ literal });
         literal = '';
-        pieces.push(field);
+        pieces.push({ token: next as FormatToken });
       }
     } else {
       literal += c;
     }
   }
-  if (literal) pieces.push(literal);
+  if (literal) pieces.push({ literal });
+  return pieces;
+}
+
+/** Compiles a kcat-style format string (see parseFormat). Null keys and values print nothing. */
+export function compileFormat(format: string, encoding: ValueEncoding = 'utf8'): RecordFormatter {
+  const fields: Record<FormatToken, Field> = {
+    s: bytesField((r) => r.value, encoding),
+    k: bytesField((r) => r.key, encoding),
+    t: (r, p) => p.push(r.topic),
+    p: (r, p) => p.push(String(r.partition)),
+    o: (r, p) => p.push(String(r.offset)),
+    T: (r, p) => p.push(String(r.timestamp)),
+    h: (r, p) => p.push(headerPairs(r, '=').join(',')),
+    S: (r, p) => p.push(r.value ? String(r.value.length) : '-1'),
+    K: (r, p) => p.push(r.key ? String(r.key.length) : '-1'),
+  };
+  const pieces = parseFormat(format).map((piece) => ('literal' in piece ? piece.literal : fields[piece.token]));
   return (r, parts) => {
     for (const piece of pieces) {
       if (typeof piece === 'string') parts.push(piece);
@@ -99,7 +113,7 @@ export interface PrintFlags {
   separator: string;
 }
 
-const LOG_APPEND_TIME = 0x08;
+export const LOG_APPEND_TIME = 0x08;
 
 /**
  * The default output with --print-* flags, laid out as Kafka's console consumer does:

@@ -8,9 +8,11 @@ import type { ValueEncoding } from '../../records/envelope.js';
 import { watchSignals } from '../../signals.js';
 import { validateTopicName } from '../../topic.js';
 import { parseInteger, parseKeyValues } from '../../util/kv.js';
-import { applyProperties, compileFormat, jsonFormat, printFlagsFormat, type RecordFormatter } from './format.js';
+import { consumeDirect } from './direct.js';
+import { applyProperties } from './format.js';
 import { consume, type ConsumeOptions, type ConsumeResult } from './loop.js';
 import { parseOffsetSpec, type OffsetSpec } from './offsets.js';
+import { formatSpec, recordFormatter, type OutputSpec } from './render.js';
 
 const options = {
   'from-beginning': { type: 'boolean', default: false, describe: 'Read every record still stored (same as --offset earliest)' },
@@ -63,7 +65,8 @@ function startSpec(a: ConsumeArgs): OffsetSpec | undefined {
   return a.offset === undefined ? undefined : parseOffsetSpec(a.offset);
 }
 
-function formatterFrom(a: ConsumeArgs): RecordFormatter {
+/** What to print, checked; compiled for the group path by recordFormatter, for the fetch path by renderer. */
+export function outputSpecFrom(a: ConsumeArgs): OutputSpec {
   const flags = applyProperties(
     { key: a.printKey, partition: a.printPartition, offset: a.printOffset, timestamp: a.printTimestamp, headers: a.printHeaders, separator: a.keySeparator },
     parseKeyValues(a.property, '--property'),
@@ -71,13 +74,13 @@ function formatterFrom(a: ConsumeArgs): RecordFormatter {
   const printing = flags.key || flags.partition || flags.offset || flags.timestamp || flags.headers;
   if (a.output === 'json') {
     if (a.format !== undefined || printing) throw new UsageError('--output json prints whole records; drop --format and --print-* options');
-    return jsonFormat(a.valueEncoding);
+    return { kind: 'json', encoding: a.valueEncoding };
   }
   if (a.format !== undefined) {
     if (printing) throw new UsageError('--format already says what to print; drop the --print-* options');
-    return compileFormat(a.format, a.valueEncoding);
+    return formatSpec(a.format, a.valueEncoding);
   }
-  return printFlagsFormat(flags, a.valueEncoding);
+  return { kind: 'flags', flags, encoding: a.valueEncoding };
 }
 
 export function consumeOptionsFrom(a: ConsumeArgs): ConsumeOptions {
@@ -93,7 +96,7 @@ export function consumeOptionsFrom(a: ConsumeArgs): ConsumeOptions {
     timeoutMs: a.timeoutMs === undefined ? undefined : parseInteger(a.timeoutMs, '--timeout-ms', 1),
     group: a.group,
     readUncommitted: a.isolationLevel === 'read_uncommitted',
-    formatter: formatterFrom(a),
+    formatter: recordFormatter(outputSpecFrom(a)),
   };
 }
 
@@ -108,8 +111,13 @@ async function runConsume(ctx: Context, argv: ConsumeArgs & object): Promise<voi
   const interruption = watchSignals(ctx);
   try {
     const kafka = await createKafka(conn, ctx.io);
+    const out = ctx.io.stdout;
+    const { signal } = interruption;
+    // Without a group, kstream's own fetch loop reads the partitions directly (direct.ts); a group needs kafkajs's consumer.
     const result = await withAdmin(conn, ctx.io, (admin) =>
-      consume({ kafka, admin, out: ctx.io.stdout, signal: interruption.signal, clientId: conn.clientId, note: ctx.info }, opts),
+      opts.group === undefined
+        ? consumeDirect({ kafka, admin, out, signal, note: ctx.info, requestTimeoutMs: conn.timeoutMs }, { ...opts, output: outputSpecFrom(argv) })
+        : consume({ kafka, admin, out, signal, clientId: conn.clientId, note: ctx.info }, opts),
     );
     // A reader that went away (`| head`) is a normal end: no summary, exit 0.
     if (!argv.quiet && result.reason !== 'closed') ctx.info(summary(result));
