@@ -24,8 +24,11 @@ export class ExprThreads {
   private readonly all = new Set<Worker>();
   private nextId = 0;
 
-  /** The expression's result for each record (for a filter, whether to keep it). */
-  async evaluate(kind: 'map' | 'filter', expr: string, records: PipeRecord[], opts: EvalOptions): Promise<unknown[]> {
+  /**
+   * The expression's result for each record (for a filter, whether to keep it); for a map, `same`
+   * marks the records whose result was their own `r.value` (see EvalReply).
+   */
+  async evaluate(kind: 'map' | 'filter', expr: string, records: PipeRecord[], opts: EvalOptions): Promise<{ results: unknown[]; same?: Uint8Array }> {
     if (opts.signal?.aborted) throw new StopRequested('stopping');
     const thread = this.idle.pop() ?? this.spawn();
     thread.ref();
@@ -67,7 +70,7 @@ export class ExprThreads {
       const at = o ? ` at ${o.topic}/${o.partition}@${o.offset}` : '';
       throw new TransformError(reply.index === -1 ? `'${expr}' ${reply.error}` : `'${expr}' threw${at}: ${reply.error}`);
     }
-    return reply.results;
+    return { results: reply.results, same: reply.same };
   }
 
   async close(): Promise<void> {

@@ -66,7 +66,11 @@ export interface EvalRequest {
   records: WireRecord[];
 }
 
-export type EvalReply = { id: number; results: unknown[] } | { id: number; error: string; index: number };
+/**
+ * `same[i]` is 1 when a map returned exactly the `r.value` string it was shown: the record is then
+ * unchanged (its original bytes, whatever they are) and no copy of the string comes back.
+ */
+export type EvalReply = { id: number; results: unknown[]; same?: Uint8Array } | { id: number; error: string; index: number };
 
 declare const require: (id: string) => any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -88,19 +92,23 @@ export function exprThreadMain(View: typeof RecordView): void {
   const message = (err: unknown) => String((err as Error)?.message ?? err);
   parentPort.on('message', (req: EvalRequest) => {
     const results = new Array<unknown>(req.records.length);
+    const same = new Uint8Array(req.records.length);
     let i = -1;
     try {
       const fn = compile(req.expr);
       for (i = 0; i < req.records.length; i++) {
-        const out = fn(new View(req.records[i]!, decode));
-        results[i] = req.kind === 'filter' ? Boolean(out) : out;
+        const view = new View(req.records[i]!, decode);
+        const out = fn(view);
+        if (req.kind === 'filter') results[i] = Boolean(out);
+        else if (typeof out === 'string' && out === view.value) same[i] = 1;
+        else results[i] = out;
       }
     } catch (err) {
       parentPort.postMessage({ id: req.id, error: message(err), index: i });
       return;
     }
     try {
-      parentPort.postMessage({ id: req.id, results });
+      parentPort.postMessage({ id: req.id, results, same }, [same.buffer]);
     } catch (err) {
       parentPort.postMessage({ id: req.id, error: `returned something that is not data (${message(err)})`, index: -1 });
     }

@@ -70,17 +70,17 @@ export function recordView(rec: PipeRecord): RecordView {
 
 function filterTransform(expr: string, env: TransformEnv): Transform {
   return async (batch, signal) => {
-    const keep = await env.threads.evaluate('filter', expr, batch, { timeoutMs: env.mapTimeoutMs, signal });
-    return batch.filter((_, i) => keep[i] === true);
+    const { results } = await env.threads.evaluate('filter', expr, batch, { timeoutMs: env.mapTimeoutMs, signal });
+    return batch.filter((_, i) => results[i] === true);
   };
 }
 
 function mapTransform(expr: string, env: TransformEnv): Transform {
   return async (batch, signal) => {
-    const results = await env.threads.evaluate('map', expr, batch, { timeoutMs: env.mapTimeoutMs, signal });
+    const { results, same } = await env.threads.evaluate('map', expr, batch, { timeoutMs: env.mapTimeoutMs, signal });
     const out: PipeRecord[] = [];
     batch.forEach((rec, i) => {
-      const mapped = mapResult(results[i], rec, expr);
+      const mapped = same?.[i] ? rec : mapResult(results[i], rec, expr);
       if (mapped) out.push(mapped);
     });
     return out;
