@@ -11,8 +11,6 @@ import type { StageMetrics } from './metrics.js';
 import { execSink, transactionalSink, type Sink, type TransactionalSink } from './sinks.js';
 import type { ExecFormat, Transform } from './transforms.js';
 
-export { sleep };
-
 /** One stage, fully resolved: from the command line, a chain, or a stage of a pipeline file. */
 export interface StageSpec {
   name: string;
