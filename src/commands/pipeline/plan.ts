@@ -12,7 +12,7 @@ export interface StagePlan extends Omit<StageSpec, 'transforms'> {
 }
 
 /** Tuning shared by every way of describing a stage; flags or the file's stage keys override these. */
-export const DEFAULTS = { batchSize: 5000, batchMs: 200, retries: 3, parallel: 1, execFormat: 'lines' as ExecFormat, execTimeoutMs: 60_000 };
+export const DEFAULTS = { batchSize: 5000, batchMs: 200, retries: 3, parallel: 1, execFormat: 'lines' as ExecFormat, execTimeoutMs: 60_000, mapTimeoutMs: 30_000 };
 
 export const defaultGroup = (from: string[], to: string[], toExec?: string) =>
   `kstream-pipeline-${from.join('+')}-${toExec !== undefined ? 'exec' : to.join('+')}`;
@@ -25,6 +25,7 @@ export interface TuningArgs {
   parallel?: string;
   execFormat?: ExecFormat;
   execTimeout?: string;
+  mapTimeout?: string;
   dlq?: string;
   group?: string;
 }
@@ -37,6 +38,7 @@ export function tuningFrom(args: TuningArgs) {
     parallel: args.parallel === undefined ? DEFAULTS.parallel : parseInteger(args.parallel, '--parallel', 1, 64),
     execFormat: args.execFormat ?? DEFAULTS.execFormat,
     execTimeoutMs: args.execTimeout === undefined ? DEFAULTS.execTimeoutMs : parseDuration(args.execTimeout, '--exec-timeout'),
+    mapTimeoutMs: args.mapTimeout === undefined ? DEFAULTS.mapTimeoutMs : parseDuration(args.mapTimeout, '--map-timeout'),
     dlq: args.dlq === undefined ? undefined : validateTopicName(args.dlq),
   };
 }
@@ -71,7 +73,7 @@ export function planFromChain(text: string, args: TuningArgs): StagePlan {
   return { name: chain.to ?? 'sink', from, to, toExec: chain.toExec, steps: chain.transforms, group: args.group ?? defaultGroup(from, to, chain.toExec), ...tuning };
 }
 
-export function compilePlan(plan: StagePlan, env: TransformEnv): StageSpec {
+export function compilePlan(plan: StagePlan, env: Omit<TransformEnv, 'mapTimeoutMs'>): StageSpec {
   const { steps, ...rest } = plan;
-  return { ...rest, transforms: compileTransforms(steps, env) };
+  return { ...rest, transforms: compileTransforms(steps, { ...env, mapTimeoutMs: plan.mapTimeoutMs }) };
 }

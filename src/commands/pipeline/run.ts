@@ -4,6 +4,8 @@ import { createKafka } from '../../connection.js';
 import { UsageError } from '../../errors.js';
 import { watchSignals } from '../../signals.js';
 import { parseInteger } from '../../util/kv.js';
+import { killRunningCommands } from './exec.js';
+import { ExprThreads } from './expr-threads.js';
 import { compilePlan, planFromChain, planFromFlags, type StagePlan, type TuningArgs } from './plan.js';
 import { runPipeline } from './runner.js';
 import { loadPipelineFile, topologicalOrder } from './spec.js';
@@ -37,6 +39,23 @@ function plansFrom(argv: Record<string, unknown>): StagePlan[] {
   return [planFromFlags({ ...tuning, from: argv.from as string, to: argv.to as string, toExec: argv.toExec as string, steps })];
 }
 
+/**
+ * Calls `fn` on the second SIGINT/SIGTERM. Registered before watchSignals, so it runs before the
+ * second signal ends the process: commands in their own process groups are killed, not orphaned.
+ */
+function onSecondSignal(ctx: Parameters<CommandFactory>[0], fn: () => void): () => void {
+  let seen = 0;
+  const handler = () => {
+    if (++seen === 2) fn();
+  };
+  ctx.io.signals.on('SIGINT', handler);
+  ctx.io.signals.on('SIGTERM', handler);
+  return () => {
+    ctx.io.signals.off('SIGINT', handler);
+    ctx.io.signals.off('SIGTERM', handler);
+  };
+}
+
 export const runCommand: CommandFactory = (ctx) => ({
   command: 'run [chain]',
   describe: 'Run a stage (or a pipeline file) from topic to topic, exactly once',
@@ -48,8 +67,9 @@ export const runCommand: CommandFactory = (ctx) => ({
         from: { type: 'string', describe: 'Source topic', requiresArg: true },
         to: { type: 'string', describe: 'Destination topic (exactly once)', requiresArg: true },
         'to-exec': { type: 'string', describe: 'Pipe each batch to this command instead; offsets committed after it exits 0 (at least once)', requiresArg: true },
-        map: { type: 'string', describe: 'JS expression over r (key, value, headers, partition, offset, timestamp, json): a string, {key,value,headers,partition}, or null to drop', requiresArg: true },
-        filter: { type: 'string', describe: 'JS expression over r; keep the record when it is truthy', requiresArg: true },
+        map: { type: 'string', describe: 'JS expression over r (key, value, headers as text; bytes, keyBytes, headerBytes; partition, offset, timestamp, json): a string, {key,value,headers,partition}, or null to drop. Trusted code: it runs with kstream\'s rights, like --exec', requiresArg: true },
+        filter: { type: 'string', describe: 'JS expression over r; keep the record when it is truthy (trusted code, like --map)', requiresArg: true },
+        'map-timeout': { type: 'string', describe: 'Fail a batch whose --map or --filter runs longer (default 30s; 0: no limit)', requiresArg: true },
         exec: { type: 'string', describe: 'Shell command run once per batch: records in on stdin, one record per line out', requiresArg: true },
         'exec-format': { choices: ['lines', 'json'] as const, describe: 'What --exec reads and prints: values as lines, or JSON envelopes (default lines)', requiresArg: true },
         'exec-timeout': { type: 'string', describe: 'Fail a batch whose command runs longer (default 60s; 0: no limit)', requiresArg: true },
@@ -70,16 +90,25 @@ export const runCommand: CommandFactory = (ctx) => ({
       .example('$0 pipeline run -f pipeline.yaml --metrics-port 9464', 'A multi-stage pipeline with Prometheus metrics'),
   handler: async (argv) => {
     const plans = plansFrom(argv);
-    const stages = plans.map((p) => compilePlan(p, { stderr: ctx.io.stderr, env: ctx.io.env }));
-    const metricsPort = argv.metricsPort === undefined ? undefined : parseInteger(argv.metricsPort, '--metrics-port', 1, 65535);
-    const conn = connectionFrom(ctx, argv);
-    const kafka = await createKafka(conn, ctx.io);
-    const interruption = watchSignals(ctx);
+    const threads = new ExprThreads();
+    const stopCommands = onSecondSignal(ctx, killRunningCommands);
     try {
-      await runPipeline(ctx, kafka, conn, stages, { exit: argv.exit, metricsJson: argv.metricsJson, metricsPort, signal: interruption.signal });
-      interruption.throwIfInterrupted();
+      const stages = plans.map((p) => compilePlan(p, { stderr: ctx.io.stderr, env: ctx.io.env, threads }));
+      const metricsPort = argv.metricsPort === undefined ? undefined : parseInteger(argv.metricsPort, '--metrics-port', 1, 65535);
+      const conn = connectionFrom(ctx, argv);
+      const kafka = await createKafka(conn, ctx.io);
+      const interruption = watchSignals(ctx);
+      try {
+        await runPipeline(ctx, kafka, conn, stages, { exit: argv.exit, metricsJson: argv.metricsJson, metricsPort, signal: interruption.signal });
+        interruption.throwIfInterrupted();
+      } finally {
+        interruption.dispose();
+      }
     } finally {
-      interruption.dispose();
+      stopCommands();
+      // A command still running now (a stage failed while another waited for it) would outlive kstream.
+      killRunningCommands();
+      await threads.close();
     }
   },
 });

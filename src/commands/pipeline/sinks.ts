@@ -1,6 +1,8 @@
 import type { Consumer, IHeaders, KafkaClient, Message, Producer } from '../../kafkajs.js';
-import { runExec } from './exec.js';
-import { envelopeLine, type PipeRecord } from './record.js';
+import { joinLines, runExec } from './exec.js';
+import { parallelMetadata, type CommittedOffset } from './fencing.js';
+import { sendChunks, type TopicLimits } from './limits.js';
+import { envelopeLine, toKafkaHeaders, type PipeRecord } from './record.js';
 import type { ExecFormat } from './transforms.js';
 
 /** The input offsets a micro-batch covers: commit `next` (last offset + 1) when it is done. */
@@ -11,12 +13,18 @@ export interface BatchOffsets {
   next: bigint;
 }
 
+/** An input record set aside to the dead-letter topic, with why. */
+export interface DeadLetter {
+  record: PipeRecord;
+  error: string;
+}
+
 /** Where a stage's output goes, and how a batch's input offsets are committed with it. */
 export interface Sink {
   /** Part of the batch attempt: a failure here (a TransformError) is retried like a transform's. */
-  prepare(outputs: PipeRecord[]): Promise<void>;
-  /** Makes the batch durable and commits its offsets. */
-  commit(outputs: PipeRecord[], offsets: BatchOffsets): Promise<void>;
+  prepare(outputs: PipeRecord[], signal?: AbortSignal): Promise<void>;
+  /** Makes the batch durable and commits its offsets; `deadLetters` go to `dlq` in the same commit. */
+  commit(outputs: PipeRecord[], offsets: BatchOffsets, deadLetters?: { topic: string; records: DeadLetter[] }): Promise<void>;
   /** Sends the batch's inputs to the dead-letter topic and commits their offsets. */
   deadLetter(inputs: PipeRecord[], error: string, offsets: BatchOffsets, topic: string): Promise<void>;
   close(): Promise<void>;
@@ -25,14 +33,14 @@ export interface Sink {
 const SEND_CHUNK = 1000;
 
 const toMessage = (r: PipeRecord): Message => {
-  const m: Message = { key: r.key, value: r.value, headers: r.headers as IHeaders };
+  const m: Message = { key: r.key, value: r.value, headers: toKafkaHeaders(r.headers) };
   if (r.partition !== undefined) m.partition = r.partition;
   return m;
 };
 
 export function deadLetterMessage(r: PipeRecord, error: string): Message {
   const o = r.origin;
-  const headers: IHeaders = { ...(r.headers as IHeaders), 'kstream-error': error.slice(0, 1000) };
+  const headers: IHeaders = { ...toKafkaHeaders(r.headers), 'kstream-error': error.slice(0, 1000) };
   if (o) {
     headers['kstream-source-topic'] = o.topic;
     headers['kstream-source-partition'] = String(o.partition);
@@ -41,27 +49,38 @@ export function deadLetterMessage(r: PipeRecord, error: string): Message {
   return { key: r.key, value: r.value, headers };
 }
 
-const offsetsOf = (o: BatchOffsets) => [{ topic: o.topic, partitions: [{ partition: o.partition, offset: o.next.toString() }] }];
+const offsetsOf = (o: BatchOffsets, metadata: string | null = null) =>
+  [{ topic: o.topic, partitions: [{ partition: o.partition, offset: o.next.toString(), metadata }] }];
+
+export interface TransactionalSink extends Sink {
+  /** Commits these offsets again, unchanged, with this run's --parallel in their metadata (fencing.ts). */
+  recordParallel(offsets: CommittedOffset[]): Promise<void>;
+}
 
 /**
  * Topic to topic, exactly once: each batch's output and its input offsets go in one transaction.
  * The transactional id is stable for the stage and worker, so a new run fences an old one.
  */
-export async function transactionalSink(kafka: KafkaClient, opts: { transactionalId: string; to: string[]; groupId: string }): Promise<Sink> {
+export async function transactionalSink(
+  kafka: KafkaClient,
+  opts: { transactionalId: string; to: string[]; groupId: string; parallel: number; limits: TopicLimits },
+): Promise<TransactionalSink> {
   const producer = kafka.producer({ transactionalId: opts.transactionalId, idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
   await producer.connect();
   // kafkajs registers the transactional id on the first transaction, not on connect. Do it now, before
   // the consumer reads the committed offsets: this fences an older run and waits until its last
   // transaction is committed or aborted, so those offsets are final. (An empty abort sends nothing.)
   await (await producer.transaction()).abort();
-  const inTransaction = async (topicMessages: Array<{ topic: string; messages: Message[] }>, offsets: BatchOffsets) => {
+  const metadata = parallelMetadata(opts.parallel);
+  type Offsets = Array<{ topic: string; partitions: Array<{ partition: number; offset: string; metadata: string | null }> }>;
+  const inTransaction = async (topicMessages: Array<{ topic: string; records: PipeRecord[]; message: (r: PipeRecord) => Message }>, offsets: Offsets) => {
     const txn = await producer.transaction();
     try {
-      for (const { topic, messages } of topicMessages) {
-        // kafkajs groups a request's messages by partition in quadratic time: keep requests small.
-        for (let i = 0; i < messages.length; i += SEND_CHUNK) await txn.send({ topic, messages: messages.slice(i, i + SEND_CHUNK) });
+      for (const { topic, records, message } of topicMessages) {
+        const limit = opts.limits.get(topic) ?? 1_048_588;
+        for (const chunk of sendChunks(records, limit, SEND_CHUNK)) await txn.send({ topic, messages: chunk.map(message) });
       }
-      await txn.sendOffsets({ consumerGroupId: opts.groupId, topics: offsetsOf(offsets) });
+      await txn.sendOffsets({ consumerGroupId: opts.groupId, topics: offsets });
       await txn.commit();
     } catch (err) {
       if (txn.isActive()) await txn.abort().catch(() => undefined);
@@ -70,10 +89,20 @@ export async function transactionalSink(kafka: KafkaClient, opts: { transactiona
   };
   return {
     prepare: async () => undefined,
-    commit: (outputs, offsets) => inTransaction(opts.to.map((topic) => ({ topic, messages: outputs.map(toMessage) })), offsets),
-    deadLetter: (inputs, error, offsets, topic) => inTransaction([{ topic, messages: inputs.map((r) => deadLetterMessage(r, error)) }], offsets),
+    commit: (outputs, offsets, dead) => inTransaction([
+      ...opts.to.map((topic) => ({ topic, records: outputs, message: toMessage })),
+      ...(dead?.records.length ? [{ topic: dead.topic, records: dead.records.map((d) => d.record), message: deadLetterFor(dead.records) }] : []),
+    ], offsetsOf(offsets, metadata)),
+    deadLetter: (inputs, error, offsets, topic) =>
+      inTransaction([{ topic, records: inputs, message: (r) => deadLetterMessage(r, error) }], offsetsOf(offsets, metadata)),
+    recordParallel: (offsets) => inTransaction([], offsets.map((o) => ({ topic: o.topic, partitions: [{ partition: o.partition, offset: o.offset, metadata }] }))),
     close: () => producer.disconnect(),
   };
+}
+
+function deadLetterFor(letters: DeadLetter[]): (r: PipeRecord) => Message {
+  const why = new Map(letters.map((d) => [d.record, d.error]));
+  return (r) => deadLetterMessage(r, why.get(r) ?? '');
 }
 
 /**
@@ -90,17 +119,18 @@ export async function execSink(
     producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
     await producer.connect();
   }
+  const commitOffsets = (offsets: BatchOffsets) => consumer.commitOffsets(offsetsOf(offsets).map((t) => ({ topic: t.topic, ...t.partitions[0]! })));
   return {
-    prepare: async (outputs) => {
-      const lines = outputs.map((r) => (opts.format === 'json' ? envelopeLine(r) : (r.value?.toString('utf8') ?? '')));
-      const printed = await runExec(opts.command, lines, { timeoutMs: opts.timeoutMs, stderr: opts.stderr, env: opts.env });
-      // As at the end of a shell pipeline, what the last command prints is the run's output.
-      if (printed.length) opts.stdout.write(printed.join('\n') + '\n');
+    prepare: async (outputs, signal) => {
+      const input = opts.format === 'json' ? joinLines(outputs.map((r) => Buffer.from(envelopeLine(r), 'utf8'))) : joinLines(outputs.map((r) => r.value));
+      const printed = await runExec(opts.command, input, { timeoutMs: opts.timeoutMs, stderr: opts.stderr, env: opts.env, signal });
+      // As at the end of a shell pipeline, what the last command prints is the run's output, byte for byte.
+      if (printed.length) opts.stdout.write(printed.at(-1) === 0x0a ? printed : Buffer.concat([printed, Buffer.from('\n')]));
     },
-    commit: (_outputs, offsets) => consumer.commitOffsets(offsetsOf(offsets).map((t) => ({ topic: t.topic, ...t.partitions[0]! }))),
+    commit: (_outputs, offsets) => commitOffsets(offsets),
     deadLetter: async (inputs, error, offsets, topic) => {
       await producer!.send({ topic, messages: inputs.map((r) => deadLetterMessage(r, error)) });
-      await consumer.commitOffsets(offsetsOf(offsets).map((t) => ({ topic: t.topic, ...t.partitions[0]! })));
+      await commitOffsets(offsets);
     },
     close: async () => {
       await producer?.disconnect();

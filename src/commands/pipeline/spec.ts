@@ -29,7 +29,7 @@ export interface PipelineFile {
   stages: StagePlan[];
 }
 
-const STAGE_KEYS = ['from', 'to', 'to-exec', 'steps', 'group', 'batch-size', 'batch-ms', 'retries', 'dlq', 'parallel', 'exec-format', 'exec-timeout'];
+const STAGE_KEYS = ['from', 'to', 'to-exec', 'steps', 'group', 'batch-size', 'batch-ms', 'retries', 'dlq', 'parallel', 'exec-format', 'exec-timeout', 'map-timeout'];
 const SETTING_KEYS = STAGE_KEYS.filter((k) => !['from', 'to', 'to-exec', 'steps', 'group', 'dlq'].includes(k));
 
 export function loadPipelineFile(path: string): PipelineFile {
@@ -123,10 +123,11 @@ function readStage(name: string, s: Record<string, unknown>, problems: string[])
     return v;
   }, DEFAULTS.execFormat);
   const execTimeoutMs = setting(s, 'exec-timeout', where, problems, (v) => parseDuration(v, 'exec-timeout'), DEFAULTS.execTimeoutMs);
+  const mapTimeoutMs = setting(s, 'map-timeout', where, problems, (v) => parseDuration(v, 'map-timeout'), DEFAULTS.mapTimeoutMs);
   const steps = readSteps(s.steps, where, { format: execFormat, timeoutMs: execTimeoutMs }, problems);
   const dlq = s.dlq === undefined ? undefined : topics(s.dlq, `${where} dlq`, problems)[0];
   return {
-    name, from, to, toExec, steps, dlq, execFormat, execTimeoutMs,
+    name, from, to, toExec, steps, dlq, execFormat, execTimeoutMs, mapTimeoutMs,
     group: typeof s.group === 'string' ? s.group : `kstream-pipeline-${name}`,
     batchSize: setting(s, 'batch-size', where, problems, integer(1), DEFAULTS.batchSize),
     batchMs: setting(s, 'batch-ms', where, problems, (v) => parseDuration(v, 'batch-ms'), DEFAULTS.batchMs),

@@ -1,13 +1,15 @@
-import type { EachBatchPayload, KafkaClient } from '../../kafkajs.js';
+import type { Consumer, KafkaClient } from '../../kafkajs.js';
 import { unreachable, withDeadline, type Connection } from '../../connection.js';
-import { ExitCode, KstreamError } from '../../errors.js';
+import { KstreamError } from '../../errors.js';
 import { fromKafkaError, rootCause } from '../../kafka-errors.js';
 import { requireTopics } from '../../topic.js';
+import { BatchProcessor, sleep, Stopper, type WorkerState } from './batches.js';
 import { Drain } from './drain.js';
+import { committedOffsets, fenceIds, recordedParallel, type CommittedOffset } from './fencing.js';
+import { readLimits, type TopicLimits } from './limits.js';
 import type { StageMetrics } from './metrics.js';
-import { fromMessage, TransformError, type PipeRecord } from './record.js';
-import { execSink, transactionalSink, type BatchOffsets, type Sink } from './sinks.js';
-import { applyTransforms, type ExecFormat, type Transform } from './transforms.js';
+import { execSink, transactionalSink, type Sink, type TransactionalSink } from './sinks.js';
+import type { ExecFormat, Transform } from './transforms.js';
 
 /** One stage, fully resolved: from the command line, a chain, or a stage of a pipeline file. */
 export interface StageSpec {
@@ -18,6 +20,8 @@ export interface StageSpec {
   toExec?: string;
   execFormat: ExecFormat;
   execTimeoutMs: number;
+  /** --map-timeout: the longest a --map or --filter may take over one batch (0: no limit). */
+  mapTimeoutMs: number;
   transforms: Transform[];
   group: string;
   batchSize: number;
@@ -49,17 +53,39 @@ export function transactionalId(spec: StageSpec, worker: number): string {
   return `${spec.group}:${spec.to.join('+')}:${worker}`;
 }
 
+/** What a stage learns before its workers start. */
+interface Prepared {
+  drain?: Drain;
+  limits: TopicLimits;
+  /** The highest --parallel the group's committed offsets record (fencing.ts). */
+  recordedParallel: number;
+}
+
 /** Runs a stage until drained (--exit), interrupted, or failed; reconnects after Kafka failures. */
 export async function runStage(spec: StageSpec, env: StageEnv): Promise<void> {
-  const drain = await prepare(spec, env);
+  const prepared = await prepare(spec, env);
+  const { drain, limits } = prepared;
+  if (!spec.toExec && prepared.recordedParallel > spec.parallel) {
+    const retired = Array.from({ length: prepared.recordedParallel - spec.parallel }, (_, i) => transactionalId(spec, spec.parallel + i));
+    await fenceIds(env.kafka, retired).catch((err) => {
+      throw fromKafkaError(err, env.conn.brokers);
+    });
+  }
+  // A raised --parallel is recorded once, before the new workers' first transactions.
+  let record = !spec.toExec && spec.parallel > prepared.recordedParallel;
   env.started();
   if (drain?.done()) return;
   let progressAt = Date.now();
   const progress = () => (progressAt = Date.now());
   const committed = new Map<string, bigint>();
+  const beforeConsuming = async (sink: Sink) => {
+    if (!record) return;
+    await (sink as TransactionalSink).recordParallel(await offsetsToRecord(spec, env));
+    record = false;
+  };
   for (let attempt = 0; ; attempt++) {
     try {
-      await runWorkers(spec, env, { drain, progress, committed });
+      await runWorkers(spec, env, { drain, progress, committed, limits }, beforeConsuming);
       return;
     } catch (err) {
       // Only the client's failures (a broker gone, a fenced or timed-out transaction) are worth a reconnect.
@@ -88,14 +114,35 @@ function fencedError(spec: StageSpec, err: unknown): KstreamError {
   });
 }
 
-async function prepare(spec: StageSpec, env: StageEnv): Promise<Drain | undefined> {
+async function prepare(spec: StageSpec, env: StageEnv): Promise<Prepared> {
   const admin = env.kafka.admin();
   try {
     await withDeadline(admin.connect(), env.conn.timeoutMs, () => unreachable(env.conn));
     await requireTopics(admin, [...spec.from, ...spec.to, ...(spec.dlq ? [spec.dlq] : [])]);
-    return env.exit ? await whileRetriable(env, () => Drain.capture(admin, spec.from, spec.group)) : undefined;
+    const limits = await readLimits(admin, [...spec.to, ...(spec.dlq ? [spec.dlq] : [])]);
+    const offsets = spec.toExec ? [] : await whileRetriable(env, () => committedOffsets(admin, spec.group, spec.from));
+    const drain = env.exit ? await whileRetriable(env, () => Drain.capture(admin, spec.from, spec.group)) : undefined;
+    return { drain, limits, recordedParallel: recordedParallel(offsets) };
   } catch (err) {
     throw fromKafkaError(err, env.conn.brokers);
+  } finally {
+    await admin.disconnect().catch(() => undefined);
+  }
+}
+
+/**
+ * The group's committed offsets as they are now (every older worker is fenced, so they are final),
+ * or, for a group that has none, the start of the first source partition: committing it changes
+ * nothing, as the stage reads from the earliest record anyway, but it carries the record.
+ */
+async function offsetsToRecord(spec: StageSpec, env: StageEnv): Promise<CommittedOffset[]> {
+  const admin = env.kafka.admin();
+  try {
+    await admin.connect();
+    const offsets = await committedOffsets(admin, spec.group, spec.from);
+    if (offsets.length) return offsets;
+    const low = (await admin.fetchTopicOffsets(spec.from[0]!)).find((p) => p.partition === 0)?.low ?? '0';
+    return [{ topic: spec.from[0]!, partition: 0, offset: low, metadata: null }];
   } finally {
     await admin.disconnect().catch(() => undefined);
   }
@@ -114,29 +161,29 @@ async function whileRetriable<T>(env: StageEnv, fn: () => Promise<T>): Promise<T
   }
 }
 
-/** Ends a run of the workers: the first of drained, interrupted or failed. */
-class Stopper {
-  stopping = false;
-  error: unknown;
-  private resolve!: () => void;
-  readonly stopped = new Promise<void>((r) => (this.resolve = r));
-  stop(error?: unknown): void {
-    if (!this.stopping) this.error = error;
-    this.stopping = true;
-    this.resolve();
-  }
+interface Worker {
+  consumer: Consumer;
+  sink: Sink;
+  close(): Promise<void>;
 }
 
-async function runWorkers(spec: StageSpec, env: StageEnv, shared: Pick<WorkerState, 'drain' | 'progress' | 'committed'>): Promise<void> {
+async function runWorkers(
+  spec: StageSpec, env: StageEnv, shared: Omit<WorkerState, 'stopper' | 'lag'>, beforeConsuming: (sink: Sink) => Promise<void>,
+): Promise<void> {
   const stopper = new Stopper();
   const onAbort = () => stopper.stop();
   env.signal.addEventListener('abort', onAbort);
-  const closers: Array<() => Promise<void>> = [];
-  const lag = new Map<string, bigint>();
+  const state: WorkerState = { ...shared, stopper, lag: new Map() };
+  const workers: Worker[] = [];
   try {
-    for (let i = 0; i < spec.parallel && !stopper.stopping; i++) {
-      closers.push(await startWorker(spec, env, i, { ...shared, stopper, lag }));
-      env.metrics.set('workers', closers.length);
+    // Every worker's transactional id is initialised (fencing an older run) before any of them
+    // consumes, so a raised --parallel is recorded before the first transaction of a new id.
+    for (let i = 0; i < spec.parallel && !stopper.stopping; i++) workers.push(await openWorker(spec, env, i, state.limits));
+    if (workers[0] && !stopper.stopping) await beforeConsuming(workers[0].sink);
+    for (const w of workers) {
+      if (stopper.stopping) break;
+      await startConsumer(spec, w, new BatchProcessor(spec, env, w.sink, state), state);
+      env.metrics.set('workers', workers.indexOf(w) + 1);
     }
     await stopper.stopped;
   } catch (err) {
@@ -144,27 +191,14 @@ async function runWorkers(spec: StageSpec, env: StageEnv, shared: Pick<WorkerSta
   } finally {
     env.signal.removeEventListener('abort', onAbort);
     stopper.stopping = true;
-    await Promise.all(closers.map((close) => close()));
+    await Promise.all(workers.map((w) => w.close()));
     env.metrics.set('workers', 0);
   }
   if (stopper.error) throw stopper.error;
 }
 
-interface WorkerState {
-  stopper: Stopper;
-  drain?: Drain;
-  lag: Map<string, bigint>;
-  progress: () => void;
-  /**
-   * The next offset this process committed, per partition. A consumer that rejoins (rebalance,
-   * reconnect) reads committed offsets from the group, which may not yet show a transaction that
-   * just committed (kafkajs cannot ask for stable offsets); records below this were done already.
-   */
-  committed: Map<string, bigint>;
-}
-
-/** Connects one worker (a transactional producer and a group member) and starts it; returns its closer. */
-async function startWorker(spec: StageSpec, env: StageEnv, index: number, state: WorkerState): Promise<() => Promise<void>> {
+/** One worker's group member (not yet connected) and its sink (a transactional producer, initialised). */
+async function openWorker(spec: StageSpec, env: StageEnv, index: number, limits: TopicLimits): Promise<Worker> {
   const consumer = env.kafka.consumer({
     groupId: spec.group,
     readUncommitted: false,
@@ -180,160 +214,29 @@ async function startWorker(spec: StageSpec, env: StageEnv, index: number, state:
   });
   const sink = spec.toExec
     ? await execSink(env.kafka, consumer, { command: spec.toExec, format: spec.execFormat, timeoutMs: spec.execTimeoutMs, ...env.io, dlq: spec.dlq })
-    : await transactionalSink(env.kafka, { transactionalId: transactionalId(spec, index), to: spec.to, groupId: spec.group });
-  const close = async () => {
-    await consumer.disconnect().catch(() => undefined);
-    await sink.close().catch(() => undefined);
+    : await transactionalSink(env.kafka, { transactionalId: transactionalId(spec, index), to: spec.to, groupId: spec.group, parallel: spec.parallel, limits });
+  return {
+    consumer,
+    sink,
+    close: async () => {
+      await consumer.disconnect().catch(() => undefined);
+      await sink.close().catch(() => undefined);
+    },
   };
-  try {
-    consumer.on(consumer.events.CRASH, ({ payload }) => state.stopper.stop(payload.error));
-    consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
-      // Batches of only transaction markers or aborted records never reach eachBatch, but move the position.
-      if (payload.batchSize === 0) advance(state, payload.topic, payload.partition, BigInt(payload.lastOffset) + 1n);
-    });
-    await consumer.connect();
-    await consumer.subscribe({ topics: spec.from, fromBeginning: true });
-    await consumer.run({
-      autoCommit: false,
-      eachBatchAutoResolve: false,
-      eachBatch: (payload) => processBatch(spec, env, sink, state, payload),
-    });
-  } catch (err) {
-    await close();
-    throw err;
-  }
-  return close;
 }
 
-function advance(state: WorkerState, topic: string, partition: number, next: bigint): void {
-  if (!state.drain) return;
-  state.drain.advance(topic, partition, next);
-  if (state.drain.done()) state.stopper.stop();
-}
-
-/** Splits one fetched batch (one partition) into micro-batches of at most --batch-size, each committed on its own. */
-async function processBatch(spec: StageSpec, env: StageEnv, sink: Sink, state: WorkerState, p: EachBatchPayload): Promise<void> {
-  const { batch } = p;
-  const key = `${batch.topic}/${batch.partition}`;
-  const done = state.committed.get(key);
-  const messages = done === undefined ? batch.messages : batch.messages.filter((m) => BigInt(m.offset) >= done);
-  if (messages.length === 0 && batch.messages.length > 0) p.resolveOffset(batch.messages.at(-1)!.offset);
-  for (let start = 0; start < messages.length; start += spec.batchSize) {
-    if (state.stopper.stopping || !p.isRunning() || p.isStale()) return;
-    const chunk = messages.slice(start, start + spec.batchSize);
-    const last = start + spec.batchSize >= messages.length;
-    // The last micro-batch also covers trailing transaction markers, so the committed offset passes them.
-    const next = BigInt(last ? batch.lastOffset() : chunk.at(-1)!.offset) + 1n;
-    const offsets: BatchOffsets = { topic: batch.topic, partition: batch.partition, first: chunk[0]!.offset, next };
-    const inputs = chunk.map((m) => fromMessage(batch.topic, batch.partition, m));
-    if (!(await processChunk(spec, env, sink, state, inputs, offsets, p.heartbeat))) return;
-    state.committed.set(key, next);
-    p.resolveOffset(chunk.at(-1)!.offset);
-    state.progress();
-    state.lag.set(key, BigInt(batch.highWatermark) - next);
-    env.metrics.set('lag', Number([...state.lag.values()].reduce((a, b) => a + (b > 0n ? b : 0n), 0n)));
-    advance(state, batch.topic, batch.partition, next);
-    await p.heartbeat();
-  }
-}
-
-/** Transforms and commits one micro-batch, with retries; false when the worker must stop. */
-async function processChunk(
-  spec: StageSpec, env: StageEnv, sink: Sink, state: WorkerState, inputs: PipeRecord[], offsets: BatchOffsets, heartbeat: () => Promise<void>,
-): Promise<boolean> {
-  const { metrics } = env;
-  const started = Date.now();
-  metrics.add('recordsIn', inputs.length);
-  metrics.inc('inFlight', 1);
-  try {
-    for (let attempt = 0; ; attempt++) {
-      let outputs: PipeRecord[];
-      try {
-        outputs = await whileBeating(heartbeat, async () => {
-          const out = await applyTransforms(spec.transforms, inputs);
-          await sink.prepare(out);
-          return out;
-        });
-      } catch (err) {
-        if (!(err instanceof TransformError)) throw err;
-        metrics.add('batchesAborted');
-        if (attempt < spec.retries) {
-          env.warn(`stage ${spec.name}: ${err.message}; retry ${attempt + 1} of ${spec.retries} for ${range(offsets, inputs)}`);
-          if (await sleep(Math.min(200 * 2 ** attempt, 10_000), env.signal)) continue;
-          state.stopper.stop();
-          return false;
-        }
-        return await giveUp(spec, env, sink, state, inputs, offsets, err);
-      }
-      await sink.commit(outputs, offsets);
-      metrics.add('recordsOut', outputs.length * Math.max(spec.to.length, 1));
-      metrics.add('recordsFiltered', Math.max(inputs.length - outputs.length, 0));
-      metrics.add('batchesCommitted');
-      observeLatency(metrics, inputs);
-      metrics.observe('batchMs', Date.now() - started);
-      return true;
-    }
-  } catch (err) {
-    // A Kafka failure: the transaction was not committed (or its outcome is unknown); reconnecting settles it.
-    metrics.add('batchesAborted');
-    state.stopper.stop(err);
-    return false;
-  } finally {
-    metrics.inc('inFlight', -1);
-  }
-}
-
-async function giveUp(
-  spec: StageSpec, env: StageEnv, sink: Sink, state: WorkerState, inputs: PipeRecord[], offsets: BatchOffsets, err: TransformError,
-): Promise<boolean> {
-  if (spec.dlq) {
-    await sink.deadLetter(inputs, err.message, offsets, spec.dlq);
-    env.warn(`stage ${spec.name}: ${err.message}; sent ${range(offsets, inputs)} to ${spec.dlq}`);
-    env.metrics.add('recordsFailed', inputs.length);
-    env.metrics.add('batchesCommitted');
-    return true;
-  }
-  state.stopper.stop(new KstreamError(`stage ${spec.name}: ${err.message}; stopped at ${range(offsets, inputs)}, not committed`, {
-    exitCode: ExitCode.USAGE,
-    hint: 'fix the transform and run again (it resumes from these records), or pass --dlq TOPIC to set failing batches aside',
-  }));
-  return false;
-}
-
-const range = (o: BatchOffsets, inputs: PipeRecord[]) => `${o.topic} partition ${o.partition} offsets ${o.first}-${inputs.at(-1)?.origin?.offset ?? o.first}`;
-
-/** Up to 100 records spread over the batch: enough for percentiles, cheap at a million records. */
-function observeLatency(metrics: StageMetrics, inputs: PipeRecord[]): void {
-  const now = Date.now();
-  const step = Math.max(1, Math.floor(inputs.length / 100));
-  for (let i = 0; i < inputs.length; i += step) {
-    const ts = Number(inputs[i]!.origin?.timestamp);
-    if (Number.isFinite(ts)) metrics.observe('latencyMs', Math.max(0, now - ts));
-  }
-}
-
-/** Keeps the group membership alive while a slow transform runs; a rebalance is handled after the commit. */
-async function whileBeating<T>(heartbeat: () => Promise<void>, fn: () => Promise<T>): Promise<T> {
-  const timer = setInterval(() => heartbeat().catch(() => undefined), 1000);
-  try {
-    return await fn();
-  } finally {
-    clearInterval(timer);
-  }
-}
-
-/** Resolves true after `ms`, or false at once if `signal` aborts first. */
-export function sleep(ms: number, signal: AbortSignal): Promise<boolean> {
-  if (signal.aborted) return Promise.resolve(false);
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve(true);
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      resolve(false);
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
+async function startConsumer(spec: StageSpec, w: Worker, batches: BatchProcessor, state: WorkerState): Promise<void> {
+  const { consumer } = w;
+  consumer.on(consumer.events.CRASH, ({ payload }) => state.stopper.stop(payload.error));
+  consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
+    // Batches of only transaction markers or aborted records never reach eachBatch, but move the position.
+    if (payload.batchSize === 0) batches.advance(payload.topic, payload.partition, BigInt(payload.lastOffset) + 1n);
+  });
+  await consumer.connect();
+  await consumer.subscribe({ topics: spec.from, fromBeginning: true });
+  await consumer.run({
+    autoCommit: false,
+    eachBatchAutoResolve: false,
+    eachBatch: (payload) => batches.processBatch(payload),
   });
 }

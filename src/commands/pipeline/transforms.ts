@@ -1,8 +1,10 @@
 import vm from 'node:vm';
 import { UsageError } from '../../errors.js';
 import { parseEnvelope } from '../../records/envelope.js';
-import { runExec } from './exec.js';
-import { envelopeLine, fromEnvelope, TransformError, type PipeRecord } from './record.js';
+import { joinLines, runExec, splitLines } from './exec.js';
+import type { ExprThreads } from './expr-threads.js';
+import { RecordView } from './expr-worker.js';
+import { decodeText, envelopeLine, fromEnvelope, headerBytes, sameBytes, TransformError, type PipeHeaders, type PipeRecord } from './record.js';
 
 export { TransformError };
 
@@ -14,13 +16,17 @@ export type TransformSpec =
   | { kind: 'filter'; expr: string }
   | { kind: 'exec'; command: string; format: ExecFormat; timeoutMs: number };
 
-/** A compiled step: a batch in, a batch out; throws to fail the batch. */
-export type Transform = (batch: PipeRecord[]) => Promise<PipeRecord[]>;
+/** A compiled step: a batch in, a batch out; throws to fail the batch. `signal` is aborted on Ctrl-C. */
+export type Transform = (batch: PipeRecord[], signal?: AbortSignal) => Promise<PipeRecord[]>;
 
 export interface TransformEnv {
   /** Where an --exec command's stderr goes. */
   stderr: NodeJS.WritableStream;
   env: NodeJS.ProcessEnv;
+  /** Where --map and --filter run. */
+  threads: ExprThreads;
+  /** --map-timeout: the longest one expression may take over one batch (0: no limit). */
+  mapTimeoutMs: number;
 }
 
 export function describeTransform(t: TransformSpec): string {
@@ -30,28 +36,25 @@ export function describeTransform(t: TransformSpec): string {
 export function compileTransforms(specs: TransformSpec[], env: TransformEnv): Transform[] {
   return specs.map((spec) => {
     if (spec.kind === 'exec') return execTransform(spec.command, spec.format, spec.timeoutMs, env);
-    const fn = compileExpression(spec.expr, `--${spec.kind}`);
-    return spec.kind === 'map' ? mapTransform(fn, spec.expr) : filterTransform(fn, spec.expr);
+    compileExpression(spec.expr, `--${spec.kind}`);
+    return spec.kind === 'map' ? mapTransform(spec.expr, env) : filterTransform(spec.expr, env);
   });
 }
 
 /** Runs every step in order over one micro-batch. */
-export async function applyTransforms(transforms: Transform[], batch: PipeRecord[]): Promise<PipeRecord[]> {
+export async function applyTransforms(transforms: Transform[], batch: PipeRecord[], signal?: AbortSignal): Promise<PipeRecord[]> {
   let current = batch;
   for (const t of transforms) {
     if (current.length === 0) break;
-    current = await t(current);
+    current = await t(current, signal);
   }
   return current;
 }
 
-type Compiled = (r: unknown) => unknown;
-
-/** Compiles `expr` once, in its own context: no access to require, process or the file system. */
-export function compileExpression(expr: string, flag: string): Compiled {
-  const context = vm.createContext({});
+/** Checks that `expr` compiles, so a typo is a usage error at start; it runs in an expression thread. */
+export function compileExpression(expr: string, flag: string): void {
   try {
-    return vm.compileFunction(`return (${expr}\n);`, ['r'], { parsingContext: context }) as Compiled;
+    vm.compileFunction(`return (${expr}\n);`, ['r'], { parsingContext: vm.createContext({}) });
   } catch (err) {
     throw new UsageError(`${flag} '${expr}' is not a JavaScript expression: ${(err as Error).message}`, {
       hint: "write an expression over r, e.g. --map 'r.value.toUpperCase()' or --filter 'r.json.level !== \"debug\"'",
@@ -59,84 +62,53 @@ export function compileExpression(expr: string, flag: string): Compiled {
   }
 }
 
-/** The `r` an expression sees: text fields, numbers, and `json` parsed on first use. */
-class RecordView {
-  readonly key: string | null;
-  readonly value: string | null;
-  readonly headers: Record<string, string | string[]>;
-  readonly topic?: string;
-  readonly partition?: number;
-  readonly offset?: number;
-  readonly timestamp?: number;
-  #json?: { parsed: unknown };
-
-  constructor(rec: PipeRecord) {
-    this.key = rec.key === null ? null : rec.key.toString('utf8');
-    this.value = rec.value === null ? null : rec.value.toString('utf8');
-    this.headers = { ...rec.headers };
-    this.topic = rec.origin?.topic;
-    this.partition = rec.origin?.partition;
-    this.offset = rec.origin ? Number(rec.origin.offset) : undefined;
-    this.timestamp = rec.origin ? Number(rec.origin.timestamp) : undefined;
-  }
-
-  /** The value parsed as JSON, or undefined when it is not JSON. */
-  get json(): unknown {
-    if (!this.#json) {
-      try {
-        this.#json = { parsed: this.value === null ? undefined : JSON.parse(this.value) };
-      } catch {
-        this.#json = { parsed: undefined };
-      }
-    }
-    return this.#json.parsed;
-  }
-}
-
+/** The `r` an expression sees for a record (the same view the expression thread builds). */
 export function recordView(rec: PipeRecord): RecordView {
-  return new RecordView(rec);
+  const o = rec.origin;
+  return new RecordView({ key: rec.key, value: rec.value, headers: rec.headers, topic: o?.topic, partition: o?.partition, offset: o?.offset, timestamp: o?.timestamp }, decodeText);
 }
 
-function evaluate(fn: Compiled, rec: PipeRecord, expr: string): unknown {
-  try {
-    return fn(recordView(rec));
-  } catch (err) {
-    const at = rec.origin ? ` at ${rec.origin.topic}/${rec.origin.partition}@${rec.origin.offset}` : '';
-    throw new TransformError(`'${expr}' threw${at}: ${(err as Error)?.message ?? err}`);
-  }
+function filterTransform(expr: string, env: TransformEnv): Transform {
+  return async (batch, signal) => {
+    const { results } = await env.threads.evaluate('filter', expr, batch, { timeoutMs: env.mapTimeoutMs, signal });
+    return batch.filter((_, i) => results[i] === true);
+  };
 }
 
-function filterTransform(fn: Compiled, expr: string): Transform {
-  return async (batch) => batch.filter((rec) => Boolean(evaluate(fn, rec, expr)));
-}
-
-function mapTransform(fn: Compiled, expr: string): Transform {
-  return async (batch) => {
+function mapTransform(expr: string, env: TransformEnv): Transform {
+  return async (batch, signal) => {
+    const { results, same } = await env.threads.evaluate('map', expr, batch, { timeoutMs: env.mapTimeoutMs, signal });
     const out: PipeRecord[] = [];
-    for (const rec of batch) {
-      const mapped = mapResult(evaluate(fn, rec, expr), rec, expr);
+    batch.forEach((rec, i) => {
+      const mapped = same?.[i] ? rec : mapResult(results[i], rec, expr);
       if (mapped) out.push(mapped);
-    }
+    });
     return out;
   };
 }
 
-const toBytes = (v: unknown): Buffer | null =>
-  v === null || v === undefined ? null : Buffer.isBuffer(v) ? v : Buffer.from(typeof v === 'string' ? v : JSON.stringify(v), 'utf8');
+/** A returned field as bytes; a string equal to what the expression was shown keeps the original bytes. */
+function toBytes(v: unknown, original: Buffer | null): Buffer | null {
+  if (v === null || v === undefined) return null;
+  if (Buffer.isBuffer(v)) return v;
+  if (v instanceof Uint8Array) return Buffer.from(v.buffer, v.byteOffset, v.byteLength);
+  if (typeof v === 'string') return sameBytes(v, original);
+  return Buffer.from(JSON.stringify(v), 'utf8');
+}
 
 /**
- * What --map may return: null/undefined drops the record; a string (or number, array) becomes the
- * value, keeping key and headers; an object with any of key/value/headers/partition replaces those.
+ * What --map may return: null/undefined drops the record; a string (or number, array, bytes) becomes
+ * the value, keeping key and headers; an object with any of key/value/headers/partition replaces those.
  */
 export function mapResult(result: unknown, input: PipeRecord, expr: string): PipeRecord | undefined {
   if (result === null || result === undefined) return undefined;
   const base: PipeRecord = { ...input, headers: { ...input.headers } };
-  if (typeof result !== 'object' || Array.isArray(result) || Buffer.isBuffer(result)) return { ...base, value: toBytes(result) };
+  if (typeof result !== 'object' || Array.isArray(result) || result instanceof Uint8Array) return { ...base, value: toBytes(result, input.value) };
   const o = result as Record<string, unknown>;
-  if (!['key', 'value', 'headers', 'partition'].some((f) => f in o)) return { ...base, value: toBytes(o) };
-  if ('key' in o) base.key = toBytes(o.key);
-  if ('value' in o) base.value = toBytes(o.value);
-  if ('headers' in o) base.headers = headersOf(o.headers, expr);
+  if (!['key', 'value', 'headers', 'partition'].some((f) => f in o)) return { ...base, value: toBytes(o, null) };
+  if ('key' in o) base.key = toBytes(o.key, input.key);
+  if ('value' in o) base.value = toBytes(o.value, input.value);
+  if ('headers' in o) base.headers = headersOf(o.headers, input.headers, expr);
   if ('partition' in o && o.partition !== undefined && o.partition !== null) {
     if (!Number.isInteger(o.partition) || (o.partition as number) < 0) throw new TransformError(`'${expr}' returned a partition that is not a whole number`);
     base.partition = o.partition as number;
@@ -144,19 +116,28 @@ export function mapResult(result: unknown, input: PipeRecord, expr: string): Pip
   return base;
 }
 
-function headersOf(raw: unknown, expr: string): Record<string, string | string[]> {
+function headersOf(raw: unknown, input: PipeHeaders, expr: string): PipeHeaders {
   if (raw === null || raw === undefined) return {};
   if (typeof raw !== 'object' || Array.isArray(raw)) throw new TransformError(`'${expr}' returned headers that are not an object`);
-  const out: Record<string, string | string[]> = {};
-  for (const [k, v] of Object.entries(raw)) out[k] = Array.isArray(v) ? v.map(String) : String(v);
+  const out: PipeHeaders = {};
+  for (const [name, v] of Object.entries(raw)) {
+    const before = input[name];
+    const one = (x: unknown, original: Buffer | undefined) =>
+      typeof x === 'string' ? sameBytes(x, original) : x instanceof Uint8Array ? headerBytes(x) as Buffer : Buffer.from(String(x), 'utf8');
+    out[name] = Array.isArray(v)
+      ? v.map((x, i) => one(x, Array.isArray(before) ? before[i] : undefined))
+      : one(v, Array.isArray(before) ? undefined : before);
+  }
   return out;
 }
 
 function execTransform(command: string, format: ExecFormat, timeoutMs: number, env: TransformEnv): Transform {
-  return async (batch) => {
-    const lines = batch.map((r) => (format === 'json' ? envelopeLine(r) : (r.value?.toString('utf8') ?? '')));
-    const output = await runExec(command, lines, { timeoutMs, stderr: env.stderr, env: env.env });
-    return output.map((line, i) => (format === 'json' ? fromEnvelope(parseOutputLine(line, i, command)) : { key: null, value: Buffer.from(line, 'utf8'), headers: {} }));
+  return async (batch, signal) => {
+    const input = format === 'json' ? joinLines(batch.map((r) => Buffer.from(envelopeLine(r), 'utf8'))) : joinLines(batch.map((r) => r.value));
+    const output = splitLines(await runExec(command, input, { timeoutMs, stderr: env.stderr, env: env.env, signal }));
+    return output.map((line, i) => (format === 'json'
+      ? fromEnvelope(parseOutputLine(line.toString('utf8'), i, command))
+      : { key: null, value: Buffer.from(line), headers: {} }));
   };
 }
 

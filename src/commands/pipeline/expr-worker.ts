@@ -1,0 +1,119 @@
+/**
+ * The code of the expression thread. It is started from its source text (`Worker(…, {eval: true})`),
+ * so everything here may use only globals and require(): no imports. That keeps one copy of the code
+ * for the built CLI and for tests that run the TypeScript sources.
+ */
+
+/** A record as it crosses to the thread: bytes as views of one transferred buffer. */
+export interface WireRecord {
+  key: Uint8Array | null;
+  value: Uint8Array | null;
+  headers: Record<string, Uint8Array | Uint8Array[]>;
+  topic?: string;
+  partition?: number;
+  offset?: string;
+  timestamp?: string;
+}
+
+/**
+ * The `r` an expression sees: text fields (invalid UTF-8 shows as U+FFFD), the same fields as bytes
+ * (`bytes`, `keyBytes`, `headerBytes`: Uint8Array), numbers, and `json` parsed on first use.
+ */
+export class RecordView {
+  readonly key: string | null;
+  readonly value: string | null;
+  readonly headers: Record<string, string | string[]>;
+  readonly keyBytes: Uint8Array | null;
+  readonly bytes: Uint8Array | null;
+  readonly headerBytes: Record<string, Uint8Array | Uint8Array[]>;
+  readonly topic?: string;
+  readonly partition?: number;
+  readonly offset?: number;
+  readonly timestamp?: number;
+  #json?: { parsed: unknown };
+
+  constructor(rec: WireRecord, decode: (b: Uint8Array) => string) {
+    this.keyBytes = rec.key;
+    this.bytes = rec.value;
+    this.headerBytes = rec.headers;
+    this.key = rec.key === null ? null : decode(rec.key);
+    this.value = rec.value === null ? null : decode(rec.value);
+    this.headers = {};
+    for (const [name, v] of Object.entries(rec.headers)) this.headers[name] = Array.isArray(v) ? v.map(decode) : decode(v);
+    this.topic = rec.topic;
+    this.partition = rec.partition;
+    this.offset = rec.offset === undefined ? undefined : Number(rec.offset);
+    this.timestamp = rec.timestamp === undefined ? undefined : Number(rec.timestamp);
+  }
+
+  /** The value parsed as JSON, or undefined when it is not JSON. */
+  get json(): unknown {
+    if (!this.#json) {
+      try {
+        this.#json = { parsed: this.value === null ? undefined : JSON.parse(this.value) };
+      } catch {
+        this.#json = { parsed: undefined };
+      }
+    }
+    return this.#json.parsed;
+  }
+}
+
+export interface EvalRequest {
+  id: number;
+  kind: 'map' | 'filter';
+  expr: string;
+  records: WireRecord[];
+}
+
+/**
+ * `same[i]` is 1 when a map returned exactly the `r.value` string it was shown: the record is then
+ * unchanged (its original bytes, whatever they are) and no copy of the string comes back.
+ */
+export type EvalReply = { id: number; results: unknown[]; same?: Uint8Array } | { id: number; error: string; index: number };
+
+declare const require: (id: string) => any; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+/** The thread's main loop: compile each expression once, evaluate a whole batch per message. */
+export function exprThreadMain(View: typeof RecordView): void {
+  const { parentPort } = require('node:worker_threads');
+  const vm = require('node:vm');
+  const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
+  const decode = (b: Uint8Array) => decoder.decode(b);
+  const compiled = new Map<string, (r: unknown) => unknown>();
+  const compile = (expr: string) => {
+    let fn = compiled.get(expr);
+    if (!fn) {
+      fn = vm.compileFunction(`return (${expr}\n);`, ['r'], { parsingContext: vm.createContext({}) }) as (r: unknown) => unknown;
+      compiled.set(expr, fn);
+    }
+    return fn;
+  };
+  const message = (err: unknown) => String((err as Error)?.message ?? err);
+  parentPort.on('message', (req: EvalRequest) => {
+    const results = new Array<unknown>(req.records.length);
+    const same = new Uint8Array(req.records.length);
+    let i = -1;
+    try {
+      const fn = compile(req.expr);
+      for (i = 0; i < req.records.length; i++) {
+        const view = new View(req.records[i]!, decode);
+        const out = fn(view);
+        if (req.kind === 'filter') results[i] = Boolean(out);
+        else if (typeof out === 'string' && out === view.value) same[i] = 1;
+        else results[i] = out;
+      }
+    } catch (err) {
+      parentPort.postMessage({ id: req.id, error: message(err), index: i });
+      return;
+    }
+    try {
+      parentPort.postMessage({ id: req.id, results, same }, [same.buffer]);
+    } catch (err) {
+      parentPort.postMessage({ id: req.id, error: `returned something that is not data (${message(err)})`, index: -1 });
+    }
+  });
+}
+
+/** The source text the thread is started from. */
+export const exprThreadSource = `${RecordView.toString()}\n(${exprThreadMain.toString()})(RecordView);\n`;
