@@ -66,7 +66,8 @@ function selectPartitions(all: PartitionRange[], wanted: number[], topic: string
   });
 }
 
-async function committedOffsets(admin: Admin, group: string, topic: string): Promise<Map<number, number>> {
+/** The committed offset of each partition of `topic` that has one. */
+export async function committedOffsets(admin: Admin, group: string, topic: string): Promise<Map<number, number>> {
   const [entry] = await whileCoordinatorLoads(() => admin.fetchOffsets({ groupId: group, topics: [topic] }));
   const out = new Map<number, number>();
   for (const p of entry?.partitions ?? []) {
