@@ -72,7 +72,8 @@ export class GroupCommits {
   }
 
   private async behind(due: Map<number, number>): Promise<Map<number, number>> {
-    const stored = await committedOffsets(this.admin, this.group, this.topic);
+    // One try (kafkajs retries within it): a stop during an outage must not wait out a long retry loop.
+    const stored = await committedOffsets(this.admin, this.group, this.topic, 1);
     return new Map([...due].filter(([p, o]) => (stored.get(p) ?? -1) < o));
   }
 
