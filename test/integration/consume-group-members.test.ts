@@ -49,7 +49,7 @@ describe('kstream consume --group with two members', () => {
     expect(b.printed().length).toBeGreaterThan(3000);
     expect(await watch.backwards()).toEqual([]);
     expect(await committed(group, topic)).toEqual([3000, 3000, 3000]);
-  });
+  }, 180_000);
 });
 
 describe('kstream consume --group killed before its first commit', () => {
@@ -71,5 +71,6 @@ describe('kstream consume --group killed before its first commit', () => {
     expect(duplicates(again)).toEqual([]);
     expect([...new Set([...first.printed(), ...again])].sort((x, y) => x - y)).toEqual(range(1, 600));
     expect(await committed(group, topic)).toEqual([200, 200, 200]);
-  });
+    // The rerun waits for the killed member's session to expire (30 s) before it gets the partitions.
+  }, 180_000);
 });

@@ -50,5 +50,5 @@ describe('kstream consume --group through a broker outage', () => {
     const printed = new Set([...run.printed(), ...numbers(next.stdout)]);
     expect([...printed].sort((x, y) => x - y)).toEqual(range(1, 600));
     expect(await committed(group, topic, bootstrap)).toEqual([200, 200, 200]);
-  });
+  }, 300_000);
 });
