@@ -65,12 +65,12 @@ describe('kstream consume --group killed before its first commit', () => {
     await first.exited;
 
     await produceNumbered(topic, 3, 301, 600);
+    // The rerun waits for the killed member's session to expire (30 s) before it gets the partitions.
     const next = await runCli(['consume', topic, '-g', group, '-e']);
     expect(next.code, next.stderr).toBe(0);
     const again = numbers(next.stdout);
     expect(duplicates(again)).toEqual([]);
     expect([...new Set([...first.printed(), ...again])].sort((x, y) => x - y)).toEqual(range(1, 600));
     expect(await committed(group, topic)).toEqual([200, 200, 200]);
-    // The rerun waits for the killed member's session to expire (30 s) before it gets the partitions.
   }, 180_000);
 });
