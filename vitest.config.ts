@@ -2,18 +2,27 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
-    globalSetup: ['test/setup/global-broker.ts'],
     pool: 'forks',
     // Two cores: integration files share one broker; more workers only add contention.
     maxWorkers: 2,
-    testTimeout: 60_000,
-    hookTimeout: 180_000,
-    // In CI, one more try for a test that failed: a one-node broker on a loaded two-core machine
-    // sometimes answers "not the leader" or times out for a moment. A real defect fails twice.
-    retry: process.env.CI ? 1 : 0,
+    // No retries: a test that fails once in N runs shows a race, in the product or in the test.
     // In CI a JSON report lets .ci/run print one plain 'N passed, N failed' line.
     reporters: process.env.CI ? ['default', 'json'] : ['default'],
     outputFile: { json: 'test-results.json' },
+    projects: [
+      // Pure logic: no broker, no build; `npm run test:unit` takes seconds.
+      { extends: true, test: { name: 'unit', include: ['test/unit/**/*.test.ts'] } },
+      {
+        extends: true,
+        test: {
+          name: 'integration',
+          include: ['test/integration/**/*.test.ts'],
+          // One throwaway broker for the whole run, started through `kstream local start`'s code.
+          globalSetup: ['test/setup/global-broker.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 180_000,
+        },
+      },
+    ],
   },
 });

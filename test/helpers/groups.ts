@@ -1,7 +1,7 @@
 // Sets up consumer groups with kafkajs directly, so the groups tests do not depend on kstream consume.
 import type { Consumer } from '../../src/kafkajs.js';
 import { waitForLeaders } from '../../src/topic.js';
-import { testKafka, withTestAdmin } from './kafka.js';
+import { testKafka, testProducer, withTestAdmin } from './kafka.js';
 
 /** Creates `topic` with one partition per entry of `counts`, and `counts[p]` records in partition p. */
 export async function seedTopic(topic: string, counts: number[]): Promise<void> {
@@ -9,8 +9,7 @@ export async function seedTopic(topic: string, counts: number[]): Promise<void> 
     await a.createTopics({ topics: [{ topic, numPartitions: counts.length }], waitForLeaders: false });
     await waitForLeaders(a, topic, 30_000);
   });
-  const producer = (await testKafka()).producer();
-  await producer.connect();
+  const producer = await testProducer();
   const messages = counts.flatMap((n, partition) => Array.from({ length: n }, (_, i) => ({ partition, value: `p${partition}-${i}` })));
   if (messages.length) await producer.send({ topic, messages });
   await producer.disconnect();

@@ -1,4 +1,4 @@
-import { loadKafkajs, type Admin, type KafkaClient } from '../../src/kafkajs.js';
+import { loadKafkajs, type Admin, type KafkaClient, type Producer } from '../../src/kafkajs.js';
 import { waitForLeaders } from '../../src/topic.js';
 import { brokers } from './cli.js';
 
@@ -6,6 +6,17 @@ import { brokers } from './cli.js';
 export async function testKafka(on = brokers()): Promise<KafkaClient> {
   const { Kafka, logLevel } = await loadKafkajs();
   return new Kafka({ brokers: on.split(','), clientId: 'kstream-test', logLevel: logLevel.NOTHING });
+}
+
+/**
+ * A producer for seeding test topics. Idempotent: a plain kafkajs producer resends a batch whose
+ * answer timed out, and a busy, freshly started broker then stores those records twice (a test that
+ * expects 30 records finds 40).
+ */
+export async function testProducer(on = brokers()): Promise<Producer> {
+  const producer = (await testKafka(on)).producer({ idempotent: true, maxInFlightRequests: 1 });
+  await producer.connect();
+  return producer;
 }
 
 export async function withTestAdmin<T>(fn: (admin: Admin) => Promise<T>, on = brokers()): Promise<T> {

@@ -2,14 +2,13 @@ import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { BIN, brokers, runCli, uniqueName } from '../helpers/cli.js';
 import { createTestTopic } from '../helpers/consume.js';
-import { testKafka, withTestAdmin } from '../helpers/kafka.js';
+import { testProducer, withTestAdmin } from '../helpers/kafka.js';
 
 /** A topic whose records are "000001 xxx…" (about 100 bytes each) in order, in `partitions` partitions round-robin. */
 async function numberedTopic(count: number, partitions = 1): Promise<string> {
   const topic = uniqueName('consume-group');
   await createTestTopic(topic, partitions);
-  const producer = (await testKafka()).producer();
-  await producer.connect();
+  const producer = await testProducer();
   const filler = 'x'.repeat(92);
   const messages = Array.from({ length: count }, (_, i) => ({ partition: i % partitions, value: `${String(i + 1).padStart(6, '0')} ${filler}` }));
   for (let i = 0; i < messages.length; i += 1000) await producer.send({ topic, messages: messages.slice(i, i + 1000) });

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { brokers, runCli, uniqueName, type CliResult } from '../helpers/cli.js';
 import { createTestTopic } from '../helpers/consume.js';
-import { testKafka, withTestAdmin } from '../helpers/kafka.js';
+import { testKafka, testProducer, withTestAdmin } from '../helpers/kafka.js';
 
 // Recent enough that the broker's time-based retention (7 days) does not delete the records mid-run.
 const BASE = Date.now() - 3_600_000;
@@ -12,8 +12,7 @@ const PER_PARTITION = 5;
 async function seededTopic(): Promise<string> {
   const topic = uniqueName('consume');
   await createTestTopic(topic, 3);
-  const producer = (await testKafka()).producer({ idempotent: true, maxInFlightRequests: 1 });
-  await producer.connect();
+  const producer = await testProducer();
   const messages = [0, 1, 2].flatMap((p) =>
     Array.from({ length: PER_PARTITION }, (_, i) => ({ partition: p, key: `k${i}`, value: `p${p}-${i}`, timestamp: String(BASE + i * 1000) })),
   );
@@ -85,8 +84,7 @@ describe('kstream consume: where to start and when to stop', () => {
   it('follows new records by default and leaves no consumer group behind', async () => {
     const clientId = uniqueName('follow');
     const running = runCli(['consume', topic, '-n', '2', '--client-id', clientId]);
-    const producer = (await testKafka()).producer();
-    await producer.connect();
+    const producer = await testProducer();
     let done = false;
     void running.then(() => (done = true));
     // The consumer starts at the end once it has joined: keep producing until it has seen two new records.
@@ -108,8 +106,7 @@ describe('kstream consume: output formats', () => {
   beforeAll(async () => {
     topic = uniqueName('consume-fmt');
     await createTestTopic(topic, 1);
-    const producer = (await testKafka()).producer({ idempotent: true, maxInFlightRequests: 1 });
-    await producer.connect();
+    const producer = await testProducer();
     await producer.send({
       topic,
       messages: [

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { runCli, uniqueName } from '../helpers/cli.js';
-import { testKafka, withTestAdmin } from '../helpers/kafka.js';
+import { testProducer, withTestAdmin } from '../helpers/kafka.js';
 import { consumeAndCommit, readAsGroup, seedTopic } from '../helpers/groups.js';
 import { waitForLeaders } from '../../src/topic.js';
 
@@ -50,8 +50,7 @@ describe.concurrent('kstream groups reset-offsets', { timeout: 120_000 }, () => 
     const { topic, group } = await setup('r-latest');
     await dryRunThenExecute(group, topic, ['--topic', topic, '--to-latest'], ['0\t3\t6', '1\t2\t4']);
     expect(await committed(group)).toEqual({ [topic]: [6, 4] });
-    const producer = (await testKafka()).producer();
-    await producer.connect();
+    const producer = await testProducer();
     await producer.send({ topic, messages: [{ partition: 1, value: 'late' }] });
     await producer.disconnect();
     expect(await readAsGroup(group, topic, 1)).toEqual(['late']);
@@ -89,8 +88,7 @@ describe.concurrent('kstream groups reset-offsets', { timeout: 120_000 }, () => 
     });
     const base = Date.now() - 3_600_000;
     const minute = 60_000;
-    const producer = (await testKafka()).producer();
-    await producer.connect();
+    const producer = await testProducer();
     await producer.send({
       topic,
       messages: [

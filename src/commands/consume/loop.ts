@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type { Admin, Consumer, EachBatchPayload, KafkaClient, KafkaMessage } from '../../kafkajs.js';
-import { fromKafkaError } from '../../kafka-errors.js';
+import { fromKafkaError, rootCause } from '../../kafka-errors.js';
 import { fixedAssigner } from './assigner.js';
+import { GroupCommits } from './commits.js';
 import type { Part, RecordFormatter } from './format.js';
 import type { OffsetSpec } from './offsets.js';
 import { planConsume, whileCoordinatorLoads, type ConsumePlan } from './plan.js';
@@ -67,12 +68,17 @@ class ConsumeRun {
   private readonly groupId: string;
   private readonly writer: RecordWriter;
   private readonly ledger?: CommitLedger;
+  private commits?: GroupCommits;
   private readonly lagBytes: number;
   private consumer!: Consumer;
   private assigned?: number[];
   private readonly done = new Set<number>();
-  /** Partitions this run has committed an offset for. */
-  private readonly committed = new Set<number>();
+  /** The next offset to read in each partition. */
+  private readonly positions: Map<number, number>;
+  /** The next offset after what this run has printed or passed, in each partition it has read. */
+  private readonly passed = new Map<number, number>();
+  /** Counts joins (and restarts by kafkajs): the work of an older join gives way to a newer one. */
+  private joins = 0;
   private readonly active = new Set<Promise<void>>();
   private reason?: StopReason;
   private finish!: (r: StopReason) => void;
@@ -84,6 +90,7 @@ class ConsumeRun {
     // Without --group, a private group that is deleted at the end: kafkajs cannot read without one.
     this.groupId = opts.group ?? `${deps.clientId}-consume-${randomBytes(6).toString('hex')}`;
     this.writer = new RecordWriter(deps.out);
+    this.positions = new Map(plan.positions);
     if (opts.group) this.ledger = new CommitLedger();
     // A reader on a pipe may close with bytes still unread; commit those only once we know it read them.
     this.lagBytes = isPipe(deps.out) ? IN_FLIGHT_BYTES : 0;
@@ -120,8 +127,10 @@ class ConsumeRun {
       allowAutoTopicCreation: false,
       ...FETCH,
     });
+    if (opts.group) this.commits = new GroupCommits(consumer, this.deps.admin, opts.group, opts.topic);
     // kafkajs restarts the consumer after retriable errors (a coordinator still loading); anything else ends the run.
     consumer.on(consumer.events.CRASH, (e) => {
+      this.joins++;
       if (!e.payload.restart) this.crash(fromKafkaError(e.payload.error));
     });
     consumer.on(consumer.events.GROUP_JOIN, (e) => this.onAssigned(e.payload.memberAssignment[opts.topic] ?? []));
@@ -166,25 +175,80 @@ class ConsumeRun {
   }
 
   /**
-   * On every join (the first, and again after a rebalance or a restart by kafkajs) move each assigned
-   * partition to where this run is, before its first fetch. Else kafkajs falls back to the group's
-   * committed offset, which trails what this run printed (commits lag the output), and prints those
-   * records again; or, without one, to the earliest or latest offset. Seeks apply at the next fetch.
+   * On every join (the first, and again after a rebalance or a restart by kafkajs) decides where each
+   * assigned partition goes on, before its first fetch. Without a group, nothing is committed: this
+   * run's own position is the whole truth. With one, the partitions wait until the group's committed
+   * offsets are known, since another member may have moved a partition on (see `align`).
    */
   private onAssigned(partitions: number[]): void {
     this.assigned = partitions;
-    for (const p of partitions) {
-      const at = this.plan.positions.get(p);
-      if (at !== undefined) this.consumer.seek({ topic: this.opts.topic, partition: p, offset: String(at) });
+    const join = ++this.joins;
+    if (!this.commits) {
+      this.place(partitions, new Map());
+      this.release(partitions, false);
+      return;
     }
-    if (!this.opts.exitAtEnd) return;
-    for (const p of partitions) if (atEnd(this.plan, p)) this.markDone(p);
-    this.checkAllDone();
+    if (partitions.length > 0) this.consumer.pause([{ topic: this.opts.topic, partitions }]);
+    void this.align(join, partitions, this.commits);
+  }
+
+  /**
+   * Moves the partitions of one join to where the group is, makes the start of partitions that have
+   * no committed offset durable, then lets them be fetched. A failure (a rebalance, a broker outage)
+   * is retried until a newer join takes over or the run stops.
+   */
+  private async align(join: number, partitions: number[], commits: GroupCommits): Promise<void> {
+    const current = () => join === this.joins && !this.reason;
+    while (current()) {
+      try {
+        const committed = await commits.fetch();
+        if (!current()) return;
+        await commits.start(this.place(partitions, committed));
+        if (current()) this.release(partitions, true);
+        return;
+      } catch (err) {
+        if (!current()) return;
+        if (!mayPass(err)) return this.crash(fromKafkaError(err));
+        await new Promise((r) => setTimeout(r, 500));
+      }
+    }
+  }
+
+  /**
+   * Seeks each partition to where this run goes on: the group's committed offset, or this run's own
+   * position if it is further (commits trail the output). Never behind the committed offset, which
+   * another member may have moved on. Returns the starts of partitions without a committed offset.
+   */
+  private place(partitions: number[], committed: Map<number, number>): Map<number, number> {
+    const starts = new Map<number, number>();
+    for (const p of partitions) {
+      const group = committed.get(p);
+      const own = this.passed.get(p);
+      const at = group === undefined ? (own ?? this.plan.positions.get(p)) : Math.max(group, own ?? group);
+      if (at === undefined) continue;
+      if (group === undefined) starts.set(p, at);
+      this.positions.set(p, at);
+      this.consumer.seek({ topic: this.opts.topic, partition: p, offset: String(at) });
+    }
+    return starts;
+  }
+
+  /** Lets the partitions of a join be fetched, but not those already at their --exit end. */
+  private release(partitions: number[], resume: boolean): void {
+    const live = this.opts.exitAtEnd ? partitions.filter((p) => !this.atEnd(p)) : partitions;
+    if (this.opts.exitAtEnd) for (const p of partitions) if (!live.includes(p)) this.markDone(p);
+    if (resume && live.length > 0) this.consumer.resume([{ topic: this.opts.topic, partitions: live }]);
+    if (this.opts.exitAtEnd) this.checkAllDone();
+  }
+
+  private atEnd(partition: number): boolean {
+    return (this.positions.get(partition) ?? 0) >= (this.plan.ends.get(partition) ?? 0);
   }
 
   private advance(partition: number, next: number): void {
-    if (next > (this.plan.positions.get(partition) ?? -1)) this.plan.positions.set(partition, next);
-    if (this.opts.exitAtEnd && atEnd(this.plan, partition) && !this.done.has(partition)) {
+    if (next > (this.positions.get(partition) ?? -1)) this.positions.set(partition, next);
+    if (next > (this.passed.get(partition) ?? -1)) this.passed.set(partition, next);
+    if (this.opts.exitAtEnd && this.atEnd(partition) && !this.done.has(partition)) {
       this.markDone(partition);
       this.checkAllDone();
     }
@@ -203,7 +267,9 @@ class ConsumeRun {
   private async onBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
     if (this.reason || !isRunning() || isStale()) return;
     const partition = batch.partition;
-    const messages = this.take(batch.messages, partition);
+    const { messages, next } = this.take(batch.messages, partition, Number(batch.lastOffset()) + 1);
+    // The position moves before the write: a join while it is pending must not fetch these records again.
+    this.advance(partition, next);
     if (messages.length > 0) {
       const cut = this.opts.maxMessages !== undefined && this.records + messages.length >= this.opts.maxMessages;
       this.records += messages.length;
@@ -213,20 +279,28 @@ class ConsumeRun {
       if (cut) return;
     }
     resolveOffset(batch.lastOffset());
-    this.advance(partition, Number(batch.lastOffset()) + 1);
-    await this.commit(this.writer.accepted - this.lagBytes);
+    await this.commitProgress();
     await heartbeat();
   }
 
-  /** The records of a batch this run prints: none past the --exit end, none past --max-messages. */
-  private take(messages: KafkaMessage[], partition: number): KafkaMessage[] {
-    let count = messages.length;
+  /**
+   * The records of a batch this run prints: none before its position (already printed, or committed
+   * by another member), none past the --exit end, none past --max-messages. `next` is the position after.
+   */
+  private take(all: KafkaMessage[], partition: number, afterBatch: number): { messages: KafkaMessage[]; next: number } {
+    const from = this.positions.get(partition) ?? 0;
+    let first = 0;
+    while (first < all.length && Number(all[first]!.offset) < from) first++;
+    let end = all.length;
     if (this.opts.exitAtEnd) {
-      const end = this.plan.ends.get(partition) ?? 0;
-      while (count > 0 && Number(messages[count - 1]!.offset) >= end) count--;
+      const stop = this.plan.ends.get(partition) ?? 0;
+      while (end > first && Number(all[end - 1]!.offset) >= stop) end--;
     }
-    if (this.opts.maxMessages !== undefined) count = Math.min(count, this.opts.maxMessages - this.records);
-    return count === messages.length ? messages : messages.slice(0, count);
+    let count = end;
+    if (this.opts.maxMessages !== undefined) count = Math.min(end, first + Math.max(0, this.opts.maxMessages - this.records));
+    const messages = first === 0 && count === all.length ? all : all.slice(first, count);
+    if (count === end) return { messages, next: afterBatch };
+    return { messages, next: count > first ? Number(all[count - 1]!.offset) + 1 : from };
   }
 
   private async write(topic: string, partition: number, messages: KafkaMessage[]): Promise<boolean> {
@@ -244,34 +318,25 @@ class ConsumeRun {
       recordEnds.push(parts.length);
     }
     const chunk = joinParts(parts, recordEnds);
-    this.ledger?.add(partition, this.writer.queued, chunk.ends, messages.map((m) => Number(m.offset)));
+    if (this.assigned?.includes(partition)) this.ledger?.add(partition, this.writer.queued, chunk.ends, messages.map((m) => Number(m.offset)));
     return this.writer.write(chunk.bytes);
   }
 
-  /**
-   * Commits, for a group, every record whose bytes ended at or before `upTo` in the output.
-   * `final` also commits where this run started in partitions that had no committed offset,
-   * so that the next run goes on from there and not from the latest record.
-   */
-  private async commit(upTo: number, final = false): Promise<void> {
-    if (!this.ledger) return;
-    const next = this.ledger.confirmed(upTo);
-    if (final) {
-      for (const s of this.plan.seeks) {
-        if (this.assigned?.includes(s.partition) && !this.committed.has(s.partition) && !next.has(s.partition)) next.set(s.partition, s.offset);
-      }
-    }
-    if (next.size === 0) return;
-    for (const p of next.keys()) this.committed.add(p);
-    const { topic } = this.opts;
-    await this.consumer.commitOffsets([...next].map(([partition, offset]) => ({ topic, partition, offset: String(offset) })));
+  /** Commits, for a group, every record whose bytes the reader surely has. */
+  private async commitProgress(): Promise<void> {
+    if (!this.ledger || !this.commits) return;
+    this.commits.deliver(this.ledger.confirmed(this.writer.accepted - this.lagBytes));
+    await this.commits.progress(this.assigned ?? []);
   }
 
   private async shutdown(): Promise<void> {
     await Promise.allSettled([...this.active]);
     try {
       // After a clean stop the reader has everything written; after EPIPE, trust only what it surely read.
-      if (this.reason) await this.commit(this.writer.accepted - (this.reason === 'closed' ? this.lagBytes : 0), true);
+      if (this.reason && this.ledger && this.commits) {
+        this.commits.deliver(this.ledger.confirmed(this.writer.accepted - (this.writer.closed ? this.lagBytes : 0)));
+        await this.commits.final(this.assigned ?? []);
+      }
     } finally {
       this.writer.dispose();
       await this.consumer?.disconnect().catch(() => undefined);
@@ -279,6 +344,14 @@ class ConsumeRun {
     }
   }
 }
+
+/** Errors after which a join's alignment is worth another try: the broker or the group is busy or away. */
+function mayPass(err: unknown): boolean {
+  const root = rootCause(err) as { retriable?: boolean; type?: string } | undefined;
+  return root?.retriable === true || REBALANCING.has(root?.type ?? '');
+}
+
+const REBALANCING = new Set(['REBALANCE_IN_PROGRESS', 'ILLEGAL_GENERATION', 'UNKNOWN_MEMBER_ID', 'NOT_COORDINATOR_FOR_GROUP']);
 
 /** Removes the private group; right after leaving, the coordinator may still count the member. */
 async function deleteGroup(admin: Admin, groupId: string, note: (line: string) => void): Promise<void> {

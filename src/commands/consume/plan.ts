@@ -66,8 +66,9 @@ function selectPartitions(all: PartitionRange[], wanted: number[], topic: string
   });
 }
 
-async function committedOffsets(admin: Admin, group: string, topic: string): Promise<Map<number, number>> {
-  const [entry] = await whileCoordinatorLoads(() => admin.fetchOffsets({ groupId: group, topics: [topic] }));
+/** The committed offset of each partition of `topic` that has one. */
+export async function committedOffsets(admin: Admin, group: string, topic: string, attempts?: number): Promise<Map<number, number>> {
+  const [entry] = await whileCoordinatorLoads(() => admin.fetchOffsets({ groupId: group, topics: [topic] }), attempts);
   const out = new Map<number, number>();
   for (const p of entry?.partitions ?? []) {
     if (Number(p.offset) >= 0) out.set(p.partition, Number(p.offset));

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# The system tools the integration tests need, checked before `npm test` runs them:
+#   java (runs the test broker), mvn (fetches the Kafka jars once, unless the cache has them or
+#   KSTREAM_TEST_BROKERS names a running broker), kcat (an independent reader and writer),
+#   tmux (a pseudo-terminal), openssl (TLS test certificates).
+# As root with apt-get, missing ones are installed (and named); otherwise this names the command
+# that installs them and exits 1, before any test runs.
+set -euo pipefail
+
+missing=()
+packages=()
+need() { # need COMMAND DEBIAN-PACKAGE
+  if ! command -v "$1" >/dev/null 2>&1; then
+    missing+=("$1")
+    packages+=("$2")
+  fi
+}
+
+if [ -z "${KSTREAM_TEST_BROKERS:-}" ]; then
+  if [ -n "${JAVA_HOME:-}" ] && [ -x "$JAVA_HOME/bin/java" ]; then :; else need java openjdk-17-jre-headless; fi
+  # Maven only fetches the jars; once they are cached (or KAFKA_HOME is set) it is not needed.
+  if [ -z "${KAFKA_HOME:-}" ] && ! ls "${XDG_CACHE_HOME:-$HOME/.cache}"/kstream/kafka-*/libs/kafka_*.jar >/dev/null 2>&1; then
+    need mvn maven
+  fi
+fi
+need kcat kcat
+need tmux tmux
+need openssl openssl
+
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+  echo "test-deps: installing ${packages[*]} (for ${missing[*]}) with apt-get" >&2
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${packages[@]}" >/dev/null
+  exit 0
+fi
+
+echo "test-deps: the tests need ${missing[*]}, which this machine lacks." >&2
+echo "test-deps: install them, e.g.: sudo apt-get install ${packages[*]}" >&2
+echo "test-deps: (or run only the unit tests, which need none: npm run test:unit)" >&2
+exit 1
