@@ -11,7 +11,9 @@ export default defineConfig({
     outputFile: { json: 'test-results.json' },
     projects: [
       // Pure logic: no broker, no build; `npm run test:unit` takes seconds.
-      { extends: true, test: { name: 'unit', include: ['test/unit/**/*.test.ts'] } },
+      // The codec property tests encode thousands of random batches: on a loaded two-core machine
+      // one codec's run can pass vitest's 5 s default.
+      { extends: true, test: { name: 'unit', include: ['test/unit/**/*.test.ts'], testTimeout: 30_000 } },
       {
         extends: true,
         test: {

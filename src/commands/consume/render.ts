@@ -162,10 +162,12 @@ function jsonRenderer(topic: string, encoding: ValueEncoding): Renderer {
     out.ascii(',"value":');
     const valueMark = jsonBytes(c.buf, c.valueStart, c.valueEnd, encoding, out);
     out.ascii(',"headers":');
+    const headersMark = c.headerCount === 0 ? undefined : headersBinary(c, encoding);
     if (c.headerCount === 0) out.ascii('{}');
-    else out.utf8(JSON.stringify(headersObject(c)));
+    else out.utf8(JSON.stringify(headersObject(c, headersMark ?? 'utf8')));
     if (keyMark) out.ascii(`,"keyEncoding":"${keyMark}"`);
     if (valueMark) out.ascii(`,"valueEncoding":"${valueMark}"`);
+    if (headersMark) out.ascii(`,"headersEncoding":"${headersMark}"`);
     out.ascii('}\n');
   };
 }
@@ -187,12 +189,23 @@ function jsonBytes(buf: Buffer, start: number, end: number, encoding: ValueEncod
   return mark;
 }
 
-/** Headers as headersToJson() shapes them: a repeated name becomes an array of its values, in order. */
-function headersObject(c: RecordCursor): Record<string, string | string[]> {
+/**
+ * The encoding of every header value of the record, as encodeHeaders() decides it: none while all
+ * are UTF-8 text, else base64 (or the chosen binary encoding) for all of them, marked once.
+ */
+function headersBinary(c: RecordCursor, encoding: ValueEncoding): 'base64' | 'hex' | undefined {
+  for (let ok = c.firstHeader(); ok; ok = c.nextHeader()) {
+    if (c.hValueStart >= 0 && !isUtf8(c.buf.subarray(c.hValueStart, c.hValueEnd))) return encoding === 'utf8' ? 'base64' : encoding;
+  }
+  return undefined;
+}
+
+/** Headers as encodeHeaders() shapes them: a repeated name becomes an array of its values, in order. */
+function headersObject(c: RecordCursor, values: BufferEncoding): Record<string, string | string[]> {
   const obj = Object.create(null) as Record<string, string | string[]>;
   for (let ok = c.firstHeader(); ok; ok = c.nextHeader()) {
     const name = c.buf.toString('utf8', c.hKeyStart, c.hKeyEnd);
-    const value = c.hValueStart >= 0 ? c.buf.toString('utf8', c.hValueStart, c.hValueEnd) : 'null';
+    const value = c.hValueStart >= 0 ? c.buf.toString(values, c.hValueStart, c.hValueEnd) : 'null';
     const seen = obj[name];
     if (seen === undefined) obj[name] = value;
     else if (Array.isArray(seen)) seen.push(value);
