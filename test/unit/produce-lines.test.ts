@@ -8,7 +8,7 @@ const tooLong = (n: number) => new Error(`line ${n} is too long`);
 
 /** The records of the scanner's last push or end, as text. */
 function found(s: LineScanner, count: number): string[] {
-  return Array.from({ length: count }, (_, i) => s.data.toString('utf8', s.starts[i], s.ends[i]));
+  return Array.from({ length: count }, (_, i) => s.bufferOf(i).toString('utf8', s.starts[i], s.ends[i]));
 }
 
 /** Feeds `chunks` to a scanner and returns every record as text. */
@@ -41,6 +41,12 @@ describe('LineScanner', () => {
     expect(s.push(chunk)).toBe(2);
     expect(s.data).toBe(chunk);
     expect([...s.starts.subarray(0, 2), ...s.ends.subarray(0, 2)]).toEqual([0, 3, 2, 5]);
+  });
+
+  it('splits a multi-byte delimiter cut by chunk edges, and records spanning several chunks', () => {
+    expect(split(['ab;', ';c', 'd;;e;', ';'], ';;')).toEqual(['ab', 'cd', 'e']);
+    expect(split(['a', 'b', 'c', '\nd', 'e\n'])).toEqual(['abc', 'de']);
+    expect(split(['x\r', '\n', 'y\r\n'])).toEqual(['x', 'y']);
   });
 
   it('finds more records in one chunk than its offset arrays first hold', () => {

@@ -138,7 +138,7 @@ export class ProduceRun {
     for (let i = 0; i < count; i++) {
       this.lineNo++;
       this.stats.read++;
-      this.parse(data, starts[i]!, ends[i]!, this.where, record);
+      this.parse(i === 0 && scanner.head ? scanner.head : data, starts[i]!, ends[i]!, this.where, record);
       const partition = this.partitionOf(record);
       const payload = record.keyLength + record.valueLength;
       if (this.opts.compression === 'none') this.checkSize(record);

@@ -94,9 +94,17 @@ export class BatchBuilder {
   private baseTimestamp = 0;
   private maxTimestamp = 0;
 
-  /** `limit`: bytes the batch may reach; a single record larger than it still makes a batch of one. */
-  constructor(private readonly limit: number) {
-    this.buf = Buffer.allocUnsafe(Math.min(INITIAL_BYTES, Math.max(limit, BATCH_HEADER_BYTES)));
+  /**
+   * `limit`: bytes the batch may reach; a single record larger than it still makes a batch of one.
+   * `reuse`: a buffer of an acknowledged batch to write into, so a long run allocates no more.
+   */
+  constructor(private readonly limit: number, reuse?: Buffer) {
+    this.buf = reuse && reuse.length >= BATCH_HEADER_BYTES ? reuse : Buffer.allocUnsafe(Math.min(INITIAL_BYTES, Math.max(limit, BATCH_HEADER_BYTES)));
+  }
+
+  /** The buffer the batch is written in, for a later builder once this batch is acknowledged. */
+  get buffer(): Buffer {
+    return this.buf;
   }
 
   /** Bytes the batch would have uncompressed. */

@@ -62,6 +62,8 @@ export class RecordSender {
   private inFlight: Promise<void> | undefined;
   /** Send the pending round as soon as the one in flight is acknowledged (the input is idle). */
   private eager = false;
+  /** Buffers of acknowledged batches, reused by the next ones: a long run allocates no more. */
+  private readonly spare: Buffer[] = [];
   failure: SendFailure | undefined;
   acked = 0;
   ackedBytes = 0;
@@ -89,7 +91,7 @@ export class RecordSender {
     if (round.bytes >= this.limits.roundBytes) return false;
     let slot = round.slots.get(partition);
     if (!slot) {
-      slot = { builder: new BatchBuilder(this.limits.batchBytes), start: this.position(), payload: 0 };
+      slot = { builder: new BatchBuilder(this.limits.batchBytes, this.spare.pop()), start: this.position(), payload: 0 };
       round.slots.set(partition, slot);
     }
     const before = slot.builder.size;
@@ -130,6 +132,14 @@ export class RecordSender {
     this.inFlight = this.run(round);
   }
 
+  /** Keeps the round's buffers for the next batches; no more than two rounds' worth. */
+  private recycle(round: Round): void {
+    for (const slot of round.slots.values()) {
+      if (this.spare.length >= 2 * round.slots.size) break;
+      this.spare.push(slot.builder.buffer);
+    }
+  }
+
   private async run(round: Round): Promise<void> {
     let outcomes: PartitionOutcome[];
     try {
@@ -156,6 +166,7 @@ export class RecordSender {
     } catch (error) {
       this.failure ??= { error, start: [...round.slots.values()][0]!.start };
     }
+    this.recycle(round);
     this.inFlight = undefined;
     if (this.eager && !this.failure && this.pending.slots.size > 0) this.dispatch();
   }
