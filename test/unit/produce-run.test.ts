@@ -36,10 +36,10 @@ describe('ProduceRun backpressure', () => {
     const stats = { read: 0, acked: 0, bytes: 0 };
     const run = new ProduceRun({ stdin: stream, stdout, signal: abort.signal, brokers: [] }, produceOptions({ topic: 't' }), { partitions: 3, maxMessageBytes: 1_048_588 }, stats, sink).run();
     await new Promise((r) => setTimeout(r, 300));
-    // One round in flight, one full round waiting (4 MiB of 100-byte lines each), and the
+    // One round in flight, one full round waiting (2 MiB of 100-byte lines each), and the
     // read-ahead of one stream buffer.
     expect(held).toHaveLength(1);
-    expect(counter.pulled).toBeLessThan(2 * (4 << 20) / 100 + 1_000);
+    expect(counter.pulled).toBeLessThan(2 * (2 << 20) / 100 + 1_000);
     const before = counter.pulled;
     await new Promise((r) => setTimeout(r, 200));
     expect(counter.pulled).toBe(before);
