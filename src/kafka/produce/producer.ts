@@ -57,8 +57,9 @@ export class BatchProducer {
   private producerEpoch = -1;
   private version = MAX_PRODUCE_VERSION;
 
-  constructor(kafka: KafkaClient, private readonly settings: ProducerSettings) {
-    this.cluster = createCluster(kafka);
+  /** `cluster` is for tests of the retry logic; commands pass only the client. */
+  constructor(kafka: KafkaClient | undefined, private readonly settings: ProducerSettings, cluster?: KafkajsCluster) {
+    this.cluster = cluster ?? createCluster(kafka!);
     this.compress = compressorFor(settings.compression);
   }
 
