@@ -121,6 +121,16 @@ describe('BatchProducer', () => {
     expect(sent[1]![0]!.batch.equals(batch.batch)).toBe(true);
   });
 
+  it('retries a connection failure that kafkajs\'s own retries gave up on (a broker restarting)', async () => {
+    const refused = Object.assign(new Error('Connection error: connect ECONNREFUSED'), { name: 'KafkaJSConnectionError', retriable: true });
+    const gaveUp = Object.assign(new Error('Connection error'), { name: 'KafkaJSNumberOfRetriesExceeded', retriable: false, originalError: refused });
+    const { cluster, sent } = fakeCluster([gaveUp, {}]);
+    const producer = new BatchProducer(undefined, settings, cluster);
+    await producer.connect();
+    expect(await producer.send([await producer.seal(0, builder(1))])).toEqual([{ partition: 0, ok: true, baseOffset: 0n }]);
+    expect(sent).toHaveLength(2);
+  });
+
   it('does not retry a batch the broker refuses for good', async () => {
     const { cluster, sent } = fakeCluster([{ 0: 10 /* MESSAGE_TOO_LARGE */ }]);
     const producer = new BatchProducer(undefined, settings, cluster);

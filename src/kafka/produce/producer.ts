@@ -44,9 +44,20 @@ const RETRIABLE_NAMES = new Set([
   'KafkaJSBrokerNotFound', 'KafkaJSLockTimeout', 'KafkaJSTopicMetadataNotLoaded', 'KafkaJSMetadataNotLoaded',
 ]);
 
+/**
+ * Whether a failure may pass. kafkajs wraps an error its own retries gave up on
+ * (KafkaJSNumberOfRetriesExceeded, KafkaJSNonRetriableError, retriable false), e.g. a connection
+ * refused while a broker restarts: the error it wraps decides.
+ */
 export function isRetriable(error: unknown): boolean {
-  const e = error as { retriable?: boolean; name?: string } | undefined;
-  return Boolean(e && (e.retriable === true || RETRIABLE_NAMES.has(e.name ?? '')));
+  let e = error as { retriable?: boolean; name?: string; originalError?: unknown; cause?: unknown } | undefined;
+  for (let depth = 0; e && depth < 10; depth++) {
+    if (e.retriable === true || RETRIABLE_NAMES.has(e.name ?? '')) return true;
+    const next = (e.originalError ?? e.cause) as typeof e;
+    if (!next || next === e) return false;
+    e = next;
+  }
+  return false;
 }
 
 export class BatchProducer {
