@@ -1,5 +1,6 @@
 // `npm run bench` suite: read N records of ~100 bytes to stdout and stop at the end, kstream against kcat.
 import { join } from 'node:path';
+import { javaTool } from './java.js';
 import { KSTREAM, makeLines, rate, timeShell } from './lib.js';
 
 const PARTITIONS = 3;
@@ -11,12 +12,19 @@ export async function run({ brokers, records, work }) {
   await timeShell(`kcat -P -b ${brokers} -t ${topic} -l ${lines}`);
 
   const count = async (command) => {
-    const { seconds, stdout } = await timeShell(`${command} | wc -l`);
+    const { seconds, stdout, rssMb } = await timeShell(`${command} | wc -l`);
     const seen = Number(stdout.trim());
     if (seen !== records) throw new Error(`'${command}' printed ${seen} records, expected ${records}`);
-    return rate(records, seconds);
+    return { rate: rate(records, seconds), rssMb };
   };
   const kstream = await count(`node ${KSTREAM} consume ${topic} -b ${brokers} --from-beginning -e --quiet`);
   const kcat = await count(`kcat -C -b ${brokers} -t ${topic} -e -q -o beginning`);
-  return [{ case: `consume -e to stdout, ${PARTITIONS} parts`, kstream, kcat }];
+  // Kafka's ConsumerPerformance reads the records without printing them: a baseline for the fetch path.
+  const javaCmd = javaTool('org.apache.kafka.tools.ConsumerPerformance', ['--bootstrap-server', brokers, '--topic', topic, '--messages', records, '--timeout', 60000]);
+  const java = javaCmd ? await timeShell(javaCmd) : undefined;
+  return [{
+    case: `consume -e to stdout, ${PARTITIONS} parts`,
+    kstream: kstream.rate, kstreamRss: kstream.rssMb, kcat: kcat.rate, kcatRss: kcat.rssMb,
+    java: java && rate(records, java.seconds), javaRss: java?.rssMb,
+  }];
 }

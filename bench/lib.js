@@ -5,11 +5,20 @@ import { fileURLToPath } from 'node:url';
 
 export const KSTREAM = fileURLToPath(new URL('../bin/kstream.js', import.meta.url));
 
-/** Runs `command` in bash; resolves with its wall time in seconds, stdout and stderr; rejects on a non-zero exit. */
+/** GNU time reports the peak RSS of the biggest process of a pipeline (Debian package `time`). */
+const GNU_TIME = existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
+const RSS_MARK = 'BENCH_PEAK_RSS_KB';
+
+/**
+ * Runs `command` in bash; resolves with its wall time in seconds, stdout, stderr and the peak
+ * RSS in MB of its largest process (undefined without GNU time); rejects on a non-zero exit.
+ */
 export function timeShell(command, { env = {}, input } = {}) {
   return new Promise((resolve, reject) => {
     const started = process.hrtime.bigint();
-    const child = spawn('bash', ['-o', 'pipefail', '-c', command], { env: { ...process.env, ...env }, stdio: [input ? 'pipe' : 'ignore', 'pipe', 'pipe'] });
+    const argv = ['bash', '-o', 'pipefail', '-c', command];
+    const [cmd, ...args] = GNU_TIME ? [GNU_TIME, '-f', `${RSS_MARK} %M`, ...argv] : argv;
+    const child = spawn(cmd, args, { env: { ...process.env, ...env }, stdio: [input ? 'pipe' : 'ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d.length > 0 && stdout.length < 1_000_000 ? d : ''));
@@ -17,7 +26,10 @@ export function timeShell(command, { env = {}, input } = {}) {
     if (input) child.stdin.end(input);
     child.on('close', (code) => {
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      if (code === 0) resolve({ seconds, stdout, stderr });
+      const mark = new RegExp(`^${RSS_MARK} (\\d+)$`, 'm').exec(stderr);
+      const rssMb = mark ? Math.round(Number(mark[1]) / 1024) : undefined;
+      stderr = stderr.replace(new RegExp(`^${RSS_MARK}.*\\n?`, 'm'), '');
+      if (code === 0) resolve({ seconds, stdout, stderr, rssMb });
       else reject(new Error(`'${command}' exited ${code}: ${stderr.trim().split('\n').slice(-3).join(' ')}`));
     });
   });

@@ -1,8 +1,10 @@
 // `kstream produce` against `kcat -P`: the same file of ~100-byte lines into fresh topics of the
 // same partitions (3), both waiting for acks=all with the idempotent producer. Wall time of the
-// whole command, start-up included.
+// whole command, start-up included. Kafka's Java ProducerPerformance (same acks and idempotence,
+// 1 MB batches like kcat's) is the second baseline. Peak RSS is printed beside each rate.
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
+import { javaTool } from './java.js';
 import { KSTREAM, makeLines, rate, timeShell } from './lib.js';
 
 const PARTITIONS = 3;
@@ -23,16 +25,33 @@ export async function run({ brokers, records, work }) {
   const stamp = Date.now().toString(36);
   const ours = `bench-produce-kstream-${stamp}`;
   const theirs = `bench-produce-kcat-${stamp}`;
+  const javas = `bench-produce-java-${stamp}`;
+  const topics = [ours, theirs];
   createTopic(brokers, ours);
   createTopic(brokers, theirs);
 
   const k = await timeShell(`node ${KSTREAM} -b ${brokers} produce ${ours} --file ${file} --quiet`);
   const c = await timeShell(`kcat -P -b ${brokers} -t ${theirs} -X enable.idempotence=true -X acks=all -l ${file}`);
-  for (const topic of [ours, theirs]) {
+  const javaCmd = javaTool('org.apache.kafka.tools.ProducerPerformance', [
+    '--topic', javas, '--num-records', records, '--record-size', 100, '--throughput', -1,
+    '--producer-props', `bootstrap.servers=${brokers}`, 'acks=all', 'enable.idempotence=true', 'batch.size=1000000', 'linger.ms=5',
+  ]);
+  let j;
+  if (javaCmd) {
+    createTopic(brokers, javas);
+    topics.push(javas);
+    j = await timeShell(javaCmd);
+  }
+  for (const topic of topics) {
     const have = count(brokers, topic);
     if (have !== records) throw new Error(`${topic} holds ${have} records, expected ${records}`);
   }
   // On a broker that outlives the run (KSTREAM_BENCH_BROKERS), leave nothing behind.
-  spawnSync(process.execPath, [KSTREAM, '-b', brokers, 'topics', 'delete', ours, theirs, '--yes'], { stdio: 'ignore' });
-  return [{ case: `produce ${records} lines of 100 B`, kstream: rate(records, k.seconds), kcat: rate(records, c.seconds) }];
+  spawnSync(process.execPath, [KSTREAM, '-b', brokers, 'topics', 'delete', ...topics, '--yes'], { stdio: 'ignore' });
+  return [{
+    case: `produce ${records} lines of 100 B`,
+    kstream: rate(records, k.seconds), kstreamRss: k.rssMb,
+    kcat: rate(records, c.seconds), kcatRss: c.rssMb,
+    java: j && rate(records, j.seconds), javaRss: j?.rssMb,
+  }];
 }

@@ -40,10 +40,13 @@ try {
   rmSync(work, { recursive: true, force: true });
 }
 
-// Each row: { case, kstream, kcat } in records/s (kcat may be absent where it has no equivalent).
-const pad = (s, n) => String(s).padEnd(n);
-console.log(pad('case', 34) + pad('kstream rec/s', 16) + pad('kcat rec/s', 16) + 'kstream/kcat');
+// Each row: { case, kstream, kcat, java } in records/s, and peak RSS in MB as kstreamRss, kcatRss,
+// javaRss (any may be absent where a tool has no equivalent or GNU time is missing).
+const pad = (s, n) => String(s ?? '-').padEnd(n);
+const ratio = (a, b) => (a && b ? (a / b).toFixed(2) : '-');
+const mb = (v) => (v === undefined ? '-' : `${v} MB`);
+console.log(pad('case', 34) + pad('kstream rec/s', 15) + pad('RSS', 9) + pad('kcat rec/s', 13) + pad('RSS', 9) + pad('java rec/s', 13) + pad('RSS', 9) + pad('vs kcat', 9) + 'vs java');
 for (const r of rows) {
-  const ratio = r.kcat ? (r.kstream / r.kcat).toFixed(2) : '-';
-  console.log(pad(r.case, 34) + pad(r.kstream, 16) + pad(r.kcat ?? '-', 16) + ratio);
+  console.log(pad(r.case, 34) + pad(r.kstream, 15) + pad(mb(r.kstreamRss), 9) + pad(r.kcat, 13) + pad(mb(r.kcatRss), 9) +
+    pad(r.java, 13) + pad(mb(r.javaRss), 9) + pad(ratio(r.kstream, r.kcat), 9) + ratio(r.kstream, r.java));
 }

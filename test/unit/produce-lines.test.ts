@@ -1,19 +1,25 @@
 import { EventEmitter } from 'node:events';
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { LineSplitter, readChunks } from '../../src/commands/produce/lines.js';
+import { readChunks } from '../../src/commands/produce/lines.js';
+import { LineScanner } from '../../src/commands/produce/scanner.js';
 
 const tooLong = (n: number) => new Error(`line ${n} is too long`);
 
-/** Feeds `chunks` to a splitter and returns every record as text. */
+/** The records of the scanner's last push or end, as text. */
+function found(s: LineScanner, count: number): string[] {
+  return Array.from({ length: count }, (_, i) => s.bufferOf(i).toString('utf8', s.starts[i], s.ends[i]));
+}
+
+/** Feeds `chunks` to a scanner and returns every record as text. */
 function split(chunks: string[], delimiter = '\n', max = 100, stripCr = delimiter === '\n'): string[] {
-  const s = new LineSplitter(Buffer.from(delimiter), max, stripCr, tooLong);
-  const out = chunks.flatMap((c) => s.push(Buffer.from(c)));
-  const all = [...out, ...s.end()].map((b) => b.toString());
+  const s = new LineScanner(Buffer.from(delimiter), max, stripCr, tooLong);
+  const out = chunks.flatMap((c) => found(s, s.push(Buffer.from(c))));
+  const all = [...out, ...found(s, s.end())];
   return s.error ? [...all, s.error.message] : all;
 }
 
-describe('LineSplitter', () => {
+describe('LineScanner', () => {
   it.each<[string[], string[]]>([
     [['a\nb\n'], ['a', 'b']],
     [['a\nb'], ['a', 'b']],
@@ -29,11 +35,23 @@ describe('LineSplitter', () => {
   it('splits at a multi-byte delimiter across chunks and keeps \\r', () =>
     expect(split(['a\r;', ';b;', ';c'], ';;')).toEqual(['a\r', 'b', 'c']));
 
-  it('returns views of the chunk, not copies', () => {
+  it('returns offsets into the chunk, not copies', () => {
     const chunk = Buffer.from('ab\ncd\n');
-    const [first] = new LineSplitter(Buffer.from('\n'), 10, true, tooLong).push(chunk);
-    chunk[0] = 0x7a;
-    expect(first!.toString()).toBe('zb');
+    const s = new LineScanner(Buffer.from('\n'), 10, true, tooLong);
+    expect(s.push(chunk)).toBe(2);
+    expect(s.data).toBe(chunk);
+    expect([...s.starts.subarray(0, 2), ...s.ends.subarray(0, 2)]).toEqual([0, 3, 2, 5]);
+  });
+
+  it('splits a multi-byte delimiter cut by chunk edges, and records spanning several chunks', () => {
+    expect(split(['ab;', ';c', 'd;;e;', ';'], ';;')).toEqual(['ab', 'cd', 'e']);
+    expect(split(['a', 'b', 'c', '\nd', 'e\n'])).toEqual(['abc', 'de']);
+    expect(split(['x\r', '\n', 'y\r\n'])).toEqual(['x', 'y']);
+  });
+
+  it('finds more records in one chunk than its offset arrays first hold', () => {
+    const many = Array.from({ length: 5000 }, (_, i) => `r${i}`);
+    expect(split([many.join('\n') + '\n'])).toEqual(many);
   });
 
   it('returns the records before one that is too long, then stops with its number', () => {
@@ -43,10 +61,10 @@ describe('LineSplitter', () => {
   });
 
   it('refuses an endless line without holding it all', () => {
-    const s = new LineSplitter(Buffer.from('\n'), 10, true, tooLong);
-    expect(s.push(Buffer.from('x'.repeat(10)))).toEqual([]);
+    const s = new LineScanner(Buffer.from('\n'), 10, true, tooLong);
+    expect(s.push(Buffer.from('x'.repeat(10)))).toBe(0);
     expect(s.error).toBeUndefined();
-    expect(s.push(Buffer.from('x'.repeat(10)))).toEqual([]);
+    expect(s.push(Buffer.from('x'.repeat(10)))).toBe(0);
     expect(s.error?.message).toBe('line 1 is too long');
   });
 

@@ -1,12 +1,55 @@
 import { describe, expect, it } from 'vitest';
 import { produceOptions, type ProduceArgs } from '../../src/commands/produce/options.js';
-import { recordParser, recordSize } from '../../src/commands/produce/records.js';
+import { headerBlock, ParsedRecord, recordParser, recordSize } from '../../src/commands/produce/records.js';
 import { parseEnvelope } from '../../src/records/envelope.js';
 
 const parser = (args: Partial<ProduceArgs>) => recordParser(produceOptions({ topic: 't', ...args }));
+
+/** Decodes a header block back into names and values (test-only reader of the varint layout). */
+function readHeaders(block: Buffer): Record<string, string | string[]> | undefined {
+  let pos = 0;
+  const varint = () => {
+    let z = 0;
+    let shift = 0;
+    for (;;) {
+      const b = block[pos++]!;
+      z += (b & 0x7f) * 2 ** shift;
+      if (b < 0x80) break;
+      shift += 7;
+    }
+    return z % 2 === 0 ? z / 2 : -(z + 1) / 2;
+  };
+  const text = () => {
+    const n = varint();
+    const s = block.toString('utf8', pos, pos + n);
+    pos += n;
+    return s;
+  };
+  const count = varint();
+  if (count === 0) return undefined;
+  const out: Record<string, string | string[]> = {};
+  for (let i = 0; i < count; i++) {
+    const name = text();
+    const value = text();
+    const prev = out[name];
+    out[name] = prev === undefined ? value : [...(Array.isArray(prev) ? prev : [prev]), value];
+  }
+  return out;
+}
+
+/** Parses `line` from inside a bigger buffer, as records come, into the shape the cases compare. */
 const parse = (args: Partial<ProduceArgs>, line: string) => {
-  const r = parser(args)(Buffer.from(line), () => 'line 7');
-  return { ...r, key: r.key?.toString() ?? null, value: r.value?.toString() ?? null };
+  const data = Buffer.from(`<<${line}>>`);
+  const r = new ParsedRecord();
+  parser(args)(data, 2, data.length - 2, () => 'line 7', r);
+  const out: Record<string, unknown> = {
+    key: r.key?.toString('utf8', r.keyStart, r.keyEnd) ?? null,
+    value: r.value?.toString('utf8', r.valueStart, r.valueEnd) ?? null,
+    headers: readHeaders(r.headers),
+    partition: r.partition < 0 ? undefined : r.partition,
+  };
+  if (r.timestamp >= 0) out.timestamp = String(r.timestamp);
+  return out;
 };
 
 describe('text records', () => {
@@ -87,10 +130,12 @@ describe('parseEnvelope edge cases produce relies on', () => {
 });
 
 describe('recordSize', () => {
-  it('counts key, value, headers and framing', () => {
-    const small = recordSize({ key: null, value: Buffer.alloc(10) });
-    expect(recordSize({ key: Buffer.alloc(5), value: Buffer.alloc(10) })).toBe(small + 5);
-    expect(recordSize({ key: null, value: Buffer.alloc(10), headers: { ab: ['x', 'yz'] } })).toBe(small + 10 + 2 + 1 + 10 + 2 + 2);
-    expect(recordSize({ key: null, value: null })).toBe(small - 10);
+  it('counts key, value, header block and framing', () => {
+    const small = recordSize(0, 10, 1);
+    expect(recordSize(5, 10, 1)).toBe(small + 5);
+    // count, then per header: name length, name, value length, value.
+    const block = headerBlock({ ab: ['x', 'yz'] });
+    expect(block.length).toBe(1 + (1 + 2 + 1 + 1) + (1 + 2 + 1 + 2));
+    expect(recordSize(0, 10, block.length)).toBe(small + block.length - 1);
   });
 });

@@ -1,6 +1,6 @@
 import { Readable, Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import type { Message, RecordMetadata } from '../../src/kafkajs.js';
+import type { BatchSink } from '../../src/kafka/produce/sender.js';
 import { produceOptions } from '../../src/commands/produce/options.js';
 import { ProduceRun } from '../../src/commands/produce/run.js';
 
@@ -22,18 +22,24 @@ describe('ProduceRun backpressure', () => {
     const { stream, counter } = endless();
     const held: Array<() => void> = [];
     let sent = 0;
-    const send = (messages: Message[]) => new Promise<RecordMetadata[]>((resolve) => {
-      sent += messages.length;
-      held.push(() => resolve([]));
-    });
+    const sink: BatchSink = {
+      seal: async (partition, builder) => {
+        sent += builder.count;
+        return { partition, batch: builder.sealPlain({ producerId: -1n, producerEpoch: -1, baseSequence: -1 }) };
+      },
+      send: (batches) => new Promise((resolve) => {
+        held.push(() => resolve(batches.map((b) => ({ partition: b.partition, ok: true, baseOffset: 0n }))));
+      }),
+    };
     const abort = new AbortController();
     const stdout = new Writable({ write: (_c, _e, cb) => cb() });
     const stats = { read: 0, acked: 0, bytes: 0 };
-    const run = new ProduceRun({ stdin: stream, stdout, signal: abort.signal, brokers: [] }, produceOptions({ topic: 't' }), { partitions: 3, maxMessageBytes: 1_048_588 }, stats, send).run();
+    const run = new ProduceRun({ stdin: stream, stdout, signal: abort.signal, brokers: [] }, produceOptions({ topic: 't' }), { partitions: 3, maxMessageBytes: 1_048_588 }, stats, sink).run();
     await new Promise((r) => setTimeout(r, 300));
-    // One batch in flight, one full batch waiting, and the read-ahead of one stream buffer.
+    // One round in flight, one full round waiting (2 MiB of 100-byte lines each), and the
+    // read-ahead of one stream buffer.
     expect(held).toHaveLength(1);
-    expect(counter.pulled).toBeLessThan(3 * 4_000 + 1_000);
+    expect(counter.pulled).toBeLessThan(2 * (2 << 20) / 100 + 1_000);
     const before = counter.pulled;
     await new Promise((r) => setTimeout(r, 200));
     expect(counter.pulled).toBe(before);

@@ -1,141 +1,147 @@
 import { describe, expect, it } from 'vitest';
-import type { Message, RecordMetadata } from '../../src/kafkajs.js';
-import { createRequire } from 'node:module';
-import { BatchSender, checkAcknowledged, groupedOnce } from '../../src/commands/produce/sender.js';
-import { retryWithin } from '../../src/commands/produce/produce.js';
 import { formatSummary } from '../../src/commands/produce/summary.js';
+import type { BatchBuilder } from '../../src/kafka/codec/encode.js';
+import { NO_HEADERS } from '../../src/kafka/codec/encode.js';
+import type { PartitionOutcome } from '../../src/kafka/produce/producer.js';
+import type { PartitionBatch } from '../../src/kafka/produce/request.js';
+import { RecordSender, type BatchSink } from '../../src/kafka/produce/sender.js';
 
-/** A send function that records its calls and lets the test decide when each finishes. */
+/** A sink that records each round's batches (as record counts) and lets the test decide when each finishes. */
 function recorder() {
-  const calls: Array<{ values: string[]; done: (err?: Error) => void }> = [];
+  const calls: Array<{ batches: Array<[number, number]>; done: (fail?: Map<number, Error>) => void }> = [];
   let inFlight = 0;
   let maxInFlight = 0;
-  const send = (messages: Message[]) =>
-    new Promise<RecordMetadata[]>((resolve, reject) => {
+  const counts = new Map<Buffer, number>();
+  const sink: BatchSink = {
+    seal: async (partition: number, builder: BatchBuilder) => {
+      const batch = builder.sealPlain({ producerId: -1n, producerEpoch: -1, baseSequence: -1 });
+      counts.set(batch, builder.count);
+      return { partition, batch };
+    },
+    send: (batches: PartitionBatch[]) => new Promise<PartitionOutcome[]>((resolve) => {
       inFlight++;
       maxInFlight = Math.max(maxInFlight, inFlight);
       calls.push({
-        values: messages.map((m) => String(m.value)),
-        done: (err) => {
+        batches: batches.map((b) => [b.partition, counts.get(b.batch)!]),
+        done: (fail) => {
           inFlight--;
-          if (err) reject(err);
-          else resolve([]);
+          resolve(batches.map((b, i) => {
+            const error = fail?.get(b.partition);
+            return error ? { partition: b.partition, ok: false, error } : { partition: b.partition, ok: true, baseOffset: BigInt(i * 100) };
+          }));
         },
       });
-    });
-  return { calls, send, maxInFlight: () => maxInFlight };
+    }),
+  };
+  return { calls, sink, maxInFlight: () => maxInFlight };
 }
 
 const tick = () => new Promise((r) => setTimeout(r, 0));
-const limits = { records: 2, bytes: 1000, partitionBytes: 1000 };
+/** Ten-byte values: a record takes 17 bytes in a batch, so 61 + 2 * 17 = 95 bytes hold two. */
+const value = Buffer.alloc(10, 0x61);
+const limits = { batchBytes: 95, roundBytes: 1000 };
 
-async function feed(sender: BatchSender, values: string[]) {
-  for (const v of values) {
-    if (!sender.fits(0, 10)) await sender.next();
+async function feed(sender: RecordSender, partitions: number[]) {
+  for (const p of partitions) {
+    if (sender.append(p, 0, null, 0, 0, value, 0, 10, NO_HEADERS, 10)) continue;
+    await sender.next();
     if (sender.failure) return;
-    sender.add({ value: v, partition: 0 }, 10, v.length);
+    expect(sender.append(p, 0, null, 0, 0, value, 0, 10, NO_HEADERS, 10)).toBe(true);
   }
 }
 
-describe('BatchSender', () => {
-  it('sends full batches one at a time, in input order', async () => {
+const at = (n: number) => ({ at: n, where: () => `line ${n}` });
+
+describe('RecordSender', () => {
+  it('sends full rounds one at a time, in input order', async () => {
     const r = recorder();
-    const sender = new BatchSender(r.send, limits, () => undefined, () => () => 'line 1');
-    const feeding = feed(sender, ['a', 'b', 'c', 'd', 'e']);
+    const sender = new RecordSender(r.sink, limits, () => at(1));
+    const feeding = feed(sender, [0, 0, 0, 0, 0]);
     await tick();
-    expect(r.calls.map((c) => c.values)).toEqual([['a', 'b']]);
+    expect(r.calls.map((c) => c.batches)).toEqual([[[0, 2]]]);
     r.calls[0]!.done();
     await tick();
-    expect(r.calls.map((c) => c.values)).toEqual([['a', 'b'], ['c', 'd']]);
+    expect(r.calls.map((c) => c.batches)).toEqual([[[0, 2]], [[0, 2]]]);
     await feeding;
     const draining = sender.drain();
     r.calls[1]!.done();
     await tick();
     r.calls[2]!.done();
     await draining;
-    expect(r.calls.map((c) => c.values)).toEqual([['a', 'b'], ['c', 'd'], ['e']]);
+    expect(r.calls.map((c) => c.batches)).toEqual([[[0, 2]], [[0, 2]], [[0, 1]]]);
     expect(r.maxInFlight()).toBe(1);
     expect(sender.acked).toBe(5);
-    expect(sender.ackedBytes).toBe(5);
+    expect(sender.ackedBytes).toBe(50);
+  });
+
+  it('puts each partition in its own batch of a round, and ends the round when one is full', async () => {
+    const r = recorder();
+    const sender = new RecordSender(r.sink, limits, () => at(1));
+    void feed(sender, [0, 1, 2, 0, 1, 0]);
+    await tick();
+    expect(r.calls.map((c) => c.batches)).toEqual([[[0, 2], [1, 2], [2, 1]]]);
+  });
+
+  it('ends a round at its byte limit', async () => {
+    const r = recorder();
+    const sender = new RecordSender(r.sink, { batchBytes: 1000, roundBytes: 3 * 17 }, () => at(1));
+    void feed(sender, [0, 1, 2, 3, 4]);
+    await tick();
+    expect(r.calls.map((c) => c.batches)).toEqual([[[0, 1], [1, 1], [2, 1]]]);
   });
 
   it('sends what it has at once when the input is idle', async () => {
     const r = recorder();
-    const sender = new BatchSender(r.send, { ...limits, records: 100 }, () => undefined, () => () => 'line 1');
-    await feed(sender, ['a']);
+    const sender = new RecordSender(r.sink, { batchBytes: 10_000, roundBytes: 10_000 }, () => at(1));
+    await feed(sender, [0]);
     sender.kick();
-    expect(r.calls.map((c) => c.values)).toEqual([['a']]);
-    await feed(sender, ['b', 'c']);
+    await tick();
+    expect(r.calls.map((c) => c.batches)).toEqual([[[0, 1]]]);
+    await feed(sender, [0, 0]);
     sender.kick();
     expect(r.calls).toHaveLength(1);
     r.calls[0]!.done();
     await tick();
-    expect(r.calls.map((c) => c.values)).toEqual([['a'], ['b', 'c']]);
+    expect(r.calls.map((c) => c.batches)).toEqual([[[0, 1]], [[0, 2]]]);
   });
 
-  it('stops at the first failed batch and names where it started', async () => {
+  it('stops at the first failed round, counts what was acknowledged and names the first failed batch', async () => {
     const r = recorder();
-    let line = 0;
-    const sender = new BatchSender(r.send, limits, () => undefined, () => { const n = ++line; return () => `line ${n}`; });
-    const feeding = feed(sender, ['a', 'b', 'c', 'd', 'e', 'f']);
+    let n = 0;
+    const sender = new RecordSender(r.sink, limits, () => at(++n));
+    const feeding = feed(sender, [0, 0, 1, 0, 1, 0, 1, 1]);
     await tick();
     r.calls[0]!.done();
     await tick();
-    r.calls[1]!.done(new Error('broker gone'));
+    // Round two holds batches of partitions 0 and 1 (the 3rd and 4th batches begun): 1 fails.
+    r.calls[1]!.done(new Map([[1, new Error('broker gone')]]));
     await feeding;
     await sender.drain();
     expect(r.calls).toHaveLength(2);
-    expect(sender.acked).toBe(2);
+    // Round one's three records, and partition 0's two of round two.
+    expect(sender.acked).toBe(3 + 2);
     expect((sender.failure!.error as Error).message).toBe('broker gone');
-    expect(sender.failure!.start()).toBe('line 2');
+    expect(sender.failure!.start.where()).toBe('line 4');
   });
 
-  it('keeps one partition\'s bytes under the topic limit', () => {
-    const sender = new BatchSender(recorder().send, { records: 100, bytes: 1000, partitionBytes: 25 }, () => undefined, () => () => '');
-    sender.add({ value: 'a', partition: 0 }, 10, 1);
-    sender.add({ value: 'b', partition: 0 }, 10, 1);
-    expect(sender.fits(0, 10)).toBe(false);
-    expect(sender.fits(1, 10)).toBe(true);
+  it('tells which partition each record went to, in input order, with the base offsets', async () => {
+    const r = recorder();
+    const acked: Array<{ order: number[]; offsets: Array<[number, bigint | null]> }> = [];
+    const sender = new RecordSender(r.sink, { batchBytes: 10_000, roundBytes: 10_000 }, () => at(1), (round) => {
+      acked.push({ order: round.order, offsets: [...round.baseOffsets] });
+    }, true);
+    await feed(sender, [2, 0, 2]);
+    const draining = sender.drain();
+    await tick();
+    r.calls[0]!.done();
+    await draining;
+    expect(acked).toEqual([{ order: [2, 0, 2], offsets: [[2, 0n], [0, 100n]] }]);
   });
-});
-
-describe('retryWithin', () => {
-  it.each([[1_000, 2], [10_000, 7], [60_000, 32]])('fits retries in %d ms', (ms, retries) => expect(retryWithin(ms).retries).toBe(retries));
 });
 
 describe('formatSummary', () => {
   it('says records, bytes, seconds and rate', () => {
     expect(formatSummary({ read: 3, acked: 3, bytes: 300, }, 1.5)).toBe('3 records, 300 bytes in 1.5 s (2 records/s)');
     expect(formatSummary({ read: 1, acked: 1, bytes: 5 }, 0)).toBe('1 record, 5 bytes in 0.0 s (0 records/s)');
-  });
-});
-
-describe('groupedOnce', () => {
-  // kafkajs's own grouping step, which the batch must answer exactly as it would have.
-  const groupMessagesPerPartition = createRequire(import.meta.url)('kafkajs/src/producer/groupMessagesPerPartition.js') as (
-    args: { topic: string; partitionMetadata: unknown[]; messages: Message[]; partitioner: (a: { message: Message }) => number },
-  ) => Record<string, Message[]>;
-
-  it('gives kafkajs the groups it would have built, in order, every time it asks', () => {
-    const messages: Message[] = Array.from({ length: 50 }, (_, i) => ({ value: `v${i}`, partition: (i * 7) % 3 }));
-    const groups: Record<number, Message[]> = {};
-    for (const m of messages) (groups[m.partition!] ??= []).push(m);
-    const args = { topic: 't', partitionMetadata: [{}, {}, {}], partitioner: ({ message }: { message: Message }) => message.partition! };
-    const expected = groupMessagesPerPartition({ ...args, messages: [...messages] });
-    const fast = groupedOnce({ messages, groups });
-    expect(groupMessagesPerPartition({ ...args, messages: fast })).toEqual(expected);
-    expect(groupMessagesPerPartition({ ...args, messages: fast })).toEqual(expected);
-    expect(fast.reduce((n, m) => n + String(m.value).length, 0)).toBe(140);
-    expect(fast.reduce((acc: string[], m) => [...acc, String(m.value)], []).length).toBe(50);
-  });
-});
-
-describe('checkAcknowledged', () => {
-  const meta = (partition: number, errorCode = 0) => ({ topicName: 't', partition, errorCode, baseOffset: '0' }) as RecordMetadata;
-  const messages = [{ value: 'a', partition: 0 }, { value: 'b', partition: 2 }];
-  it('accepts an answer for every partition', () => expect(() => checkAcknowledged(messages, [meta(2), meta(0)])).not.toThrow());
-  it('refuses a partition left out or answered with an error', () => {
-    expect(() => checkAcknowledged(messages, [meta(0)])).toThrow('the broker did not acknowledge partition 2');
-    expect(() => checkAcknowledged(messages, [meta(0), meta(2, 6)])).toThrow('partition 2');
   });
 });

@@ -6,7 +6,7 @@ import { createKafka } from '../../connection.js';
 import type { Context } from '../../context.js';
 import { UsageError } from '../../errors.js';
 import { watchSignals } from '../../signals.js';
-import { useCompression } from './codecs.js';
+import { compressorFor } from '../../kafka/codec/compress.js';
 import { COMPRESSIONS, produceOptions, type ProduceArgs, type ProduceOptions } from './options.js';
 import { produceRecords } from './produce.js';
 import { formatProgress, formatSummary, type ProduceStats } from './summary.js';
@@ -61,7 +61,7 @@ function showProgress(ctx: Context, stats: ProduceStats, started: number): () =>
 export async function runProduce(ctx: Context, argv: object, opts: ProduceOptions): Promise<void> {
   await checkFiles(opts.files);
   const conn = connectionFrom(ctx, argv);
-  const compression = await useCompression(opts.compression);
+  compressorFor(opts.compression); // a codec whose package cannot load fails before connecting
   const kafka = await createKafka(conn, ctx.io);
   const interruption = watchSignals(ctx);
   const stats: ProduceStats = { read: 0, acked: 0, bytes: 0 };
@@ -69,7 +69,7 @@ export async function runProduce(ctx: Context, argv: object, opts: ProduceOption
   const stopProgress = !opts.quiet && ctx.io.stderr.isTTY ? showProgress(ctx, stats, started) : undefined;
   try {
     const info = (line: string) => !opts.quiet && ctx.info(line);
-    const failure = await produceRecords({ kafka, conn, io: ctx.io, signal: interruption.signal, info, compression }, opts, stats);
+    const failure = await produceRecords({ kafka, conn, io: ctx.io, signal: interruption.signal, info }, opts, stats);
     stopProgress?.();
     if (!opts.quiet) ctx.info(formatSummary(stats, (performance.now() - started) / 1000));
     if (failure) throw failure;

@@ -1,59 +1,5 @@
 import { UsageError } from '../../errors.js';
 
-/** Splits a byte stream into records at a delimiter, with bounded memory. */
-export class LineSplitter {
-  private rest: Buffer | undefined;
-  /** How many records have been returned, i.e. the number of the last one. */
-  count = 0;
-  /** Set when a record was longer than the limit; the records before it were returned. */
-  error: Error | undefined;
-
-  constructor(
-    private readonly delimiter: Buffer,
-    private readonly maxBytes: number,
-    private readonly stripCr: boolean,
-    /** The error for record number `n` being longer than the limit. */
-    private readonly tooLong: (n: number) => Error,
-  ) {}
-
-  /** The complete records in `chunk` (views into it, not copies), up to one that is too long. */
-  push(chunk: Buffer): Buffer[] {
-    if (this.error) return [];
-    const data = this.rest ? Buffer.concat([this.rest, chunk]) : chunk;
-    const out: Buffer[] = [];
-    const step = this.delimiter.length;
-    let start = 0;
-    for (let at = data.indexOf(this.delimiter, 0); at !== -1; at = data.indexOf(this.delimiter, start)) {
-      const line = this.take(data, start, at);
-      if (!line) return out;
-      out.push(line);
-      start = at + step;
-    }
-    this.rest = start < data.length ? data.subarray(start) : undefined;
-    // A record can only grow by its delimiter's length and a \r beyond the limit before it is cut.
-    if (this.rest && this.rest.length > this.maxBytes + step) this.error = this.tooLong(this.count + 1);
-    return out;
-  }
-
-  /** The last record when the input does not end with the delimiter. */
-  end(): Buffer[] {
-    const rest = this.rest;
-    this.rest = undefined;
-    const line = rest && rest.length > 0 && !this.error ? this.take(rest, 0, rest.length) : undefined;
-    return line ? [line] : [];
-  }
-
-  private take(data: Buffer, start: number, end: number): Buffer | undefined {
-    if (this.stripCr && end > start && data[end - 1] === 13) end--;
-    if (end - start > this.maxBytes) {
-      this.error = this.tooLong(this.count + 1);
-      return undefined;
-    }
-    this.count++;
-    return data.subarray(start, end);
-  }
-}
-
 type ChunkStream = NodeJS.ReadableStream & { readableLength?: number; destroy?: (err?: Error) => void };
 
 /**

@@ -5,20 +5,20 @@ import { randomInt } from 'node:crypto';
  * kafkajs's DefaultPartitioner computes the same hash with a Long object per step, which
  * costs more than encoding the record; this one allocates nothing.
  */
-export function murmur2(data: Uint8Array): number {
+export function murmur2(data: Uint8Array, start = 0, end = data.length): number {
   const m = 0x5bd1e995;
-  const length = data.length;
+  const length = end - start;
   let h = 0x9747b28c ^ length;
   const length4 = length >>> 2;
   for (let i = 0; i < length4; i++) {
-    const i4 = i * 4;
+    const i4 = start + i * 4;
     let k = data[i4]! | (data[i4 + 1]! << 8) | (data[i4 + 2]! << 16) | (data[i4 + 3]! << 24);
     k = Math.imul(k, m);
     k ^= k >>> 24;
     k = Math.imul(k, m);
     h = Math.imul(h, m) ^ k;
   }
-  const tail = length & ~3;
+  const tail = start + (length & ~3);
   const rest = length & 3;
   if (rest === 3) h ^= data[tail + 2]! << 16;
   if (rest >= 2) h ^= data[tail + 1]! << 8;
@@ -29,9 +29,9 @@ export function murmur2(data: Uint8Array): number {
   return h | 0;
 }
 
-/** The partition Kafka's Java producer (and kafkajs's DefaultPartitioner) picks for `key`. */
-export function partitionForKey(key: Uint8Array, partitions: number): number {
-  return (murmur2(key) & 0x7fffffff) % partitions;
+/** The partition Kafka's Java producer (and kafkajs's DefaultPartitioner) picks for `key` (or its bytes start..end). */
+export function partitionForKey(key: Uint8Array, partitions: number, start = 0, end = key.length): number {
+  return (murmur2(key, start, end) & 0x7fffffff) % partitions;
 }
 
 /**

@@ -1,23 +1,24 @@
 import { createReadStream } from 'node:fs';
-import type { Message, RecordMetadata } from '../../kafkajs.js';
 import { ExitCode, KstreamError, UsageError } from '../../errors.js';
 import { fromKafkaError } from '../../kafka-errors.js';
-import { drained, LineSplitter, readChunks } from './lines.js';
+import { BATCH_HEADER_BYTES } from '../../kafka/codec/encode.js';
+import { RecordSender, type AckedRound, type BatchSink, type InputPosition } from '../../kafka/produce/sender.js';
+import { drained, readChunks } from './lines.js';
 import type { ProduceOptions } from './options.js';
-import { createAssigner } from './partitioner.js';
-import { recordParser, recordSize, type OutRecord, type RecordParser } from './records.js';
-import { BatchSender, type Batch } from './sender.js';
+import { partitionForKey } from './partitioner.js';
+import { ParsedRecord, recordParser, recordSize, type RecordParser } from './records.js';
+import { LineScanner } from './scanner.js';
 import type { ProduceStats } from './summary.js';
 import type { TopicInfo } from './topic-info.js';
 
-/** Room for the record batch header in max.message.bytes. */
-const BATCH_OVERHEAD = 61;
 /**
- * Records per request: enough that the round trip is small beside kafkajs's encoding of the
- * records, few enough that a batch stays around a megabyte (see groupedOnce in sender.ts).
+ * A batch of up to a megabyte (librdkafka's batch.size): big enough that a round trip costs
+ * little beside filling the next one, small enough that memory stays flat. A round is all the
+ * partitions' batches sent together (see src/kafka/produce/sender.ts); just under 2 MiB, so that
+ * kafkajs's two copies of the request, each in a power-of-two buffer, take 2 MiB and not 4.
  */
-const BATCH_RECORDS = 4_000;
-const BATCH_BYTES = 8 << 20;
+const BATCH_BYTES = 1 << 20;
+const ROUND_BYTES = (2 << 20) - (64 << 10);
 
 export interface RunIo {
   stdin: NodeJS.ReadableStream;
@@ -33,16 +34,21 @@ interface Source {
   where(n: number): string;
 }
 
-type Sendable = OutRecord & { partition: number };
-
-/** One pass over the input: read, split, check, batch and send, counting as it goes. */
+/**
+ * One pass over the input: read, split, check and append each record to its partition's
+ * batch, counting as it goes. Records are offsets into the chunk read (see scanner.ts and
+ * records.ts): nothing is allocated per record on the text path.
+ */
 export class ProduceRun {
   private readonly parse: RecordParser;
-  private readonly assign: (key: Buffer | null) => number;
-  private readonly sender: BatchSender;
+  private readonly record = new ParsedRecord();
+  private readonly sender: RecordSender;
   private readonly partitionBytes: number;
+  private nextPartition: number;
   private source: Source | undefined;
   private lineNo = 0;
+  /** Milliseconds since the epoch when the chunk being appended was read: the records' CreateTime. */
+  private now = 0;
   /** Set when stdout can no longer be written (e.g. `| head` exited): the run stops. */
   private outputError: Error | undefined;
 
@@ -51,13 +57,14 @@ export class ProduceRun {
     private readonly opts: ProduceOptions,
     private readonly topic: TopicInfo,
     private readonly stats: ProduceStats,
-    send: (messages: Message[]) => Promise<RecordMetadata[]>,
+    sink: BatchSink,
   ) {
     this.parse = recordParser(opts);
-    this.assign = createAssigner(topic.partitions);
-    this.partitionBytes = topic.maxMessageBytes - BATCH_OVERHEAD;
-    const limits = { records: BATCH_RECORDS, bytes: BATCH_BYTES, partitionBytes: this.partitionBytes };
-    this.sender = new BatchSender(send, limits, (batch, metadata) => this.acknowledged(batch, metadata), () => this.position());
+    this.nextPartition = Math.floor(Math.random() * topic.partitions);
+    this.partitionBytes = topic.maxMessageBytes - BATCH_HEADER_BYTES;
+    const limits = { batchBytes: Math.min(BATCH_BYTES, topic.maxMessageBytes), roundBytes: ROUND_BYTES };
+    const onAcked = (round: AckedRound) => this.acknowledged(round);
+    this.sender = new RecordSender(sink, limits, () => this.position(), onAcked, opts.json);
   }
 
   /** Sends the whole input; resolves to the first failure, after everything before it was flushed. */
@@ -81,7 +88,7 @@ export class ProduceRun {
     const failure = this.sender.failure;
     if (failure) {
       const error = fromKafkaError(failure.error, this.io.brokers);
-      return this.failed(`${failure.start()}: ${error.message}`, error);
+      return this.failed(`${failure.start.where()}: ${error.message}`, error);
     }
     if (badInput) return this.failed(badInput.message, badInput);
     if (this.outputError) {
@@ -109,59 +116,73 @@ export class ProduceRun {
     this.lineNo = 0;
     // Compression may shrink a record below the topic's limit: then let the broker judge.
     const max = this.opts.maxLineBytes ?? (this.opts.compression === 'none' ? 1 : 16) * this.topic.maxMessageBytes;
-    const splitter = new LineSplitter(this.opts.delimiter, max, this.opts.stripCr, (n) => this.tooLong(source.where(n)));
+    const scanner = new LineScanner(this.opts.delimiter, max, this.opts.stripCr, (n) => this.tooLong(source.where(n)));
     const stream = source.open();
     try {
       for await (const chunk of readChunks(stream, this.io.signal, source.name)) {
-        await this.sendSplit(splitter, splitter.push(chunk));
+        await this.sendScanned(scanner, scanner.push(chunk));
         if (this.stopped()) return;
         // Nothing more to read right now: send what there is rather than wait for a full batch.
         if (drained(stream)) this.sender.kick();
       }
-      if (!this.io.signal.aborted) await this.sendSplit(splitter, splitter.end());
+      if (!this.io.signal.aborted) await this.sendScanned(scanner, scanner.end());
     } finally {
       if (stream !== this.io.stdin) stream.destroy?.();
     }
   }
 
-  /** Sends the records a splitter returned, then fails on the one it refused, if any. */
-  private async sendSplit(splitter: LineSplitter, lines: Buffer[]): Promise<void> {
-    for (const line of lines) {
-      const record = this.toRecord(line);
-      const size = this.sizeOf(record);
-      if (!this.sender.fits(record.partition, size)) await this.sender.next();
+  /** Sends the `count` records the scanner found, then fails on the one it refused, if any. */
+  private async sendScanned(scanner: LineScanner, count: number): Promise<void> {
+    this.now = Date.now();
+    const { data, starts, ends } = scanner;
+    const record = this.record;
+    for (let i = 0; i < count; i++) {
+      this.lineNo++;
+      this.stats.read++;
+      this.parse(i === 0 && scanner.head ? scanner.head : data, starts[i]!, ends[i]!, this.where, record);
+      const partition = this.partitionOf(record);
+      const payload = record.keyLength + record.valueLength;
+      if (this.opts.compression === 'none') this.checkSize(record);
+      const timestamp = record.timestamp >= 0 ? record.timestamp : this.now;
+      if (this.append(partition, timestamp, record, payload)) continue;
+      await this.sender.next();
       if (this.sender.failure) return;
-      this.sender.add(record, size, (record.key?.length ?? 0) + (record.value?.length ?? 0));
+      this.append(partition, timestamp, record, payload);
     }
-    if (splitter.error) {
+    if (scanner.error) {
       this.stats.read++; // the refused record was read too, though never parsed
-      throw splitter.error;
+      throw scanner.error;
     }
+  }
+
+  private append(partition: number, timestamp: number, r: ParsedRecord, payload: number): boolean {
+    return this.sender.append(partition, timestamp, r.key, r.keyStart, r.keyEnd, r.value, r.valueStart, r.valueEnd, r.headers, payload);
   }
 
   private readonly where = () => this.source!.where(this.lineNo);
 
-  private toRecord(line: Buffer): Sendable {
-    this.lineNo++;
-    this.stats.read++;
-    const record = this.parse(line, this.where) as Sendable;
-    record.partition ??= this.assign(record.key);
+  /** The record's own partition, else the Java client's murmur2 of its key, else the next in turn. */
+  private partitionOf(record: ParsedRecord): number {
     const count = this.topic.partitions;
-    if (record.partition >= count) {
-      throw new UsageError(`${this.where()} names partition ${record.partition}, but topic '${this.opts.topic}' has ${count} (0-${count - 1})`);
+    if (record.partition >= 0) {
+      if (record.partition >= count) {
+        throw new UsageError(`${this.where()} names partition ${record.partition}, but topic '${this.opts.topic}' has ${count} (0-${count - 1})`);
+      }
+      return record.partition;
     }
-    return record;
+    if (record.key) return partitionForKey(record.key, count, record.keyStart, record.keyEnd);
+    this.nextPartition = this.nextPartition + 1 === count ? 0 : this.nextPartition + 1;
+    return this.nextPartition;
   }
 
-  private sizeOf(record: OutRecord): number {
-    const size = recordSize(record);
-    if (this.opts.compression === 'none' && size > this.partitionBytes) {
-      // A record alone in a batch still carries the batch's header: count it, so the two numbers compare.
-      throw new UsageError(`${this.where()} is a record of about ${size + BATCH_OVERHEAD} bytes with Kafka's framing, more than the ${this.topic.maxMessageBytes} bytes topic '${this.opts.topic}' accepts (max.message.bytes)`, {
+  private checkSize(record: ParsedRecord): void {
+    const size = recordSize(record.keyLength, record.valueLength, record.headers.length);
+    // A record alone in a batch still carries the batch's header: count it, so the two numbers compare.
+    if (size > this.partitionBytes) {
+      throw new UsageError(`${this.where()} is a record of about ${size + BATCH_HEADER_BYTES} bytes with Kafka's framing, more than the ${this.topic.maxMessageBytes} bytes topic '${this.opts.topic}' accepts (max.message.bytes)`, {
         hint: this.raiseLimit(),
       });
     }
-    return size;
   }
 
   private tooLong(where: string): UsageError {
@@ -178,16 +199,16 @@ export class ProduceRun {
   }
 
   /** Where the record being added is, kept by a batch it starts. */
-  private position(): () => string {
+  private position(): InputPosition {
     const source = this.source!;
     const n = this.lineNo;
-    return () => source.where(n);
+    return { at: this.stats.read, where: () => source.where(n) };
   }
 
-  private acknowledged(batch?: Batch, metadata?: RecordMetadata[]): Promise<void> | void {
+  private acknowledged(round?: AckedRound): Promise<void> | void {
     this.stats.acked = this.sender.acked;
     this.stats.bytes = this.sender.ackedBytes;
-    if (batch && metadata && this.opts.json && !this.outputError) return writeOffsets(this.io.stdout, batch, metadata);
+    if (round && this.opts.json && !this.outputError) return writeOffsets(this.io.stdout, round);
   }
 
   private failed(what: string, cause: KstreamError): KstreamError {
@@ -197,17 +218,18 @@ export class ProduceRun {
   }
 }
 
-/** One JSON line per record of an acknowledged batch, in input order. */
-async function writeOffsets(stdout: NodeJS.WritableStream, batch: Batch, metadata: RecordMetadata[]): Promise<void> {
-  const next = new Map<number, number>();
-  for (const m of metadata) next.set(m.partition, Number(m.baseOffset));
+/** One JSON line per acknowledged record of a round, in input order. */
+async function writeOffsets(stdout: NodeJS.WritableStream, round: AckedRound): Promise<void> {
+  const next = new Map<number, number | null>();
+  for (const [p, base] of round.baseOffsets) next.set(p, base === null ? null : Number(base));
   let out = '';
-  for (const message of batch.messages) {
-    const p = message.partition!;
-    const offset = next.get(p);
-    if (offset !== undefined) next.set(p, offset + 1);
-    out += `{"partition":${p},"offset":${offset ?? null}}\n`;
+  for (const p of round.order) {
+    if (!next.has(p)) continue; // its batch failed: the run reports it
+    const offset = next.get(p)!;
+    if (offset !== null) next.set(p, offset + 1);
+    out += `{"partition":${p},"offset":${offset}}\n`;
   }
+  if (out === '') return;
   if (stdout.write(out)) return;
   // Wait for room, or for the error that says there will be none.
   await new Promise<void>((resolve) => {

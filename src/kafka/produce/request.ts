@@ -1,0 +1,101 @@
+// Produce requests built from sealed RecordBatch bytes, in the shape kafkajs's Connection.send
+// takes ({request: {apiKey, apiVersion, apiName, encode}, response: {decode, parse}}), so they
+// travel over kafkajs's own broker connections with their SASL, TLS and correlation handling.
+//
+// Versions 3 to 7 share one request layout; the response gains log_start_offset at v5.
+//   Produce Request => transactional_id acks timeout_ms [topic [partition records]]
+//   Produce Response => [topic [partition error_code base_offset log_append_time (log_start_offset)]] throttle_time_ms
+
+export const PRODUCE_API_KEY = 0;
+/** Record batches (magic 2) need v3; zstd needs v7; later versions add nothing this path uses. */
+export const MIN_PRODUCE_VERSION = 3;
+export const MAX_PRODUCE_VERSION = 7;
+
+export interface PartitionBatch {
+  partition: number;
+  batch: Buffer;
+}
+
+export interface PartitionResult {
+  partition: number;
+  errorCode: number;
+  baseOffset: bigint;
+}
+
+/** What kafkajs's createRequest reads from an encoder: `buf` (checked) and `buffer`. */
+interface EncodedPayload {
+  buf: Buffer;
+  readonly buffer: Buffer;
+}
+
+export interface ProtocolRequest {
+  request: { apiKey: number; apiVersion: number; apiName: string; expectResponse: () => boolean; encode: () => Promise<EncodedPayload> };
+  response: { decode: (payload: Buffer) => Promise<{ partitions: PartitionResult[] }>; parse: <T>(data: T) => Promise<T> };
+  requestTimeout?: number;
+}
+
+/** The request body: one topic, one batch per partition (the broker takes no more). */
+export function encodeProduceBody(acks: number, timeoutMs: number, topic: string, batches: PartitionBatch[]): Buffer {
+  const topicBytes = Buffer.from(topic, 'utf8');
+  let size = 2 + 2 + 4 + 4 + 2 + topicBytes.length + 4;
+  for (const b of batches) size += 4 + 4 + b.batch.length;
+  const out = Buffer.allocUnsafe(size);
+  let pos = out.writeInt16BE(-1, 0); // transactional_id: null
+  pos = out.writeInt16BE(acks, pos);
+  pos = out.writeInt32BE(timeoutMs, pos);
+  pos = out.writeInt32BE(1, pos);
+  pos = out.writeInt16BE(topicBytes.length, pos);
+  pos += topicBytes.copy(out, pos);
+  pos = out.writeInt32BE(batches.length, pos);
+  for (const b of batches) {
+    pos = out.writeInt32BE(b.partition, pos);
+    pos = out.writeInt32BE(b.batch.length, pos);
+    pos += b.batch.copy(out, pos);
+  }
+  return out;
+}
+
+export function decodeProduceResponse(version: number, payload: Buffer): { partitions: PartitionResult[]; throttleMs: number } {
+  let pos = 0;
+  const partitions: PartitionResult[] = [];
+  const topics = payload.readInt32BE(pos);
+  pos += 4;
+  for (let t = 0; t < topics; t++) {
+    pos += 2 + payload.readInt16BE(pos);
+    const count = payload.readInt32BE(pos);
+    pos += 4;
+    for (let i = 0; i < count; i++) {
+      const partition = payload.readInt32BE(pos);
+      const errorCode = payload.readInt16BE(pos + 4);
+      const baseOffset = payload.readBigInt64BE(pos + 6);
+      pos += 4 + 2 + 8 + 8 + (version >= 5 ? 8 : 0);
+      partitions.push({ partition, errorCode, baseOffset });
+    }
+  }
+  return { partitions, throttleMs: payload.readInt32BE(pos) };
+}
+
+export function produceRequest(version: number, acks: number, timeoutMs: number, topic: string, batches: PartitionBatch[]): ProtocolRequest {
+  const body = encodeProduceBody(acks, timeoutMs, topic, batches);
+  return {
+    request: {
+      apiKey: PRODUCE_API_KEY,
+      apiVersion: version,
+      apiName: 'Produce',
+      // acks=0: the broker sends no response, and kafkajs must not wait for one.
+      expectResponse: () => acks !== 0,
+      encode: async () => ({ buf: body, get buffer() { return body; } }),
+    },
+    response: {
+      decode: async (payload) => {
+        const decoded = decodeProduceResponse(version, payload);
+        // kafkajs's KIP-219 throttling reads this field of a decoded response.
+        return Object.assign(decoded, { clientSideThrottleTime: version >= 6 ? decoded.throttleMs : 0 });
+      },
+      // Partition errors are the producer's to judge one by one, so nothing throws here.
+      parse: async (data) => data,
+    },
+    // A broker may hold an acks=all request up to timeoutMs; give the socket a little more.
+    requestTimeout: timeoutMs + 5_000,
+  };
+}

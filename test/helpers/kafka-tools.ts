@@ -1,0 +1,58 @@
+// Kafka's own Java tools (kafka-tools 3.9.2: ConsoleConsumer, ProducerPerformance, ...) as an
+// independent reader for interop tests. The jars come from Maven Central the way `local start`
+// fetches the broker's (src/local/distribution.ts), into ~/.cache/kstream/kafka-tools-3.9.2/libs.
+import { spawn, spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const POM = fileURLToPath(new URL('../../kafka/tools-pom.xml', import.meta.url));
+const LOG4J = 'log4j.rootLogger=WARN, stderr\nlog4j.appender.stderr=org.apache.log4j.ConsoleAppender\nlog4j.appender.stderr.Target=System.err\nlog4j.appender.stderr.layout=org.apache.log4j.PatternLayout\nlog4j.appender.stderr.layout.ConversionPattern=%p %m%n\n';
+
+export function kafkaToolsDir(env: NodeJS.ProcessEnv = process.env): string {
+  const cache = env.KSTREAM_CACHE_DIR ?? join(env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'kstream');
+  return join(cache, 'kafka-tools-3.9.2');
+}
+
+/** The tools' jar folder, resolved with Maven on first use. */
+export function ensureKafkaTools(): string {
+  const dir = kafkaToolsDir();
+  const libs = join(dir, 'libs');
+  if (existsSync(join(dir, '.complete'))) return libs;
+  mkdirSync(dir, { recursive: true });
+  copyFileSync(POM, join(dir, 'pom.xml'));
+  const r = spawnSync('mvn', ['-q', '-B', '-f', join(dir, 'pom.xml'), 'dependency:copy-dependencies', `-DoutputDirectory=${libs}`], { encoding: 'utf8', timeout: 600_000 });
+  if (r.status !== 0) throw new Error(`mvn could not fetch kafka-tools (exit ${r.status}): ${(r.stdout + r.stderr).slice(-400)}`);
+  writeFileSync(join(dir, 'log4j.properties'), LOG4J);
+  writeFileSync(join(dir, '.complete'), new Date().toISOString() + '\n');
+  return libs;
+}
+
+/** The java command line for `mainClass` with the tools' jars on the class path. */
+export function javaCommand(mainClass: string, args: string[]): string[] {
+  const libs = ensureKafkaTools();
+  const java = process.env.JAVA_HOME ? join(process.env.JAVA_HOME, 'bin', 'java') : 'java';
+  return [java, '-Xmx256m', `-Dlog4j.configuration=file:${join(kafkaToolsDir(), 'log4j.properties')}`, '-cp', join(libs, '*'), mainClass, ...args];
+}
+
+export interface JavaResult {
+  code: number | null;
+  stdout: Buffer;
+  stderr: string;
+}
+
+/** Runs a Kafka tool to its end; stdout is kept as bytes, for binary comparisons. */
+export function runJava(mainClass: string, args: string[], input?: Buffer | string): Promise<JavaResult> {
+  const [cmd, ...rest] = javaCommand(mainClass, args);
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd!, rest, { stdio: ['pipe', 'pipe', 'pipe'] });
+    const out: Buffer[] = [];
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => out.push(d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout: Buffer.concat(out), stderr }));
+    child.stdin.end(input ?? '');
+  });
+}

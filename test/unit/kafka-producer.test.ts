@@ -1,0 +1,165 @@
+import { describe, expect, it } from 'vitest';
+import { BatchBuilder, NO_HEADERS } from '../../src/kafka/codec/encode.js';
+import type { KafkajsBroker, KafkajsCluster } from '../../src/kafka/produce/cluster.js';
+import { BatchProducer, type ProducerSettings } from '../../src/kafka/produce/producer.js';
+import { decodeProduceResponse, encodeProduceBody } from '../../src/kafka/produce/request.js';
+
+/**
+ * A stand-in for kafkajs's cluster: one broker whose answers the test scripts per request, and
+ * a record of every batch sent. Only the retry and sequencing logic is under test here; the
+ * wire is tested against the real broker by the integration tests.
+ */
+function fakeCluster(answers: Array<Record<number, number> | Error>) {
+  const sent: Array<{ partition: number; batch: Buffer }[]> = [];
+  let refreshes = 0;
+  const broker = {
+    nodeId: 1,
+    versions: { 0: { minVersion: 0, maxVersion: 9 } },
+    connectionPool: {
+      send: async (req: { request: { encode: () => Promise<{ buffer: Buffer }> }; response: { decode: (b: Buffer) => Promise<unknown> } }) => {
+        const body = (await req.request.encode()).buffer;
+        const batches = readBody(body);
+        sent.push(batches);
+        const answer = answers.shift() ?? {};
+        if (answer instanceof Error) throw answer;
+        return req.response.decode(responseFor(batches.map((b) => [b.partition, answer[b.partition] ?? 0])));
+      },
+    },
+    initProducerId: async () => ({ producerId: '77', producerEpoch: 3 }),
+    disconnect: async () => undefined,
+  } as unknown as KafkajsBroker;
+  const cluster: KafkajsCluster = {
+    connect: async () => undefined,
+    disconnect: async () => undefined,
+    addTargetTopic: async () => undefined,
+    refreshMetadata: async () => void refreshes++,
+    findTopicPartitionMetadata: () => [0, 1, 2].map((partitionId) => ({ partitionId, leader: 1 })),
+    findBroker: async () => broker,
+    findControllerBroker: async () => broker,
+  };
+  return { cluster, sent, refreshes: () => refreshes };
+}
+
+/** The batches of a Produce request body (encodeProduceBody's layout). */
+function readBody(body: Buffer): { partition: number; batch: Buffer }[] {
+  let pos = 2 + 2 + 4 + 4;
+  pos += 2 + body.readInt16BE(pos);
+  const n = body.readInt32BE(pos);
+  pos += 4;
+  const out = [];
+  for (let i = 0; i < n; i++) {
+    const partition = body.readInt32BE(pos);
+    const len = body.readInt32BE(pos + 4);
+    out.push({ partition, batch: body.subarray(pos + 8, pos + 8 + len) });
+    pos += 8 + len;
+  }
+  return out;
+}
+
+/** A v7 Produce response with these error codes, base offset 10 * partition. */
+function responseFor(parts: Array<[number, number]>): Buffer {
+  const out = Buffer.alloc(4 + 2 + 1 + 4 + parts.length * 30 + 4);
+  let pos = out.writeInt32BE(1, 0);
+  pos = out.writeInt16BE(1, pos);
+  pos += out.write('t', pos);
+  pos = out.writeInt32BE(parts.length, pos);
+  for (const [p, code] of parts) {
+    pos = out.writeInt32BE(p, pos);
+    pos = out.writeInt16BE(code, pos);
+    pos = out.writeBigInt64BE(BigInt(p * 10), pos);
+    pos = out.writeBigInt64BE(-1n, pos);
+    pos = out.writeBigInt64BE(0n, pos);
+  }
+  out.writeInt32BE(0, pos);
+  return out.subarray(0, pos + 4);
+}
+
+const settings: ProducerSettings = { topic: 't', acks: -1, compression: 'none', idempotent: true, retryMs: 5_000, ackTimeoutMs: 30_000 };
+
+function builder(records: number): BatchBuilder {
+  const b = new BatchBuilder(1 << 20);
+  for (let i = 0; i < records; i++) b.append(1, null, 0, 0, Buffer.from(`v${i}`), 0, 2, NO_HEADERS);
+  return b;
+}
+
+describe('BatchProducer', () => {
+  it('stamps producer id, epoch and consecutive sequence numbers per partition', async () => {
+    const { cluster } = fakeCluster([]);
+    const producer = new BatchProducer(undefined, settings, cluster);
+    await producer.connect();
+    const a = await producer.seal(0, builder(3));
+    const b = await producer.seal(0, builder(2));
+    const c = await producer.seal(1, builder(4));
+    expect([a, b, c].map((x) => [x.batch.readBigInt64BE(43), x.batch.readInt16BE(51), x.batch.readInt32BE(53)])).toEqual([
+      [77n, 3, 0], [77n, 3, 3], [77n, 3, 0],
+    ]);
+  });
+
+  it('resends a batch refused by a moved leader with the same bytes, after refreshing metadata', async () => {
+    const { cluster, sent, refreshes } = fakeCluster([{ 1: 6 /* NOT_LEADER_OR_FOLLOWER */ }, {}]);
+    const producer = new BatchProducer(undefined, settings, cluster);
+    await producer.connect();
+    const batches = [await producer.seal(0, builder(2)), await producer.seal(1, builder(2))];
+    const outcomes = await producer.send(batches);
+    expect(outcomes).toEqual([
+      { partition: 0, ok: true, baseOffset: 0n },
+      { partition: 1, ok: true, baseOffset: 10n },
+    ]);
+    expect(sent.map((r) => r.map((b) => b.partition))).toEqual([[0, 1], [1]]);
+    expect(sent[1]![0]!.batch.equals(batches[1]!.batch)).toBe(true);
+    expect(refreshes()).toBe(1);
+  });
+
+  it('resends after a lost connection, and takes a duplicate-sequence answer as written', async () => {
+    const lost = Object.assign(new Error('Connection closed'), { name: 'KafkaJSConnectionClosedError' });
+    const { cluster, sent } = fakeCluster([lost, { 0: 46 /* DUPLICATE_SEQUENCE_NUMBER */ }]);
+    const producer = new BatchProducer(undefined, settings, cluster);
+    await producer.connect();
+    const batch = await producer.seal(0, builder(1));
+    expect(await producer.send([batch])).toEqual([{ partition: 0, ok: true, baseOffset: null }]);
+    expect(sent).toHaveLength(2);
+    expect(sent[1]![0]!.batch.equals(batch.batch)).toBe(true);
+  });
+
+  it('retries a connection failure that kafkajs\'s own retries gave up on (a broker restarting)', async () => {
+    const refused = Object.assign(new Error('Connection error: connect ECONNREFUSED'), { name: 'KafkaJSConnectionError', retriable: true });
+    const gaveUp = Object.assign(new Error('Connection error'), { name: 'KafkaJSNumberOfRetriesExceeded', retriable: false, originalError: refused });
+    const { cluster, sent } = fakeCluster([gaveUp, {}]);
+    const producer = new BatchProducer(undefined, settings, cluster);
+    await producer.connect();
+    expect(await producer.send([await producer.seal(0, builder(1))])).toEqual([{ partition: 0, ok: true, baseOffset: 0n }]);
+    expect(sent).toHaveLength(2);
+  });
+
+  it('does not retry a batch the broker refuses for good', async () => {
+    const { cluster, sent } = fakeCluster([{ 0: 10 /* MESSAGE_TOO_LARGE */ }]);
+    const producer = new BatchProducer(undefined, settings, cluster);
+    await producer.connect();
+    const [outcome] = await producer.send([await producer.seal(0, builder(1))]);
+    expect(outcome).toMatchObject({ partition: 0, ok: false, error: { type: 'MESSAGE_TOO_LARGE' } });
+    expect(sent).toHaveLength(1);
+  });
+
+  it('gives up on a retriable failure after the retry time', async () => {
+    const { cluster, sent } = fakeCluster(Array.from({ length: 50 }, () => ({ 0: 6 })));
+    const producer = new BatchProducer(undefined, { ...settings, retryMs: 400 }, cluster);
+    await producer.connect();
+    const [outcome] = await producer.send([await producer.seal(0, builder(1))]);
+    expect(outcome).toMatchObject({ ok: false, error: { type: 'NOT_LEADER_FOR_PARTITION' } }); // kafkajs's name for code 6
+    expect(sent.length).toBeGreaterThan(1);
+    expect(sent.length).toBeLessThan(50);
+  });
+});
+
+describe('Produce request and response', () => {
+  it('lays out one topic with one batch per partition, and reads v3 and v5+ answers', () => {
+    const body = encodeProduceBody(-1, 30_000, 'orders', [{ partition: 2, batch: Buffer.from('abc') }]);
+    expect(body.readInt16BE(0)).toBe(-1); // no transactional id
+    expect(body.readInt16BE(2)).toBe(-1);
+    expect(body.readInt32BE(4)).toBe(30_000);
+    expect(readBody(body)).toEqual([{ partition: 2, batch: Buffer.from('abc') }]);
+    expect(decodeProduceResponse(7, responseFor([[2, 0]])).partitions).toEqual([{ partition: 2, errorCode: 0, baseOffset: 20n }]);
+    const v3 = Buffer.concat([responseFor([[1, 6]]).subarray(0, -12), Buffer.alloc(4)]);
+    expect(decodeProduceResponse(3, v3).partitions).toEqual([{ partition: 1, errorCode: 6, baseOffset: 10n }]);
+  });
+});
