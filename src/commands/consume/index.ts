@@ -28,7 +28,7 @@ const options = {
   'key-separator': { type: 'string', default: '\t', defaultDescription: 'tab', requiresArg: true, describe: 'Between printed fields' },
   property: { type: 'string', array: true, requiresArg: true, describe: 'Kafka console-consumer style: print.key=true, key.separator=:, …' },
   format: { type: 'string', requiresArg: true, describe: 'kcat format: %s value %k key %t topic %p partition %o offset %T timestamp %h headers %S %K lengths' },
-  output: { choices: ['text', 'json'] as const, default: 'text', describe: 'json: one envelope per line (what produce --input json reads)' },
+  output: { alias: 'o', choices: ['plain', 'json'] as const, default: 'plain', requiresArg: true, describe: 'plain (records as text) or json: one envelope per line, what produce --input json reads; consume has no table' },
   'value-encoding': { choices: ['utf8', 'base64', 'hex'] as const, default: 'utf8', describe: 'How to show keys and values (utf8 falls back to base64 in JSON)' },
   'isolation-level': { choices: ['read_committed', 'read_uncommitted'] as const, default: 'read_committed', describe: 'read_uncommitted also shows open and aborted transactions' },
   quiet: { alias: 'q', type: 'boolean', default: false, describe: 'No summary on stderr' },
@@ -51,7 +51,7 @@ interface ConsumeArgs {
   keySeparator: string;
   property?: string[];
   format?: string;
-  output: 'text' | 'json';
+  output: 'plain' | 'json';
   valueEncoding: ValueEncoding;
   isolationLevel: 'read_committed' | 'read_uncommitted';
   quiet: boolean;
@@ -113,7 +113,7 @@ async function runConsume(ctx: Context, argv: ConsumeArgs & object): Promise<voi
     );
     // A reader that went away (`| head`) is a normal end: no summary, exit 0.
     if (!argv.quiet && result.reason !== 'closed') ctx.info(summary(result));
-    interruption.throwIfInterrupted();
+    interruption.endIfInterrupted();
   } finally {
     interruption.dispose();
   }
