@@ -15,6 +15,7 @@ import { completionCommand } from './commands/completion.js';
 import { NameCompletion } from './completion.js';
 import { profileOutput } from './config/profile.js';
 import { pipelineCommand } from './commands/pipeline/index.js';
+import { translateKafkaArgs } from './compat/index.js';
 
 // yargs' ESM build wraps help text at a fixed column, mid-word ("consumer g roups"); its CommonJS
 // build wraps at word boundaries (wrap-ansi).
@@ -101,11 +102,14 @@ function toKstreamError(err: unknown): KstreamError {
 
 /** Runs kstream with `args` on `io` and resolves to the exit code. */
 export async function main(argList: string[], io: Io): Promise<number> {
-  const args = splitAttachedValues(argList);
   const ctx = createContext(io);
-  const verbose = args.includes('--verbose') || args.includes('-v');
+  const verbose = argList.includes('--verbose') || argList.includes('-v');
   let helpOutput = '';
   try {
+    // Kafka's script command lines and kcat's flags, turned into kstream's (src/compat/).
+    const translated = translateKafkaArgs(splitAttachedValues(argList));
+    const args = translated.args;
+    translated.notes.forEach((note) => ctx.warn(note));
     const completion = new NameCompletion(ctx);
     const cli = buildCli(ctx, args, completion);
     const argv = await cli.parseAsync(args, {}, (_err, _argv, output) => {

@@ -31,7 +31,7 @@ describe('produce options', () => {
     [{ keySeparator: ':', property: ['parse.key=true'] }, /only one of/],
     [{ allowMissingKey: true }, /--allow-missing-key needs --key-separator/],
     [{ keySeparator: '' }, /key separator cannot be empty/],
-    [{ property: ['ignore.error=true'] }, /unknown --property 'ignore.error'/],
+    [{ property: ['ignore.errors=true'] }, /unknown --property 'ignore.errors'/],
     [{ property: ['parse.key'] }, /--property expects key=value/],
     [{ input: 'json', keySeparator: ':' }, /--input json takes keys/],
     [{ input: 'json', nullValue: 'NULL' }, /--null-value applies to text input/],

@@ -8,9 +8,10 @@ import type { ValueEncoding } from '../../records/envelope.js';
 import { watchSignals } from '../../signals.js';
 import { validateTopicName } from '../../topic.js';
 import { parseInteger, parseKeyValues } from '../../util/kv.js';
-import { applyProperties, compileFormat, jsonFormat, printFlagsFormat, type RecordFormatter } from './format.js';
+import { applyProperties, compileFormat, DEFAULT_PRINT_FLAGS, jsonFormat, kcatJsonFormat, printFlagsFormat, type RecordFormatter } from './format.js';
+import { guarded, untilFilter } from './guards.js';
 import { consume, type ConsumeOptions, type ConsumeResult } from './loop.js';
-import { parseOffsetSpec, type OffsetSpec } from './offsets.js';
+import { parseOffsetSpec, parseTime, type OffsetSpec } from './offsets.js';
 
 const options = {
   'from-beginning': { type: 'boolean', default: false, describe: 'Read every record still stored (same as --offset earliest)' },
@@ -31,6 +32,9 @@ const options = {
   output: { alias: 'o', choices: ['plain', 'json'] as const, default: 'plain', requiresArg: true, describe: 'plain (records as text) or json: one envelope per line, what produce --input json reads; consume has no table' },
   'value-encoding': { choices: ['utf8', 'base64', 'hex'] as const, default: 'utf8', describe: 'How to show keys and values (utf8 falls back to base64 in JSON)' },
   'isolation-level': { choices: ['read_committed', 'read_uncommitted'] as const, default: 'read_committed', describe: 'read_uncommitted also shows open and aborted transactions' },
+  'kcat-json': { alias: 'J', type: 'boolean', default: false, describe: "kcat -J's JSON: topic, partition, offset, tstype, ts, broker, headers, key, payload" },
+  until: { type: 'string', requiresArg: true, describe: 'Stop before the first record at or after TIME (epoch ms or ISO-8601; kcat -o e@TS); implies --exit' },
+  'skip-message-on-error': { type: 'boolean', default: false, describe: 'A record a --property *.deserializer cannot decode is skipped with a warning, not the end of the run' },
   quiet: { alias: 'q', type: 'boolean', default: false, describe: 'No summary on stderr' },
 } satisfies Record<string, Options>;
 
@@ -54,6 +58,9 @@ interface ConsumeArgs {
   output: 'plain' | 'json';
   valueEncoding: ValueEncoding;
   isolationLevel: 'read_committed' | 'read_uncommitted';
+  kcatJson: boolean;
+  until?: string;
+  skipMessageOnError: boolean;
   quiet: boolean;
 }
 
@@ -65,13 +72,15 @@ function startSpec(a: ConsumeArgs): OffsetSpec | undefined {
 
 function formatterFrom(a: ConsumeArgs): RecordFormatter {
   const flags = applyProperties(
-    { key: a.printKey, partition: a.printPartition, offset: a.printOffset, timestamp: a.printTimestamp, headers: a.printHeaders, separator: a.keySeparator },
+    { ...DEFAULT_PRINT_FLAGS, key: a.printKey, partition: a.printPartition, offset: a.printOffset, timestamp: a.printTimestamp, headers: a.printHeaders, separator: a.keySeparator },
     parseKeyValues(a.property, '--property'),
   );
   const printing = flags.key || flags.partition || flags.offset || flags.timestamp || flags.headers;
-  if (a.output === 'json') {
-    if (a.format !== undefined || printing) throw new UsageError('--output json prints whole records; drop --format and --print-* options');
-    return jsonFormat(a.valueEncoding);
+  if (a.output === 'json' || a.kcatJson) {
+    const what = a.kcatJson ? '-J' : '--output json';
+    if (a.format !== undefined || printing) throw new UsageError(`${what} prints whole records; drop --format and --print-* options`);
+    if (a.kcatJson && a.output === 'json') throw new UsageError('pass either -J (kcat\'s JSON) or --output json (kstream\'s envelopes), not both');
+    return a.kcatJson ? kcatJsonFormat() : jsonFormat(a.valueEncoding);
   }
   if (a.format !== undefined) {
     if (printing) throw new UsageError('--format already says what to print; drop the --print-* options');
@@ -89,7 +98,7 @@ export function consumeOptionsFrom(a: ConsumeArgs): ConsumeOptions {
     partitions: a.partition?.map((p) => parseInteger(p, '--partition', 0)),
     offset: startSpec(a),
     maxMessages: a.maxMessages === undefined ? undefined : parseInteger(a.maxMessages, '--max-messages', 1),
-    exitAtEnd: a.exit,
+    exitAtEnd: a.exit || a.until !== undefined,
     timeoutMs: a.timeoutMs === undefined ? undefined : parseInteger(a.timeoutMs, '--timeout-ms', 1),
     group: a.group,
     readUncommitted: a.isolationLevel === 'read_uncommitted',
@@ -103,14 +112,17 @@ function summary(r: ConsumeResult): string {
 }
 
 async function runConsume(ctx: Context, argv: ConsumeArgs & object): Promise<void> {
-  const opts = consumeOptionsFrom(argv);
+  const base = consumeOptionsFrom(argv);
+  const until = argv.until === undefined ? undefined : parseTime(argv.until.replace(/^@/, ''), '--until');
   const conn = connectionFrom(ctx, argv);
   const interruption = watchSignals(ctx);
   try {
     const kafka = await createKafka(conn, ctx.io);
-    const result = await withAdmin(conn, ctx.io, (admin) =>
-      consume({ kafka, admin, out: ctx.io.stdout, signal: interruption.signal, clientId: conn.clientId, note: ctx.info }, opts),
-    );
+    const result = await withAdmin(conn, ctx.io, async (admin) => {
+      const formatter = guarded(until === undefined ? base.formatter : await untilFilter(admin, base.topic, until, base.formatter), argv.skipMessageOnError, ctx.warn);
+      const opts = { ...base, formatter };
+      return consume({ kafka, admin, out: ctx.io.stdout, signal: interruption.signal, clientId: conn.clientId, note: ctx.info }, opts);
+    });
     // A reader that went away (`| head`) is a normal end: no summary, exit 0.
     if (!argv.quiet && result.reason !== 'closed') ctx.info(summary(result));
     interruption.endIfInterrupted();
@@ -132,6 +144,8 @@ export const consumeCommand: CommandFactory = (ctx) => ({
       .example("$0 consume orders -e --format '%k %o %s\\n'", 'kcat-style format')
       .example('$0 consume orders --offset @2026-01-31', 'From the first record of that day (UTC)')
       .example('$0 consume orders -e --output json', 'JSON envelopes, one per line')
-      .example('$0 consume orders -g billing --print-key', 'In a group, committing what was printed'),
+      .example('$0 consume orders -g billing --print-key', 'In a group, committing what was printed')
+      .example('$0 consume --topic orders --from-beginning --property print.key=true', 'As kafka-console-consumer.sh writes it')
+      .example('$0 consume -t orders -o s@1700000000000 -o e@1700003600000 -J', 'kcat habits: one hour of records, kcat JSON'),
   handler: (argv) => runConsume(ctx, argv as unknown as ConsumeArgs),
 });

@@ -11,8 +11,21 @@ export type KeyMode =
   | { kind: 'fixed'; key: Buffer }
   | { kind: 'separator'; separator: Buffer; text: string; allowMissing: boolean };
 
+/** Kafka's LineMessageReader format: `[headers DELIM] [key SEP] value`, with an optional null marker. */
+export interface LineFormat {
+  parseKey: boolean;
+  keySeparator: string;
+  headers?: { delimiter: string; separator: string; keySeparator: string };
+  /** A key, value or header value equal to this is sent as null. */
+  nullMarker?: string;
+  /** A line without a separator gets a null key (or no headers) instead of failing. */
+  ignoreError: boolean;
+}
+
 export interface ProduceOptions {
   topic: string;
+  /** Set for Kafka's parse.headers or null.marker: the line is read as kafka-console-producer reads it. */
+  lineFormat?: LineFormat;
   /** Files to read in order; empty means stdin. */
   files: string[];
   input: 'text' | 'json';
@@ -64,22 +77,65 @@ export function unescape(text: string): string {
   return text.replace(/\\([ntr0\\])/g, (_, c: string) => ESCAPES[c]!);
 }
 
+/** Kafka's console producer (LineMessageReader) properties, as `--property` or `--reader-property` give them. */
+export interface ReaderProperties {
+  parseKey: boolean;
+  separator?: string;
+  ignoreError: boolean;
+  nullMarker?: string;
+  parseHeaders: boolean;
+  headersDelimiter: string;
+  headersSeparator: string;
+  headersKeySeparator: string;
+}
+
+const BOOLEAN_PROPERTIES = new Set(['parse.key', 'ignore.error', 'parse.headers']);
+
 /** Kafka's console producer properties we honour, so lab commands paste as they are. */
-export function parseProperties(items: string[] | undefined): { parseKey: boolean; separator?: string } {
-  let parseKey = false;
-  let separator: string | undefined;
+export function parseProperties(items: string[] | undefined): ReaderProperties {
+  const p: ReaderProperties = { parseKey: false, ignoreError: false, parseHeaders: false, headersDelimiter: '\t', headersSeparator: ',', headersKeySeparator: ':' };
   for (const [name, value] of parseKeyValues(items, '--property')) {
-    if (name === 'parse.key') parseKey = value.trim().toLowerCase() === 'true';
-    else if (name === 'key.separator') separator = value;
-    else throw new UsageError(`unknown --property '${name}'`, { hint: 'kstream accepts parse.key and key.separator; see `kstream produce --help`' });
+    // Kafka reads these booleans with Boolean.parseBoolean: anything but "true" is false.
+    const on = value.trim().toLowerCase() === 'true';
+    if (BOOLEAN_PROPERTIES.has(name)) {
+      if (name === 'parse.key') p.parseKey = on;
+      else if (name === 'ignore.error') p.ignoreError = on;
+      else p.parseHeaders = on;
+    } else if (name === 'key.separator') p.separator = value;
+    else if (name === 'null.marker') p.nullMarker = value;
+    else if (name === 'headers.delimiter') p.headersDelimiter = value;
+    else if (name === 'headers.separator') p.headersSeparator = value;
+    else if (name === 'headers.key.separator') p.headersKeySeparator = value;
+    else {
+      throw new UsageError(`unknown --property '${name}'`, {
+        hint: 'kstream accepts parse.key, key.separator, ignore.error, null.marker, parse.headers, headers.delimiter, headers.separator and headers.key.separator; see `kstream produce --help`',
+      });
+    }
   }
-  return { parseKey, separator };
+  for (const [name, v] of [['key.separator', p.separator], ['headers.delimiter', p.headersDelimiter], ['headers.separator', p.headersSeparator], ['headers.key.separator', p.headersKeySeparator]] as const) {
+    if (v === '') throw new UsageError(`--property ${name} cannot be empty`);
+  }
+  return p;
+}
+
+/** Kafka's line format when it needs more than a key split: headers before the key, or a null marker. */
+function lineFormat(p: ReaderProperties): LineFormat | undefined {
+  if (!p.parseHeaders && p.nullMarker === undefined) return undefined;
+  return {
+    parseKey: p.parseKey,
+    keySeparator: p.separator ?? '\t',
+    headers: p.parseHeaders ? { delimiter: p.headersDelimiter, separator: p.headersSeparator, keySeparator: p.headersKeySeparator } : undefined,
+    nullMarker: p.nullMarker,
+    ignoreError: p.ignoreError,
+  };
 }
 
 function keyMode(args: ProduceArgs): KeyMode {
   const props = parseProperties(args.property);
   const ways = [args.keySeparator !== undefined, args.key !== undefined, props.parseKey].filter(Boolean).length;
   if (ways > 1) throw new UsageError('pass only one of --key-separator, --key and --property parse.key=true');
+  // Kafka's ignore.error=true sends a line without the separator with a null key.
+  if (props.ignoreError && props.parseKey) args = { ...args, allowMissingKey: true };
   if (args.allowMissingKey && args.keySeparator === undefined && !props.parseKey) {
     throw new UsageError('--allow-missing-key needs --key-separator', { hint: 'e.g. -K: --allow-missing-key' });
   }
@@ -123,8 +179,13 @@ export function produceOptions(args: ProduceArgs): ProduceOptions {
   }
   const delimiterText = args.delimiter === undefined ? '\n' : unescape(args.delimiter);
   if (delimiterText === '') throw new UsageError('--delimiter cannot be empty');
+  const format = lineFormat(parseProperties(args.property));
+  if (format && (input === 'json' || args.key !== undefined || args.keySeparator !== undefined || args.nullValue !== undefined)) {
+    throw new UsageError('parse.headers and null.marker read lines as kafka-console-producer does', { hint: 'drop --input json, --key, --key-separator and --null-value, and say it with --property' });
+  }
   return {
     topic: validateTopicName(args.topic),
+    lineFormat: format,
     files: args.file ?? [],
     input,
     key,

@@ -1,6 +1,6 @@
 import { UsageError } from '../../errors.js';
 import { parseEnvelope } from '../../records/envelope.js';
-import type { ProduceOptions } from './options.js';
+import type { LineFormat, ProduceOptions } from './options.js';
 
 /** One record as kafkajs takes it, before a partition is chosen. */
 export interface OutRecord {
@@ -14,9 +14,10 @@ export interface OutRecord {
 /** Turns one input record into a Kafka record; `where` names it in errors ("line 12"). */
 export type RecordParser = (line: Buffer, where: () => string) => OutRecord;
 
-export function recordParser(opts: Pick<ProduceOptions, 'input' | 'key' | 'headers' | 'partition' | 'nullValue'>): RecordParser {
+export function recordParser(opts: Pick<ProduceOptions, 'input' | 'key' | 'headers' | 'partition' | 'nullValue' | 'lineFormat'>): RecordParser {
   const headers = Object.keys(opts.headers).length > 0 ? opts.headers : undefined;
   const partition = opts.partition;
+  if (opts.lineFormat) return kafkaLineParser(opts.lineFormat, headers, partition);
   if (opts.input === 'json') {
     return (line, where) => {
       const e = parseEnvelope(line.toString('utf8'), where());
@@ -54,6 +55,53 @@ export function recordParser(opts: Pick<ProduceOptions, 'input' | 'key' | 'heade
   }
 }
 
+/**
+ * kafka-console-producer's LineMessageReader: `headers DELIM key SEP value`, each part optional by
+ * property, a part equal to null.marker sent as null. The line is read as UTF-8 text, as Kafka does.
+ */
+function kafkaLineParser(f: LineFormat, fixed: OutRecord['headers'], partition: number | undefined): RecordParser {
+  const part = (line: string, from: number, sep: string, what: string, where: () => string): string | undefined => {
+    const at = line.indexOf(sep, from);
+    if (at !== -1) return line.slice(from, at);
+    if (f.ignoreError) return undefined;
+    throw new UsageError(`${where()} has no ${what} '${printable(sep)}'`, { hint: 'fix the line, or pass --property ignore.error=true' });
+  };
+  const orNull = (text: string | undefined) => (text === undefined || text === f.nullMarker ? null : Buffer.from(text));
+  return (bytes, where) => {
+    const line = bytes.toString('utf8');
+    const head = f.headers ? part(line, 0, f.headers.delimiter, 'headers delimiter', where) : undefined;
+    const headAt = head === undefined ? 0 : head.length + f.headers!.delimiter.length;
+    const key = f.parseKey ? part(line, headAt, f.keySeparator, 'key separator', where) : undefined;
+    const keyAt = key === undefined ? 0 : key.length + f.keySeparator.length;
+    const parsed = head === undefined || head === f.nullMarker ? undefined : splitHeaders(head, f, where);
+    return {
+      key: orNull(key),
+      value: orNull(line.slice(headAt + keyAt)),
+      headers: fixed || parsed ? { ...fixed, ...parsed } : undefined,
+      partition,
+    };
+  };
+}
+
+function splitHeaders(text: string, f: LineFormat, where: () => string): NonNullable<OutRecord['headers']> {
+  const out: Record<string, Array<string | undefined>> = {};
+  const sep = f.headers!.keySeparator;
+  for (const pair of text.split(f.headers!.separator)) {
+    const at = pair.indexOf(sep);
+    if (at === -1 && !f.ignoreError) {
+      throw new UsageError(`${where()}: header '${pair}' has no header key separator '${printable(sep)}'`, { hint: 'write name:value, or pass --property ignore.error=true' });
+    }
+    const name = at === -1 ? pair : pair.slice(0, at);
+    if (name === f.nullMarker) throw new UsageError(`${where()}: a header name equals the null marker '${f.nullMarker}'; header names cannot be null`);
+    const value = at === -1 ? undefined : pair.slice(at + sep.length);
+    // undefined: a null header value on the wire, as Kafka's reader sends for the null marker.
+    (out[name] ??= []).push(value === f.nullMarker ? undefined : value);
+  }
+  const headers: Record<string, unknown> = {};
+  for (const [name, values] of Object.entries(out)) headers[name] = values.length === 1 ? values[0] : values;
+  return headers as NonNullable<OutRecord['headers']>;
+}
+
 function printable(text: string): string {
   return JSON.stringify(text).slice(1, -1);
 }
@@ -71,7 +119,7 @@ function headersSize(headers: NonNullable<OutRecord['headers']>): number {
   if (headers === lastHeaders) return lastHeadersSize;
   let size = 0;
   for (const [name, v] of Object.entries(headers)) {
-    for (const one of Array.isArray(v) ? v : [v]) size += 10 + Buffer.byteLength(name) + Buffer.byteLength(one);
+    for (const one of Array.isArray(v) ? v : [v]) size += 10 + Buffer.byteLength(name) + Buffer.byteLength(one ?? '');
   }
   lastHeaders = headers;
   lastHeadersSize = size;
