@@ -28,6 +28,7 @@ const options = {
   'create-topic': { type: 'boolean', describe: 'Create the topic if it does not exist' },
   partitions: { type: 'string', requiresArg: true, describe: 'Partitions for --create-topic' },
   output: { alias: 'o', choices: ['json'] as const, requiresArg: true, describe: 'json: {"partition","offset"} per record on stdout' },
+  tee: { type: 'boolean', describe: 'Also copy each record read to stdout, as tee does (kcat -T)' },
   quiet: { alias: 'q', type: 'boolean', describe: 'Print no summary or progress' },
 } satisfies Record<string, Options>;
 

@@ -45,6 +45,8 @@ export interface ProduceOptions {
   createTopic: boolean;
   partitions?: number;
   json: boolean;
+  /** Copy each record read to stdout (kcat -T). */
+  tee: boolean;
   quiet: boolean;
 }
 
@@ -67,6 +69,7 @@ export interface ProduceArgs {
   createTopic?: boolean;
   partitions?: string;
   output?: 'json';
+  tee?: boolean;
   quiet?: boolean;
 }
 
@@ -171,6 +174,7 @@ export function produceOptions(args: ProduceArgs): ProduceOptions {
   if (input === 'json' && key.kind !== 'none') {
     throw new UsageError('--input json takes keys from each line\'s "key" field', { hint: 'drop --key, --key-separator and parse.key' });
   }
+  if (args.tee && args.output === 'json') throw new UsageError('--tee and --output json both write to stdout; pass one');
   if (input === 'json' && args.nullValue !== undefined) {
     throw new UsageError('--null-value applies to text input; with --input json write "value":null');
   }
@@ -200,6 +204,7 @@ export function produceOptions(args: ProduceArgs): ProduceOptions {
     createTopic: Boolean(args.createTopic),
     partitions: args.partitions === undefined ? undefined : parseInteger(args.partitions, '--partitions', 1),
     json: args.output === 'json',
+    tee: Boolean(args.tee),
     quiet: Boolean(args.quiet),
   };
 }

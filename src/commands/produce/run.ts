@@ -126,6 +126,7 @@ export class ProduceRun {
 
   /** Sends the records a splitter returned, then fails on the one it refused, if any. */
   private async sendSplit(splitter: LineSplitter, lines: Buffer[]): Promise<void> {
+    if (this.opts.tee && lines.length) this.io.stdout.write(Buffer.concat(lines.flatMap((l) => [l, this.opts.delimiter])));
     for (const line of lines) {
       const record = this.toRecord(line);
       const size = this.sizeOf(record);
