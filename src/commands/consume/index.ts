@@ -3,7 +3,7 @@ import type { CommandFactory } from '../command.js';
 import { connectionFrom } from '../command.js';
 import type { Context } from '../../context.js';
 import { createKafka, withAdmin } from '../../connection.js';
-import { UsageError } from '../../errors.js';
+import { UsageError, type KstreamError } from '../../errors.js';
 import type { ValueEncoding } from '../../records/envelope.js';
 import { watchSignals } from '../../signals.js';
 import { validateTopicName } from '../../topic.js';
@@ -118,11 +118,20 @@ async function runConsume(ctx: Context, argv: ConsumeArgs & object): Promise<voi
   const interruption = watchSignals(ctx);
   try {
     const kafka = await createKafka(conn, ctx.io);
+    // A record that cannot be decoded stops the run as a signal would, then fails it.
+    let failure: KstreamError | undefined;
+    const stop = new AbortController();
+    const fail = (err: KstreamError) => {
+      failure ??= err;
+      stop.abort();
+    };
+    const signal = AbortSignal.any([interruption.signal, stop.signal]);
     const result = await withAdmin(conn, ctx.io, async (admin) => {
-      const formatter = guarded(until === undefined ? base.formatter : await untilFilter(admin, base.topic, until, base.formatter), argv.skipMessageOnError, ctx.warn);
+      const formatter = guarded(until === undefined ? base.formatter : await untilFilter(admin, base.topic, until, base.formatter), argv.skipMessageOnError, ctx.warn, fail);
       const opts = { ...base, formatter };
-      return consume({ kafka, admin, out: ctx.io.stdout, signal: interruption.signal, clientId: conn.clientId, note: ctx.info }, opts);
+      return consume({ kafka, admin, out: ctx.io.stdout, signal, clientId: conn.clientId, note: ctx.info }, opts);
     });
+    if (failure) throw failure;
     // A reader that went away (`| head`) is a normal end: no summary, exit 0.
     if (!argv.quiet && result.reason !== 'closed') ctx.info(summary(result));
     interruption.endIfInterrupted();
