@@ -84,7 +84,7 @@ function kafkaLineParser(f: LineFormat, fixed: OutRecord['headers'], partition: 
 }
 
 function splitHeaders(text: string, f: LineFormat, where: () => string): NonNullable<OutRecord['headers']> {
-  const out: Record<string, Array<string | undefined>> = {};
+  const out: Record<string, string[]> = {};
   const sep = f.headers!.keySeparator;
   for (const pair of text.split(f.headers!.separator)) {
     const at = pair.indexOf(sep);
@@ -93,9 +93,13 @@ function splitHeaders(text: string, f: LineFormat, where: () => string): NonNull
     }
     const name = at === -1 ? pair : pair.slice(0, at);
     if (name === f.nullMarker) throw new UsageError(`${where()}: a header name equals the null marker '${f.nullMarker}'; header names cannot be null`);
-    const value = at === -1 ? undefined : pair.slice(at + sep.length);
-    // undefined: a null header value on the wire, as Kafka's reader sends for the null marker.
-    (out[name] ??= []).push(value === f.nullMarker ? undefined : value);
+    const value = at === -1 ? '' : pair.slice(at + sep.length);
+    // Kafka's reader sends a null header value here; kafkajs cannot encode one, and an empty value
+    // in its place would change the data: so refuse it.
+    if (value === f.nullMarker || at === -1) {
+      throw new UsageError(`${where()}: header '${name}' would have a null value, which kstream cannot send`, { hint: 'give the header a value, or leave it out' });
+    }
+    (out[name] ??= []).push(value);
   }
   const headers: Record<string, unknown> = {};
   for (const [name, values] of Object.entries(out)) headers[name] = values.length === 1 ? values[0] : values;
@@ -119,7 +123,7 @@ function headersSize(headers: NonNullable<OutRecord['headers']>): number {
   if (headers === lastHeaders) return lastHeadersSize;
   let size = 0;
   for (const [name, v] of Object.entries(headers)) {
-    for (const one of Array.isArray(v) ? v : [v]) size += 10 + Buffer.byteLength(name) + Buffer.byteLength(one ?? '');
+    for (const one of Array.isArray(v) ? v : [v]) size += 10 + Buffer.byteLength(name) + Buffer.byteLength(one);
   }
   lastHeaders = headers;
   lastHeadersSize = size;
