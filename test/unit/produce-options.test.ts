@@ -38,7 +38,6 @@ describe('produce options', () => {
     [{ partitions: '3' }, /--partitions applies only with --create-topic/],
     [{ partition: '-1' }, /--partition must be a whole number/],
     [{ maxLineBytes: '0' }, /--max-line-bytes must be a whole number/],
-    [{ acks: '2' }, /--acks must be all, 1 or 0/],
     [{ delimiter: '' }, /--delimiter cannot be empty/],
     [{ topic: 'bad topic' }, /not a valid topic name/],
   ])('rejects %j', (args, message) => expect(() => opts(args)).toThrow(message));

@@ -1,6 +1,7 @@
 import type { Options } from 'yargs';
 import type { CommandFactory } from '../command.js';
 import { connectionFrom } from '../command.js';
+import { typedArgv, type ArgsOf } from '../args.js';
 import type { Context } from '../../context.js';
 import { createKafka, withAdmin } from '../../connection.js';
 import { UsageError, type KstreamError } from '../../errors.js';
@@ -13,7 +14,7 @@ import { guarded, untilFilter } from './guards.js';
 import { consume, type ConsumeOptions, type ConsumeResult } from './loop.js';
 import { parseOffsetSpec, parseTime, type OffsetSpec } from './offsets.js';
 
-const options = {
+export const options = {
   'from-beginning': { type: 'boolean', default: false, describe: 'Read every record still stored (same as --offset earliest)' },
   offset: { type: 'string', requiresArg: true, describe: 'Start at earliest, latest, N, -N (last N of each partition) or @TIME (epoch ms or ISO-8601)' },
   partition: { type: 'string', array: true, requiresArg: true, describe: 'Read only this partition (repeatable)' },
@@ -29,40 +30,17 @@ const options = {
   'key-separator': { type: 'string', default: '\t', defaultDescription: 'tab', requiresArg: true, describe: 'Between printed fields' },
   property: { type: 'string', array: true, requiresArg: true, describe: 'Kafka console-consumer style: print.key=true, key.separator=:, …' },
   format: { type: 'string', requiresArg: true, describe: 'kcat format: %s value %k key %t topic %p partition %o offset %T timestamp %h headers %S %K lengths' },
-  output: { alias: 'o', choices: ['plain', 'json'] as const, default: 'plain', requiresArg: true, describe: 'plain (records as text) or json: one envelope per line, what produce --input json reads; consume has no table' },
-  'value-encoding': { choices: ['utf8', 'base64', 'hex'] as const, default: 'utf8', describe: 'How to show keys and values (utf8 falls back to base64 in JSON)' },
-  'isolation-level': { choices: ['read_committed', 'read_uncommitted'] as const, default: 'read_committed', describe: 'read_uncommitted also shows open and aborted transactions' },
+  output: { alias: 'o', choices: ['plain', 'json'] as const, default: 'plain' as const, requiresArg: true, describe: 'plain (records as text) or json: one envelope per line, what produce --input json reads; consume has no table' },
+  'value-encoding': { choices: ['utf8', 'base64', 'hex'] as const, default: 'utf8' as const, describe: 'How to show keys and values (utf8 falls back to base64 in JSON)' },
+  'isolation-level': { choices: ['read_committed', 'read_uncommitted'] as const, default: 'read_committed' as const, describe: 'read_uncommitted also shows open and aborted transactions' },
   'kcat-json': { alias: 'J', type: 'boolean', default: false, describe: "kcat -J's JSON: topic, partition, offset, tstype, ts, broker, headers, key, payload" },
   until: { type: 'string', requiresArg: true, describe: 'Stop before the first record at or after TIME (epoch ms or ISO-8601; kcat -o e@TS); implies --exit' },
   'skip-message-on-error': { type: 'boolean', default: false, describe: 'A record a --property *.deserializer cannot decode is skipped with a warning, not the end of the run' },
   quiet: { alias: 'q', type: 'boolean', default: false, describe: 'No summary on stderr' },
 } satisfies Record<string, Options>;
 
-interface ConsumeArgs {
-  topic: string;
-  fromBeginning: boolean;
-  offset?: string;
-  partition?: string[];
-  maxMessages?: string;
-  exit: boolean;
-  timeoutMs?: string;
-  group?: string;
-  printKey: boolean;
-  printPartition: boolean;
-  printOffset: boolean;
-  printTimestamp: boolean;
-  printHeaders: boolean;
-  keySeparator: string;
-  property?: string[];
-  format?: string;
-  output: 'plain' | 'json';
-  valueEncoding: ValueEncoding;
-  isolationLevel: 'read_committed' | 'read_uncommitted';
-  kcatJson: boolean;
-  until?: string;
-  skipMessageOnError: boolean;
-  quiet: boolean;
-}
+/** The argv of consume: its option table's flags, camel-cased, and the topic. */
+export type ConsumeArgs = ArgsOf<typeof options> & { topic: string };
 
 function startSpec(a: ConsumeArgs): OffsetSpec | undefined {
   if (a.fromBeginning && a.offset !== undefined) throw new UsageError('pass either --from-beginning or --offset, not both');
@@ -156,5 +134,5 @@ export const consumeCommand: CommandFactory = (ctx) => ({
       .example('$0 consume orders -g billing --print-key', 'In a group, committing what was printed')
       .example('$0 consume --topic orders --from-beginning --property print.key=true', 'As kafka-console-consumer.sh writes it')
       .example('$0 consume -t orders -o s@1700000000000 -o e@1700003600000 -J', 'kcat habits: one hour of records, kcat JSON'),
-  handler: (argv) => runConsume(ctx, argv as unknown as ConsumeArgs),
+  handler: (argv) => runConsume(ctx, typedArgv<ConsumeArgs>(argv)),
 });

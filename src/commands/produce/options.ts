@@ -1,4 +1,6 @@
+import type { Options } from 'yargs';
 import { UsageError } from '../../errors.js';
+import type { ArgsOf } from '../args.js';
 import { validateTopicName } from '../../topic.js';
 import { parseInteger, parseKeyValues } from '../../util/kv.js';
 
@@ -50,28 +52,30 @@ export interface ProduceOptions {
   quiet: boolean;
 }
 
-/** The argv fields the produce builder declares (yargs camel-cases them). */
-export interface ProduceArgs {
-  topic: string;
-  file?: string[];
-  input?: 'text' | 'json';
-  keySeparator?: string;
-  allowMissingKey?: boolean;
-  key?: string;
-  property?: string[];
-  header?: string[];
-  partition?: string;
-  nullValue?: string;
-  delimiter?: string;
-  maxLineBytes?: string;
-  acks?: string;
-  compression?: Compression;
-  createTopic?: boolean;
-  partitions?: string;
-  output?: 'json';
-  tee?: boolean;
-  quiet?: boolean;
-}
+/** produce's option table: its flags, typed; ProduceArgs is derived from it. */
+export const PRODUCE_OPTIONS = {
+  file: { alias: 'f', type: 'string', array: true, requiresArg: true, describe: 'Read this file instead of stdin (repeatable)' },
+  'key-separator': { alias: 'K', type: 'string', requiresArg: true, describe: 'Split each line at the first SEP into key and value' },
+  'allow-missing-key': { type: 'boolean', describe: 'With -K, a line without SEP gets a null key' },
+  key: { alias: 'k', type: 'string', requiresArg: true, describe: 'The same key on every record' },
+  property: { type: 'string', array: true, requiresArg: true, describe: 'Kafka console-producer style: parse.key=true, key.separator=SEP, parse.headers, null.marker…' },
+  header: { alias: 'H', type: 'string', array: true, requiresArg: true, describe: 'Header key=value on every record (repeatable)' },
+  partition: { alias: 'p', type: 'string', requiresArg: true, describe: 'Send every record to this partition' },
+  input: { choices: ['text', 'json'] as const, requiresArg: true, describe: 'text, or json: one envelope per line as consume -o json prints' },
+  'null-value': { type: 'string', describe: 'A value equal to STRING is sent as null (a tombstone)' },
+  delimiter: { alias: 'D', type: 'string', requiresArg: true, describe: 'Record delimiter instead of newline (\\t, \\0 work)' },
+  'max-line-bytes': { type: 'string', requiresArg: true, describe: "Longest record (default: the topic's max.message.bytes)" },
+  acks: { type: 'string', choices: ['all', '1', '0'] as const, requiresArg: true, describe: 'Acknowledgements to wait for (default all)' },
+  compression: { alias: 'z', choices: COMPRESSIONS, requiresArg: true, describe: 'Compression codec (default none)' },
+  'create-topic': { type: 'boolean', describe: 'Create the topic if it does not exist' },
+  partitions: { type: 'string', requiresArg: true, describe: 'Partitions for --create-topic' },
+  output: { alias: 'o', choices: ['json'] as const, requiresArg: true, describe: 'json: {"partition","offset"} per record on stdout (produce has no table or plain output)' },
+  tee: { type: 'boolean', describe: 'Also copy each record read to stdout, as tee does (kcat -T)' },
+  quiet: { alias: 'q', type: 'boolean', describe: 'Print no summary or progress' },
+} satisfies Record<string, Options>;
+
+/** The argv of produce: its option table's flags, camel-cased, and the topic. */
+export type ProduceArgs = ArgsOf<typeof PRODUCE_OPTIONS> & { topic: string };
 
 const ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', '0': '\0', '\\': '\\' };
 
