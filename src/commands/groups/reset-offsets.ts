@@ -122,6 +122,8 @@ export const resetOffsetsCommand: CommandFactory = (ctx) => ({
     const given = fromFile !== undefined || argv.fromGroup !== undefined;
     if (specs.length === 0 && !argv.allTopics && !given) throw new UsageError('name the topics to reset', { hint: 'pass --topic T[:P,P…] or --all-topics' });
     if (specs.length > 0 && argv.allTopics) throw new UsageError('pass either --topic or --all-topics, not both');
+    // Bad topic specs fail before connecting.
+    const selected = specs.length ? mergeSelections(specs.map(parseTopicSpec)) : undefined;
     const result = await withAdmin(connectionFrom(ctx, argv), ctx.io, async (admin) => {
       const fromGroup = argv.fromGroup === undefined ? undefined : { name: String(argv.fromGroup), offsets: await fetchCommitted(admin, String(argv.fromGroup)) };
       if (fromGroup && fromGroup.offsets.size === 0) throw new UsageError(`group '${fromGroup.name}' has no committed offsets to copy`);
@@ -129,8 +131,8 @@ export const resetOffsetsCommand: CommandFactory = (ctx) => ({
         toEarliest: argv.toEarliest, toLatest: argv.toLatest, toOffset: argv.toOffset, toDatetime: argv.toDatetime, byDuration: argv.byDuration,
         shiftBy: argv.shiftBy, toCurrent: argv.toCurrent, fromFile, fromGroup,
       });
-      const topics = specs.length ? mergeSelections(specs.map(parseTopicSpec))
-        : mode.kind === 'given' && !argv.allTopics ? [...mode.offsets.keys()].sort().map((topic) => ({ topic })) : undefined;
+      const topics = selected
+        ?? (mode.kind === 'given' && !argv.allTopics ? [...mode.offsets.keys()].sort().map((topic) => ({ topic })) : undefined);
       const opts: ResetOffsetsOptions = { group, topics, mode, execute: argv.execute as boolean };
       return { opts, result: await resetOffsets(admin, opts) };
     });
