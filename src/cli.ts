@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import yargs from 'yargs';
+import { createRequire } from 'node:module';
+import type yargsType from 'yargs';
 import { createContext, type Context, type Io } from './context.js';
 import { connectionOptions } from './connection.js';
 import { InternalError, KstreamError, UsageError, ExitCode } from './errors.js';
@@ -14,6 +15,11 @@ import { completionCommand } from './commands/completion.js';
 import { NameCompletion } from './completion.js';
 import { profileOutput } from './config/profile.js';
 import { pipelineCommand } from './commands/pipeline/index.js';
+import { translateKafkaArgs } from './compat/index.js';
+
+// yargs' ESM build wraps help text at a fixed column, mid-word ("consumer g roups"); its CommonJS
+// build wraps at word boundaries (wrap-ansi).
+const yargs = createRequire(import.meta.url)('yargs') as typeof yargsType;
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -22,11 +28,13 @@ function buildCli(ctx: Context, args: string[], completion: NameCompletion) {
     .scriptName('kstream')
     .usage('$0 <command> [options]\n\nA command-line suite for Apache Kafka.')
     .options(connectionOptions)
-    .command(topicsCommand(ctx))
-    .command(groupsCommand(ctx))
-    .command(consumeCommand(ctx))
+    // In the order a user meets them.
     .command(localCommand(ctx))
+    .command(topicsCommand(ctx))
     .command(produceCommand(ctx))
+    .command(consumeCommand(ctx))
+    .command(groupsCommand(ctx))
+    .command(pipelineCommand(ctx))
     .command(profileCommand(ctx))
     .command(completionCommand(ctx))
     // yargs answers `--get-yargs-completions` (what the scripts of `kstream completion` call);
@@ -35,8 +43,6 @@ function buildCli(ctx: Context, args: string[], completion: NameCompletion) {
     .middleware((argv) => {
       argv.output ??= profileOutput(ctx, argv.profile as string | undefined);
     })
-    .command(pipelineCommand(ctx))
-    .demandCommand(1, 'name a command; see `kstream --help`')
     .recommendCommands()
     .strict()
     .help()
@@ -78,6 +84,7 @@ export function splitAttachedValues(args: string[]): string[] {
 /** One place turns any failure into a one-line message and an exit code. */
 export function reportError(ctx: Context, err: unknown, verbose: boolean): number {
   const error = toKstreamError(err);
+  if (error.quiet && !verbose) return error.exitCode;
   if (error.details) ctx.io.stderr.write(error.details.trimEnd() + '\n');
   const hint = error.hint ? ctx.color.dim(` (${error.hint})`) : '';
   ctx.io.stderr.write(`${ctx.color.red('error:')} ${error.message}${hint}\n`);
@@ -95,15 +102,21 @@ function toKstreamError(err: unknown): KstreamError {
 
 /** Runs kstream with `args` on `io` and resolves to the exit code. */
 export async function main(argList: string[], io: Io): Promise<number> {
-  const args = splitAttachedValues(argList);
   const ctx = createContext(io);
-  const verbose = args.includes('--verbose') || args.includes('-v');
+  const verbose = argList.includes('--verbose') || argList.includes('-v');
   let helpOutput = '';
   try {
+    // Kafka's script command lines and kcat's flags, turned into kstream's (src/compat/).
+    const translated = translateKafkaArgs(splitAttachedValues(argList));
+    const args = translated.args;
+    translated.notes.forEach((note) => ctx.warn(note));
     const completion = new NameCompletion(ctx);
-    await buildCli(ctx, args, completion).parseAsync(args, {}, (_err, _argv, output) => {
+    const cli = buildCli(ctx, args, completion);
+    const argv = await cli.parseAsync(args, {}, (_err, _argv, output) => {
       helpOutput = output;
     });
+    // `kstream` alone: the help is where a new user starts, not an error.
+    if (argv._.length === 0 && !helpOutput && !args.some((a) => a.startsWith('--get-yargs-completions'))) helpOutput = await cli.getHelp();
     for (const text of [helpOutput, await completion.names()]) {
       if (text) io.stdout.write(text.endsWith('\n') ? text : text + '\n');
     }

@@ -17,6 +17,8 @@ export interface ErrorOptions {
   /** Lines printed above the message, always (e.g. the tail of a broker log). */
   details?: string;
   cause?: unknown;
+  /** Already told: the command printed its own account (a summary), so print no error line. */
+  quiet?: boolean;
 }
 
 /** An error whose message is fit to show a user as is. */
@@ -24,12 +26,14 @@ export class KstreamError extends Error {
   readonly exitCode: number;
   readonly hint?: string;
   readonly details?: string;
+  readonly quiet: boolean;
   constructor(message: string, opts: ErrorOptions = {}) {
     super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
     this.name = 'KstreamError';
     this.exitCode = opts.exitCode ?? ExitCode.KAFKA;
     this.hint = opts.hint;
     this.details = opts.details;
+    this.quiet = opts.quiet ?? false;
   }
 }
 
@@ -76,9 +80,10 @@ function describeThrown(value: unknown): string {
 
 /** The run was stopped by SIGINT or SIGTERM after a clean shutdown. */
 export class InterruptedError extends KstreamError {
-  constructor(signal: 'SIGINT' | 'SIGTERM') {
+  constructor(signal: 'SIGINT' | 'SIGTERM', opts: { quiet?: boolean } = {}) {
     super(`interrupted by ${signal}`, {
       exitCode: signal === 'SIGINT' ? ExitCode.INTERRUPTED : ExitCode.TERMINATED,
+      quiet: opts.quiet,
     });
     this.name = 'InterruptedError';
   }

@@ -11,6 +11,11 @@ export interface Interruption {
   received(): StopSignal | undefined;
   /** Throws InterruptedError (exit 130/143) if a signal was received; call after cleaning up. */
   throwIfInterrupted(): void;
+  /**
+   * The same, for runs that a signal ends normally (a following consume, a pipeline): they have
+   * printed their summary, so the exit code 130/143 is kept without an error line.
+   */
+  endIfInterrupted(): void;
   dispose(): void;
 }
 
@@ -36,6 +41,9 @@ export function watchSignals(ctx: Context): Interruption {
     received: () => first,
     throwIfInterrupted: () => {
       if (first) throw new InterruptedError(first);
+    },
+    endIfInterrupted: () => {
+      if (first) throw new InterruptedError(first, { quiet: true });
     },
     dispose: () => handlers.forEach(([sig, h]) => ctx.io.signals.off(sig, h)),
   };

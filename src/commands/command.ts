@@ -1,4 +1,4 @@
-import type { CommandModule } from 'yargs';
+import type { Argv, CommandModule } from 'yargs';
 import type { Context } from '../context.js';
 import { resolveConnection, type Connection, type ConnectionArgs } from '../connection.js';
 import { profileFor } from '../config/profile.js';
@@ -22,3 +22,33 @@ export function connectionFrom(ctx: Context, argv: object): Connection {
 }
 
 const isLoopback = (broker: string) => /^(localhost|127\.\d+\.\d+\.\d+|\[::1\]):\d+$/.test(broker);
+
+export interface GroupSpec {
+  command: string;
+  describe: string;
+  children: CommandFactory[];
+  examples?: Array<[string, string]>;
+}
+
+/**
+ * A command that only groups subcommands. Typed alone (`kstream topics`) it prints its own help
+ * on stdout and exits 0, as rpk and cobra-based CLIs do: it is how a new user finds the subcommands.
+ */
+export function groupCommand(spec: GroupSpec): CommandFactory {
+  return (ctx) => {
+    let scoped: Argv | undefined;
+    return {
+      command: spec.command,
+      describe: spec.describe,
+      builder: (y: Argv) => {
+        scoped = y;
+        for (const child of spec.children) y.command(child(ctx));
+        for (const [cmd, what] of spec.examples ?? []) y.example(cmd, what);
+        return y;
+      },
+      handler: () => {
+        scoped?.showHelp((text: string) => ctx.io.stdout.write(text.endsWith('\n') ? text : text + '\n'));
+      },
+    };
+  };
+}

@@ -16,6 +16,8 @@ export interface LabStep {
   line: number;
   script: string;
   expect?: Expectation;
+  /** The same step written with Kafka's scripts, `bin/kafka-X.sh` swapped for `kstream X`. */
+  kafka?: string;
 }
 
 export interface LabPage {
@@ -25,12 +27,41 @@ export interface LabPage {
 }
 
 const RUN = /^<!-- lab:run -->$/;
+const KAFKA = /^<!-- lab:kafka steps=([\d,]+) -->$/;
+
+/** Kafka's scripts that kstream takes the command lines of, and the kstream command each becomes. */
+const SCRIPTS: Record<string, string> = {
+  'kafka-topics.sh': 'topics',
+  'kafka-console-producer.sh': 'produce',
+  'kafka-console-consumer.sh': 'consume',
+  'kafka-consumer-groups.sh': 'groups',
+};
+
+/** `bin/kafka-topics.sh --x` → `kstream topics --x`: the swap a reader of a Kafka course makes. */
+export function swapScript(line: string): string | undefined {
+  const m = /^bin\/(kafka-[a-z-]+\.sh)\b(.*)$/.exec(line);
+  const command = m && SCRIPTS[m[1]!];
+  return command ? `kstream ${command}${m![2]}` : undefined;
+}
+
+/** The block's commands: continuation lines joined, trailing comments dropped. */
+function commandLines(body: string[]): string[] {
+  return body.join('\n').replace(/\\\n\s*/g, '').split('\n').map((l) => l.replace(/\s+#.*$/, '').trim()).filter(Boolean);
+}
+
+/** The here-document a kstream step feeds its command, to feed the Kafka form too. */
+function heredoc(script: string): string {
+  const m = /( <<'(\w+)'\n[\s\S]*?\n\2\n)/.exec(script);
+  return m ? m[1]! : '\n';
+}
 const EXPECT = /^<!-- lab:expect (stdout|stderr|output) (exact|unordered|contains|lines|columns=[A-Z0-9,-]+) -->$/;
 
 export function parseLabPage(markdown: string): LabPage {
   const lines = markdown.split('\n');
   const page: LabPage = { steps: [], unrun: [] };
+  let sectionStart = 0;
   for (let i = 0; i < lines.length; i++) {
+    if (lines[i]!.startsWith('## ')) sectionStart = page.steps.length;
     const fence = /^```(\w+)$/.exec(lines[i]!);
     if (!fence) continue;
     const start = i;
@@ -39,7 +70,17 @@ export function parseLabPage(markdown: string): LabPage {
     const text = body.join('\n') + '\n';
     const marker = lines[start - 1] ?? '';
     const expect = EXPECT.exec(marker);
-    if (fence[1] === 'sh' && RUN.test(marker)) {
+    const kafka = KAFKA.exec(marker);
+    if (fence[1] === 'sh' && kafka) {
+      const runnable = commandLines(body).filter((l) => swapScript(l) !== undefined);
+      const targets = kafka[1]!.split(',').map(Number);
+      if (targets.length !== runnable.length) throw new Error(`docs/lab.md:${start}: lab:kafka names ${targets.length} steps for ${runnable.length} kstream-able lines`);
+      runnable.forEach((l, n) => {
+        const step = page.steps[sectionStart + targets[n]! - 1];
+        if (!step) throw new Error(`docs/lab.md:${start}: this section has no step ${targets[n]}`);
+        step.kafka = (step.kafka ?? '') + swapScript(l) + heredoc(step.script);
+      });
+    } else if (fence[1] === 'sh' && RUN.test(marker)) {
       page.steps.push({ line: start + 1, script: text });
     } else if (fence[1] === 'sh') {
       page.unrun.push(...body.filter((l) => l.startsWith('kstream ')));
@@ -110,6 +151,8 @@ function splitTable(lines: string[], columns: string[]): { rows: string[]; other
 }
 
 /** Gives the page's topic and group names unique values so runs do not collide. */
-export function substitute(text: string, names: { topic: string; group: string }): string {
-  return text.replace(/\blab(-readers)?\b/g, (_, readers: string | undefined) => (readers ? names.group : names.topic));
+export function substitute(text: string, names: { topic: string; group: string; brokers?: string }): string {
+  const named = text.replace(/\blab(-readers)?\b/g, (_, readers: string | undefined) => (readers ? names.group : names.topic));
+  // Kafka's scripts name the broker; the test's is elsewhere.
+  return names.brokers ? named.replace(/\blocalhost:9092\b/g, names.brokers) : named;
 }

@@ -127,7 +127,8 @@ describe('kstream consume --group', () => {
     const group = uniqueName('g-sigint');
     const { code, stderr } = await interruptAfter(['consume', topic, '-g', group, '--from-beginning'], 25);
     expect(code, stderr).toBe(130);
-    expect(stderr).toMatch(/25 records in .*\nerror: interrupted by SIGINT\n$/);
+    // The summary is the last line: a signal is how a following consume ends, not an error.
+    expect(stderr).toMatch(/25 records in [^\n]*\n$/);
     expect(await committed(group, topic)).toEqual([25]);
   });
 

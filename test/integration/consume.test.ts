@@ -197,7 +197,7 @@ describe('kstream consume: bad input', () => {
       [['consume', topic, '--partition', '2'], new RegExp(`topic '${topic}' has no partition 2 \\(it has 2 partition\\(s\\): 0 to 1\\)`)],
       [['consume', topic, '--partition', '-1'], /--partition must be a whole number/],
       [['consume', topic, '--from-beginning', '--offset', '3'], /either --from-beginning or --offset/],
-      [['consume', topic, '--property', 'print.value=true'], /unknown --property 'print.value'/],
+      [['consume', topic, '--property', 'print.values=true'], /unknown --property 'print.values'/],
       [['consume', topic, '--format', '%x'], /unknown token '%x'/],
       [['consume', topic, '-g', 'g1', '--partition', '0'], /--partition cannot be combined with --group/],
       [['consume', topic, '-n', '0'], /--max-messages must be a whole number/],

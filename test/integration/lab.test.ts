@@ -7,10 +7,9 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { BIN, brokers, uniqueName } from '../helpers/cli.js';
 import { withTestAdmin } from '../helpers/kafka.js';
-import { mismatch, parseLabPage, substitute } from '../helpers/lab-doc.js';
+import { mismatch, parseLabPage, substitute, type LabStep } from '../helpers/lab-doc.js';
 
 const page = parseLabPage(readFileSync(new URL('../../docs/lab.md', import.meta.url), 'utf8'));
-const names = { topic: uniqueName('lab'), group: uniqueName('readers') };
 
 /** A `kstream` on PATH that runs this build, as `npm link` would. */
 function shimDir(): string {
@@ -44,28 +43,41 @@ describe('docs/lab.md', () => {
     expect(page.steps.filter((s) => s.expect).length).toBeGreaterThanOrEqual(8);
   });
 
-  // The page's last step deletes both; this only matters when a step before it failed.
-  afterAll(() => withTestAdmin(async (admin) => {
-    await admin.deleteGroups([names.group]).catch(() => undefined);
-    if ((await admin.listTopics()).includes(names.topic)) await admin.deleteTopics({ topics: [names.topic] });
-  }));
+  it("gives Kafka's script form of every step that has one", () => {
+    expect(page.steps.filter((s) => s.kafka).length).toBeGreaterThanOrEqual(14);
+  });
 
-  const bin = shimDir();
-  let broken: string | undefined;
-  for (const step of page.steps) {
-    const script = substitute(step.script, names);
-    it(`line ${step.line}: ${step.script.split('\n')[0]}`, async (ctx) => {
-      if (broken) ctx.skip();
-      broken = `line ${step.line}`;
-      const r = await runScript(script, bin);
-      expect(r.code, `${script}\nstderr:\n${r.stderr}`).toBe(0);
-      if (step.expect) {
-        const actual = { stdout: r.stdout, stderr: r.stderr, output: r.stderr + r.stdout }[step.expect.stream];
-        const promised = substitute(step.expect.text, names);
-        const why = mismatch({ ...step.expect, text: promised }, actual);
-        expect(why, `${script}\n${step.expect.stream} was:\n${actual}\npromised (${step.expect.mode}):\n${promised}`).toBeUndefined();
-      }
-      broken = undefined;
-    });
-  }
+  runPage('kstream forms', { topic: uniqueName('lab'), group: uniqueName('readers') }, (step) => step.script);
+  // The same page again, each step that has a Kafka form run in that form instead.
+  runPage("Kafka's script forms, with kstream in place of bin/kafka-*.sh", { topic: uniqueName('labk'), group: uniqueName('readersk') }, (step) => step.kafka ?? step.script);
 });
+
+function runPage(label: string, names: { topic: string; group: string }, pick: (step: LabStep) => string): void {
+  describe(label, () => {
+    // The page's last step deletes both; this only matters when a step before it failed.
+    afterAll(() => withTestAdmin(async (admin) => {
+      await admin.deleteGroups([names.group]).catch(() => undefined);
+      if ((await admin.listTopics()).includes(names.topic)) await admin.deleteTopics({ topics: [names.topic] });
+    }));
+
+    const bin = shimDir();
+    let broken: string | undefined;
+    for (const step of page.steps) {
+      const source = pick(step);
+      it(`line ${step.line}: ${source.split('\n')[0]}`, async (ctx) => {
+        if (broken) ctx.skip();
+        broken = `line ${step.line}`;
+        const script = substitute(source, { ...names, brokers: brokers() });
+        const r = await runScript(script, bin);
+        expect(r.code, `${script}\nstderr:\n${r.stderr}`).toBe(0);
+        if (step.expect) {
+          const actual = { stdout: r.stdout, stderr: r.stderr, output: r.stderr + r.stdout }[step.expect.stream];
+          const promised = substitute(step.expect.text, names);
+          const why = mismatch({ ...step.expect, text: promised }, actual);
+          expect(why, `${script}\n${step.expect.stream} was:\n${actual}\npromised (${step.expect.mode}):\n${promised}`).toBeUndefined();
+        }
+        broken = undefined;
+      });
+    }
+  });
+}

@@ -191,7 +191,7 @@ describe('kstream produce', () => {
   it('rejects bad flags and partitions with one line', async () => {
     const topic = await topicWith(2);
     const cases: Array<[string[], string, RegExp]> = [
-      [['--property', 'ignore.error=true'], 'x\n', /unknown --property 'ignore.error'/],
+      [['--property', 'ignore.errors=true'], 'x\n', /unknown --property 'ignore.errors'/],
       [['--partition', '5'], 'x\n', /--partition 5 does not exist: topic '.*' has 2 \(0-1\)/],
       [['--input', 'json'], '{"value":"v","partition":7}\n', /0 of 1 records acknowledged; first failed: line 1 names partition 7, but topic '.*' has 2/],
       [['--file', join(tmp, 'missing.txt')], '', /cannot read --file .*missing.txt: no such file/],

@@ -167,3 +167,51 @@ describe('TLS', () => {
     expectOneError(r, 3, new RegExp(`^error: the broker at ${tls} closed the connection .*--tls`));
   });
 });
+
+describe("--command-config (a Java client's properties file)", () => {
+  const config = (name: string, lines: string[]) => {
+    const path = join(scratch, name);
+    writeFileSync(path, lines.join('\n') + '\n');
+    return path;
+  };
+
+  it.each(['PLAIN', 'SCRAM-SHA-256', 'SCRAM-SHA-512'])('SASL_PLAINTEXT with %s, as kafka-topics.sh takes it', async (mechanism) => {
+    const module = mechanism === 'PLAIN' ? 'plain.PlainLoginModule' : 'scram.ScramLoginModule';
+    const path = config(`sasl-${mechanism}.properties`, [
+      'security.protocol=SASL_PLAINTEXT',
+      `sasl.mechanism=${mechanism}`,
+      `sasl.jaas.config=org.apache.kafka.common.security.${module} required username="alice" password="alice-secret";`,
+    ]);
+    const r = await run(['topics', '--bootstrap-server', sasl, '--list', '--command-config', path]);
+    expect(r.code, r.stderr).toBe(0);
+  });
+
+  it('SASL_SSL with a PEM trust store', async () => {
+    const path = config('sasl-ssl.properties', [
+      'security.protocol=SASL_SSL',
+      'sasl.mechanism=SCRAM-SHA-512',
+      'sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username="bob" password="bob-secret";',
+      'ssl.truststore.type=PEM',
+      `ssl.truststore.location=${ca}`,
+    ]);
+    const r = await run(['groups', '--bootstrap-server', saslSsl, '--list', '--command-config', path]);
+    expect(r.code, r.stderr).toBe(0);
+  });
+
+  it('a wrong password fails as authentication, exit 3', async () => {
+    const path = config('wrong.properties', [
+      'security.protocol=SASL_PLAINTEXT',
+      'sasl.mechanism=PLAIN',
+      'sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required username="alice" password="nope";',
+    ]);
+    const r = await run(['topics', '--bootstrap-server', sasl, '--list', '--command-config', path]);
+    expect(r.code, r.stderr).toBe(3);
+    expect(r.stderr).toMatch(/authentication failed/);
+  });
+
+  it('a JKS trust store is refused with how to convert it, exit 1', async () => {
+    const path = config('jks.properties', ['security.protocol=SSL', 'ssl.truststore.location=/etc/kafka/client.truststore.jks', 'ssl.truststore.password=changeit']);
+    const r = await run(['topics', '--bootstrap-server', tls, '--list', '--command-config', path]);
+    expectOneError(r, 1, /JKS trust stores \(\/etc\/kafka\/client.truststore.jks\) are not supported \(convert it to PEM: `keytool -exportcert -rfc/);
+  });
+});

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applyProperties, compileFormat, jsonFormat, printFlagsFormat, type ConsumedRecord, type Part, type RecordFormatter } from '../../src/commands/consume/format.js';
+import { DEFAULT_PRINT_FLAGS, applyProperties, compileFormat, jsonFormat, printFlagsFormat, type ConsumedRecord, type Part, type RecordFormatter } from '../../src/commands/consume/format.js';
 
 const record: ConsumedRecord = {
   topic: 'orders',
@@ -50,13 +50,13 @@ describe('compileFormat (kcat tokens)', () => {
 });
 
 describe('printFlagsFormat (Kafka console consumer layout)', () => {
-  const none = { key: false, partition: false, offset: false, timestamp: false, headers: false, separator: '\t' };
+  const none = DEFAULT_PRINT_FLAGS;
   it('prints the value alone by default, null as "null"', () => {
     expect(text(printFlagsFormat(none), record)).toBe('{"amount":5}\n');
     expect(text(printFlagsFormat(none), nulls)).toBe('null\n');
   });
   it('puts the fields in Kafka order with the separator', () => {
-    const all = { key: true, partition: true, offset: true, timestamp: true, headers: true, separator: ':' };
+    const all = { ...none, key: true, partition: true, offset: true, timestamp: true, headers: true, separator: ':' };
     expect(text(printFlagsFormat(all), record)).toBe('CreateTime:1700000000000:Partition:2:Offset:41:trace:t1,tag:a,tag:b:alice:{"amount":5}\n');
     expect(text(printFlagsFormat(all), { ...nulls, attributes: 8 })).toBe('LogAppendTime:5:Partition:0:Offset:7:NO_HEADERS:null:null\n');
   });
@@ -65,8 +65,29 @@ describe('printFlagsFormat (Kafka console consumer layout)', () => {
     expect(text(printFlagsFormat(flags), record)).toBe('Offset:41 => alice => {"amount":5}\n');
   });
   it('rejects unknown properties and non-boolean values', () => {
-    expect(() => applyProperties(none, [['print.value', 'true']])).toThrow("unknown --property 'print.value'");
+    expect(() => applyProperties(none, [['print.values', 'true']])).toThrow("unknown --property 'print.values'");
     expect(() => applyProperties(none, [['print.key', 'yes']])).toThrow(/print.key must be true or false/);
+  });
+});
+
+describe('Kafka DefaultMessageFormatter properties', () => {
+  const props = (...p: Array<[string, string]>) => printFlagsFormat(applyProperties(DEFAULT_PRINT_FLAGS, p));
+  it('print.value=false ends the line after the last field printed', () => {
+    expect(text(props(['print.key', 'true'], ['print.value', 'false']), record)).toBe('alice\n');
+    expect(text(props(['print.offset', 'true'], ['print.key', 'true'], ['print.value', 'false']), record)).toBe('Offset:41\talice\n');
+  });
+  it('prints nothing at all with every part off, as Kafka does', () => expect(text(props(['print.value', 'false']), record)).toBe(''));
+  it('takes line.separator, headers.separator and null.literal', () => {
+    expect(text(props(['print.headers', 'true'], ['headers.separator', '|'], ['line.separator', ';']), record)).toBe('trace:t1|tag:a|tag:b\t{"amount":5};');
+    expect(text(props(['print.key', 'true'], ['null.literal', '<nil>']), nulls)).toBe('<nil>\t<nil>\n');
+  });
+  it('decodes with Kafka deserializers', () => {
+    const long = Buffer.alloc(8);
+    long.writeBigInt64BE(-42n);
+    const r = { ...record, value: long, key: Buffer.from([0, 0, 1, 0]) };
+    expect(text(props(['value.deserializer', 'org.apache.kafka.common.serialization.LongDeserializer'], ['print.key', 'true'], ['key.deserializer', 'org.apache.kafka.common.serialization.IntegerDeserializer']), r)).toBe('256\t-42\n');
+    expect(() => text(props(['value.deserializer', 'org.apache.kafka.common.serialization.LongDeserializer']), record)).toThrow('Size of data received by LongDeserializer is not 8');
+    expect(() => props(['value.deserializer', 'com.example.Avro'])).toThrow(/not a deserializer kstream knows/);
   });
 });
 

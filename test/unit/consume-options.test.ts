@@ -3,8 +3,8 @@ import { consumeOptionsFrom } from '../../src/commands/consume/index.js';
 
 const defaults = {
   topic: 'orders', fromBeginning: false, exit: false, printKey: false, printPartition: false, printOffset: false,
-  printTimestamp: false, printHeaders: false, keySeparator: '\t', output: 'text' as const, valueEncoding: 'utf8' as const,
-  isolationLevel: 'read_committed' as const, quiet: false,
+  printTimestamp: false, printHeaders: false, keySeparator: '\t', output: 'plain' as const, valueEncoding: 'utf8' as const,
+  isolationLevel: 'read_committed' as const, quiet: false, kcatJson: false, skipMessageOnError: false,
 };
 
 describe('consume options from argv', () => {

@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
-import type { ConsumedRecord, Part } from '../../src/commands/consume/format.js';
+import { DEFAULT_PRINT_FLAGS, kcatJsonFormat, printFlagsFormat, type ConsumedRecord, type Part, type PrintFlags } from '../../src/commands/consume/format.js';
 import { OutBuffer } from '../../src/commands/consume/out-buffer.js';
 import { formatSpec, recordFormatter, renderer, type OutputSpec } from '../../src/commands/consume/render.js';
 import { crc32c } from '../../src/kafka/codec/crc32c.js';
@@ -101,9 +101,7 @@ function viaFormat(spec: OutputSpec, records: Input[], attributes = 0): Buffer {
   return Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p) : p)));
 }
 
-const flags = (over: Partial<{ key: boolean; partition: boolean; offset: boolean; timestamp: boolean; headers: boolean; separator: string }>) => ({
-  key: false, partition: false, offset: false, timestamp: false, headers: false, separator: '\t', ...over,
-});
+const flags = (over: Partial<PrintFlags>): PrintFlags => ({ ...DEFAULT_PRINT_FLAGS, ...over });
 
 const SPECS: Array<[string, OutputSpec]> = [
   ['plain', { kind: 'flags', flags: flags({}), encoding: 'utf8' }],
@@ -116,6 +114,9 @@ const SPECS: Array<[string, OutputSpec]> = [
   ['json', { kind: 'json', encoding: 'utf8' }],
   ['json base64', { kind: 'json', encoding: 'base64' }],
   ['json hex', { kind: 'json', encoding: 'hex' }],
+  // Outputs formatted from a record object on the fetch path too.
+  ['kcat -J', { kind: 'records', formatter: kcatJsonFormat() }],
+  ['print.* with other separators', { kind: 'records', formatter: printFlagsFormat(flags({ key: true, headers: true, lineSeparator: '\r\n', headersSeparator: ';', nullLiteral: 'NIL' })) }],
 ];
 
 describe('renderer (fetch path) prints what format.ts (group path) prints', () => {

@@ -46,3 +46,27 @@ describe('the docs/lab.md reader', () => {
     expect(substitute('kstream consume lab --group lab-readers # lab.md labs', { topic: 'T', group: 'G' }))
       .toBe('kstream consume T --group G # T.md labs'));
 });
+
+describe("the lab page's Kafka script forms", () => {
+  it('maps each Kafka line to its step, swaps the script and feeds a producer the here-document', () => {
+    const page = parseLabPage([
+      '## 1. A section',
+      '<!-- lab:run -->', '```sh', "kstream produce lab <<'EOF'", 'a', 'EOF', '```',
+      '<!-- lab:run -->', '```sh', 'kstream consume lab -e', '```',
+      '<!-- lab:kafka steps=1,2 -->', '```sh',
+      'bin/kafka-console-producer.sh --bootstrap-server localhost:9092 \\', '  --topic lab',
+      'bin/kafka-console-consumer.sh --topic lab   # a comment',
+      'bin/kafka-server-stop.sh', '```',
+    ].join('\n'));
+    expect(page.steps.map((s) => s.kafka)).toEqual([
+      "kstream produce --bootstrap-server localhost:9092 --topic lab <<'EOF'\na\nEOF\n",
+      'kstream consume --topic lab\n',
+    ]);
+    expect(substitute(page.steps[1]!.kafka!, { topic: 'T', group: 'G', brokers: 'h:1' })).toBe('kstream consume --topic T\n');
+    expect(substitute('x --bootstrap-server localhost:9092', { topic: 'T', group: 'G', brokers: 'h:1' })).toBe('x --bootstrap-server h:1');
+  });
+
+  it('refuses a marker whose steps do not match its lines', () =>
+    expect(() => parseLabPage(['## s', '<!-- lab:run -->', '```sh', 'kstream topics list', '```', '<!-- lab:kafka steps=1,1 -->', '```sh', 'bin/kafka-topics.sh --list', '```'].join('\n')))
+      .toThrow(/names 2 steps for 1 kstream-able lines/));
+});

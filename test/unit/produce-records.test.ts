@@ -139,3 +139,30 @@ describe('recordSize', () => {
     expect(recordSize(0, 10, block.length)).toBe(small + block.length - 1);
   });
 });
+
+describe("Kafka's LineMessageReader properties", () => {
+  const props = (...p: string[]) => ({ property: p });
+  it('parse.headers reads headers before the key, with the default separators', () =>
+    expect(parse(props('parse.headers=true', 'parse.key=true'), 'h1:v1,h2:v2\tk\tv')).toMatchObject({ key: 'k', value: 'v', headers: { h1: 'v1', h2: 'v2' } }));
+
+  it('takes headers.delimiter, headers.separator and headers.key.separator', () =>
+    expect(parse(props('parse.headers=true', 'headers.delimiter=|', 'headers.separator=;', 'headers.key.separator==', 'parse.key=true', 'key.separator=:'), 'a=1;a=2|k:v'))
+      .toMatchObject({ key: 'k', value: 'v', headers: { a: ['1', '2'] } }));
+
+  it('null.marker makes a key, value or header value null', () => {
+    expect(parse(props('parse.key=true', 'key.separator=:', 'null.marker=NULL'), 'NULL:NULL')).toMatchObject({ key: null, value: null });
+    // Kafka would send a null header value; kafkajs cannot encode one.
+    expect(() => parse(props('parse.headers=true', 'null.marker=NULL'), 'h:NULL\tv')).toThrow("line 7: header 'h' would have a null value, which kstream cannot send");
+    expect(parse(props('null.marker=-'), '-')).toMatchObject({ value: null });
+  });
+
+  it('names what is missing, as Kafka does, unless ignore.error=true', () => {
+    expect(() => parse(props('parse.headers=true'), 'no tab')).toThrow("line 7 has no headers delimiter '\\t'");
+    expect(() => parse(props('parse.headers=true'), 'h\tv')).toThrow("header 'h' has no header key separator ':'");
+    expect(parse(props('parse.headers=true', 'ignore.error=true'), 'no tab')).toMatchObject({ value: 'no tab', headers: undefined });
+    expect(parse(props('parse.key=true', 'ignore.error=true'), 'no tab')).toMatchObject({ key: null, value: 'no tab' });
+  });
+
+  it('refuses a header name equal to the null marker', () =>
+    expect(() => parse(props('parse.headers=true', 'null.marker=N'), 'N:1\tv')).toThrow(/header names cannot be null/));
+});

@@ -1,5 +1,6 @@
 import { UsageError } from '../../errors.js';
 import { headersToJson, toEnvelope, type RawRecord, type ValueEncoding } from '../../records/envelope.js';
+import { deserializerFor, type Deserializer } from './deserializers.js';
 
 /** One consumed record as kafkajs hands it over, plus where it came from. */
 export interface ConsumedRecord extends RawRecord {
@@ -110,42 +111,96 @@ export interface PrintFlags {
   offset: boolean;
   timestamp: boolean;
   headers: boolean;
+  /** print.value: on unless turned off. */
+  value: boolean;
   separator: string;
+  lineSeparator: string;
+  headersSeparator: string;
+  /** What a null key, value or header value prints as. */
+  nullLiteral: string;
+  keyDeserializer?: Deserializer;
+  valueDeserializer?: Deserializer;
+  headersDeserializer?: Deserializer;
 }
+
+export const DEFAULT_PRINT_FLAGS: PrintFlags = {
+  key: false, partition: false, offset: false, timestamp: false, headers: false, value: true,
+  separator: '\t', lineSeparator: '\n', headersSeparator: ',', nullLiteral: 'null',
+};
 
 export const LOG_APPEND_TIME = 0x08;
 
+type RawHeaders = ConsumedRecord['headers'];
+
+function rawHeaderPairs(headers: RawHeaders): Array<[string, Buffer | null]> {
+  const pairs: Array<[string, Buffer | null]> = [];
+  for (const [name, v] of Object.entries(headers ?? {})) {
+    for (const one of Array.isArray(v) ? v : [v]) pairs.push([name, one === undefined || one === null ? null : Buffer.isBuffer(one) ? one : Buffer.from(String(one))]);
+  }
+  return pairs;
+}
+
 /**
- * The default output with --print-* flags, laid out as Kafka's console consumer does:
- * `CreateTime:<ms> SEP Partition:<p> SEP Offset:<o> SEP h1:v1,h2:v2 SEP key SEP value`, null as "null".
+ * The default output with --print-* flags and Kafka's print.* properties, laid out as Kafka's
+ * DefaultMessageFormatter writes it: `CreateTime:<ms> SEP Partition:<p> SEP Offset:<o> SEP h1:v1,h2:v2
+ * SEP key SEP value LINESEP`, each part only when asked for, null as null.literal.
  */
 export function printFlagsFormat(flags: PrintFlags, encoding: ValueEncoding = 'utf8'): RecordFormatter {
-  const value = bytesField((r) => r.value, encoding);
-  const key = bytesField((r) => r.key, encoding);
+  const nullText = flags.nullLiteral;
+  const bytes = (b: Buffer | null, deserializer: Deserializer | undefined, parts: Part[], as: ValueEncoding = encoding) => {
+    if (b === null) return void parts.push(nullText);
+    const out = deserializer ? deserializer(b) : b;
+    parts.push(as === 'utf8' ? out : out.toString(as));
+  };
   const fields: Field[] = [];
   if (flags.timestamp) {
     fields.push((r, p) => p.push(`${(r.attributes ?? 0) & LOG_APPEND_TIME ? 'LogAppendTime' : 'CreateTime'}:${r.timestamp}`));
   }
   if (flags.partition) fields.push((r, p) => p.push(`Partition:${r.partition}`));
   if (flags.offset) fields.push((r, p) => p.push(`Offset:${r.offset}`));
-  if (flags.headers) fields.push((r, p) => p.push(headerPairs(r, ':').join(',') || 'NO_HEADERS'));
-  if (flags.key) fields.push((r, p) => (r.key ? key(r, p) : p.push('null')));
-  const sep = flags.separator;
-  if (fields.length === 0) {
-    return (r, parts) => {
-      if (r.value) value(r, parts);
-      else parts.push('null');
-      parts.push('\n');
-    };
+  if (flags.headers) {
+    fields.push((r, p) => {
+      const pairs = rawHeaderPairs(r.headers);
+      if (pairs.length === 0) return void p.push('NO_HEADERS');
+      pairs.forEach(([name, value], i) => {
+        if (i > 0) p.push(flags.headersSeparator);
+        p.push(name + ':');
+        // --value-encoding applies to keys and values; header values print as their bytes.
+        bytes(value, flags.headersDeserializer, p, 'utf8');
+      });
+    });
   }
+  if (flags.key) fields.push((r, p) => bytes(r.key, flags.keyDeserializer, p));
+  if (flags.value) fields.push((r, p) => bytes(r.value, flags.valueDeserializer, p));
+  const { separator, lineSeparator } = flags;
   return (r, parts) => {
-    for (const field of fields) {
-      field(r, parts);
-      parts.push(sep);
+    for (let i = 0; i < fields.length; i++) {
+      fields[i]!(r, parts);
+      parts.push(i === fields.length - 1 ? lineSeparator : separator);
     }
-    if (r.value) value(r, parts);
-    else parts.push('null');
-    parts.push('\n');
+  };
+}
+
+/**
+ * kcat -J's shape: `{"topic","partition","offset","tstype","ts","broker","headers":[k,v,…],"key","payload"}`,
+ * headers only when the record has some. kstream does not track which broker served a record: broker is -1.
+ */
+export function kcatJsonFormat(): RecordFormatter {
+  const text = (b: Buffer | null) => (b === null ? null : b.toString('utf8'));
+  return (r, parts) => {
+    const headers = rawHeaderPairs(r.headers).flatMap(([k, v]) => [k, text(v)]);
+    const out: Record<string, unknown> = {
+      topic: r.topic,
+      partition: r.partition,
+      offset: Number(r.offset),
+      tstype: (r.attributes ?? 0) & LOG_APPEND_TIME ? 'logappend' : 'create',
+      ts: Number(r.timestamp),
+      broker: -1,
+    };
+    if (headers.length) out.headers = headers;
+    out.key = text(r.key);
+    out.payload = text(r.value);
+    parts.push(JSON.stringify(out) + '\n');
   };
 }
 
@@ -156,28 +211,50 @@ export function jsonFormat(encoding: ValueEncoding = 'utf8'): RecordFormatter {
   };
 }
 
-const PROPERTY_FLAGS: Record<string, keyof Omit<PrintFlags, 'separator'>> = {
+const PROPERTY_FLAGS: Record<string, 'key' | 'partition' | 'offset' | 'timestamp' | 'headers' | 'value'> = {
   'print.key': 'key',
   'print.partition': 'partition',
   'print.offset': 'offset',
   'print.timestamp': 'timestamp',
   'print.headers': 'headers',
+  'print.value': 'value',
+};
+
+const TEXT_PROPERTIES: Record<string, 'separator' | 'lineSeparator' | 'headersSeparator' | 'nullLiteral'> = {
+  'key.separator': 'separator',
+  'line.separator': 'lineSeparator',
+  'headers.separator': 'headersSeparator',
+  'null.literal': 'nullLiteral',
+};
+
+const DESERIALIZER_PROPERTIES: Record<string, 'keyDeserializer' | 'valueDeserializer' | 'headersDeserializer'> = {
+  'key.deserializer': 'keyDeserializer',
+  'value.deserializer': 'valueDeserializer',
+  'headers.deserializer': 'headersDeserializer',
 };
 
 /** Applies Kafka console-consumer `--property name=value` settings on top of the --print-* flags. */
 export function applyProperties(flags: PrintFlags, properties: Array<[string, string]>): PrintFlags {
   const out = { ...flags };
   for (const [name, value] of properties) {
-    if (name === 'key.separator') {
-      out.separator = value;
+    const text = TEXT_PROPERTIES[name];
+    if (text) {
+      out[text] = value;
+      continue;
+    }
+    const deserializer = DESERIALIZER_PROPERTIES[name];
+    if (deserializer) {
+      out[deserializer] = deserializerFor(value, name);
       continue;
     }
     const flag = PROPERTY_FLAGS[name];
     if (!flag) {
-      throw new UsageError(`unknown --property '${name}'`, { hint: `supported: ${[...Object.keys(PROPERTY_FLAGS), 'key.separator'].join(', ')}` });
+      const known = [...Object.keys(PROPERTY_FLAGS), ...Object.keys(TEXT_PROPERTIES), ...Object.keys(DESERIALIZER_PROPERTIES)];
+      throw new UsageError(`unknown --property '${name}'`, { hint: `supported: ${known.join(', ')}` });
     }
-    if (value !== 'true' && value !== 'false') throw new UsageError(`--property ${name} must be true or false (got '${value}')`);
-    out[flag] = value === 'true';
+    // Kafka reads these with Boolean.parseBoolean; kstream refuses a typo instead of reading false.
+    if (!/^(true|false)$/i.test(value)) throw new UsageError(`--property ${name} must be true or false (got '${value}')`);
+    out[flag] = value.toLowerCase() === 'true';
   }
   return out;
 }

@@ -1,20 +1,22 @@
 import type { Options } from 'yargs';
 import type { CommandFactory } from '../command.js';
 import { connectionFrom } from '../command.js';
+import { typedArgv, type ArgsOf } from '../args.js';
 import type { Context } from '../../context.js';
 import { createKafka, withAdmin } from '../../connection.js';
-import { UsageError } from '../../errors.js';
+import { UsageError, type KstreamError } from '../../errors.js';
 import type { ValueEncoding } from '../../records/envelope.js';
 import { watchSignals } from '../../signals.js';
 import { validateTopicName } from '../../topic.js';
 import { parseInteger, parseKeyValues } from '../../util/kv.js';
 import { consumeDirect } from './direct.js';
-import { applyProperties } from './format.js';
+import { applyProperties, DEFAULT_PRINT_FLAGS, kcatJsonFormat, type PrintFlags, type RecordFormatter } from './format.js';
+import { guarded, untilFilter } from './guards.js';
 import { consume, type ConsumeOptions, type ConsumeResult } from './loop.js';
-import { parseOffsetSpec, type OffsetSpec } from './offsets.js';
+import { parseOffsetSpec, parseTime, type OffsetSpec } from './offsets.js';
 import { formatSpec, recordFormatter, type OutputSpec } from './render.js';
 
-const options = {
+export const options = {
   'from-beginning': { type: 'boolean', default: false, describe: 'Read every record still stored (same as --offset earliest)' },
   offset: { type: 'string', requiresArg: true, describe: 'Start at earliest, latest, N, -N (last N of each partition) or @TIME (epoch ms or ISO-8601)' },
   partition: { type: 'string', array: true, requiresArg: true, describe: 'Read only this partition (repeatable)' },
@@ -30,34 +32,17 @@ const options = {
   'key-separator': { type: 'string', default: '\t', defaultDescription: 'tab', requiresArg: true, describe: 'Between printed fields' },
   property: { type: 'string', array: true, requiresArg: true, describe: 'Kafka console-consumer style: print.key=true, key.separator=:, …' },
   format: { type: 'string', requiresArg: true, describe: 'kcat format: %s value %k key %t topic %p partition %o offset %T timestamp %h headers %S %K lengths' },
-  output: { choices: ['text', 'json'] as const, default: 'text', describe: 'json: one envelope per line (what produce --input json reads)' },
-  'value-encoding': { choices: ['utf8', 'base64', 'hex'] as const, default: 'utf8', describe: 'How to show keys and values (utf8 falls back to base64 in JSON)' },
-  'isolation-level': { choices: ['read_committed', 'read_uncommitted'] as const, default: 'read_committed', describe: 'read_uncommitted also shows open and aborted transactions' },
+  output: { alias: 'o', choices: ['plain', 'json'] as const, default: 'plain' as const, requiresArg: true, describe: 'plain (records as text) or json: one envelope per line, what produce --input json reads; consume has no table' },
+  'value-encoding': { choices: ['utf8', 'base64', 'hex'] as const, default: 'utf8' as const, describe: 'How to show keys and values (utf8 falls back to base64 in JSON)' },
+  'isolation-level': { choices: ['read_committed', 'read_uncommitted'] as const, default: 'read_committed' as const, describe: 'read_uncommitted also shows open and aborted transactions' },
+  'kcat-json': { alias: 'J', type: 'boolean', default: false, describe: "kcat -J's JSON: topic, partition, offset, tstype, ts, broker, headers, key, payload" },
+  until: { type: 'string', requiresArg: true, describe: 'Stop before the first record at or after TIME (epoch ms or ISO-8601; kcat -o e@TS); implies --exit' },
+  'skip-message-on-error': { type: 'boolean', default: false, describe: 'A record a --property *.deserializer cannot decode is skipped with a warning, not the end of the run' },
   quiet: { alias: 'q', type: 'boolean', default: false, describe: 'No summary on stderr' },
 } satisfies Record<string, Options>;
 
-interface ConsumeArgs {
-  topic: string;
-  fromBeginning: boolean;
-  offset?: string;
-  partition?: string[];
-  maxMessages?: string;
-  exit: boolean;
-  timeoutMs?: string;
-  group?: string;
-  printKey: boolean;
-  printPartition: boolean;
-  printOffset: boolean;
-  printTimestamp: boolean;
-  printHeaders: boolean;
-  keySeparator: string;
-  property?: string[];
-  format?: string;
-  output: 'text' | 'json';
-  valueEncoding: ValueEncoding;
-  isolationLevel: 'read_committed' | 'read_uncommitted';
-  quiet: boolean;
-}
+/** The argv of consume: its option table's flags, camel-cased, and the topic. */
+export type ConsumeArgs = ArgsOf<typeof options> & { topic: string };
 
 function startSpec(a: ConsumeArgs): OffsetSpec | undefined {
   if (a.fromBeginning && a.offset !== undefined) throw new UsageError('pass either --from-beginning or --offset, not both');
@@ -68,19 +53,33 @@ function startSpec(a: ConsumeArgs): OffsetSpec | undefined {
 /** What to print, checked; compiled for the group path by recordFormatter, for the fetch path by renderer. */
 export function outputSpecFrom(a: ConsumeArgs): OutputSpec {
   const flags = applyProperties(
-    { key: a.printKey, partition: a.printPartition, offset: a.printOffset, timestamp: a.printTimestamp, headers: a.printHeaders, separator: a.keySeparator },
+    { ...DEFAULT_PRINT_FLAGS, key: a.printKey, partition: a.printPartition, offset: a.printOffset, timestamp: a.printTimestamp, headers: a.printHeaders, separator: a.keySeparator },
     parseKeyValues(a.property, '--property'),
   );
   const printing = flags.key || flags.partition || flags.offset || flags.timestamp || flags.headers;
-  if (a.output === 'json') {
-    if (a.format !== undefined || printing) throw new UsageError('--output json prints whole records; drop --format and --print-* options');
-    return { kind: 'json', encoding: a.valueEncoding };
+  if (a.output === 'json' || a.kcatJson) {
+    const what = a.kcatJson ? '-J' : '--output json';
+    if (a.format !== undefined || printing) throw new UsageError(`${what} prints whole records; drop --format and --print-* options`);
+    if (a.kcatJson && a.output === 'json') throw new UsageError('pass either -J (kcat\'s JSON) or --output json (kstream\'s envelopes), not both');
+    return a.kcatJson ? { kind: 'records', formatter: kcatJsonFormat() } : { kind: 'json', encoding: a.valueEncoding };
   }
   if (a.format !== undefined) {
     if (printing) throw new UsageError('--format already says what to print; drop the --print-* options');
     return formatSpec(a.format, a.valueEncoding);
   }
-  return { kind: 'flags', flags, encoding: a.valueEncoding };
+  if (renderedDirectly(flags)) return { kind: 'flags', flags, encoding: a.valueEncoding };
+  return { kind: 'records', formatter: recordFormatter({ kind: 'flags', flags, encoding: a.valueEncoding }) };
+}
+
+/**
+ * The print.* layouts the fetch path writes straight from the batch: the default separators, no
+ * deserializer. The others (Kafka's deserializers, print.value=false, other separators) are
+ * formatted from a record object, as on the group path.
+ */
+function renderedDirectly(f: PrintFlags): boolean {
+  const d = DEFAULT_PRINT_FLAGS;
+  return f.value && f.lineSeparator === d.lineSeparator && f.headersSeparator === d.headersSeparator && f.nullLiteral === d.nullLiteral
+    && !f.keyDeserializer && !f.valueDeserializer && !f.headersDeserializer;
 }
 
 export function consumeOptionsFrom(a: ConsumeArgs): ConsumeOptions {
@@ -92,7 +91,7 @@ export function consumeOptionsFrom(a: ConsumeArgs): ConsumeOptions {
     partitions: a.partition?.map((p) => parseInteger(p, '--partition', 0)),
     offset: startSpec(a),
     maxMessages: a.maxMessages === undefined ? undefined : parseInteger(a.maxMessages, '--max-messages', 1),
-    exitAtEnd: a.exit,
+    exitAtEnd: a.exit || a.until !== undefined,
     timeoutMs: a.timeoutMs === undefined ? undefined : parseInteger(a.timeoutMs, '--timeout-ms', 1),
     group: a.group,
     readUncommitted: a.isolationLevel === 'read_uncommitted',
@@ -106,22 +105,39 @@ function summary(r: ConsumeResult): string {
 }
 
 async function runConsume(ctx: Context, argv: ConsumeArgs & object): Promise<void> {
-  const opts = consumeOptionsFrom(argv);
+  const base = consumeOptionsFrom(argv);
+  const until = argv.until === undefined ? undefined : parseTime(argv.until.replace(/^@/, ''), '--until');
   const conn = connectionFrom(ctx, argv);
   const interruption = watchSignals(ctx);
   try {
     const kafka = await createKafka(conn, ctx.io);
     const out = ctx.io.stdout;
-    const { signal } = interruption;
-    // Without a group, kstream's own fetch loop reads the partitions directly (direct.ts); a group needs kafkajs's consumer.
-    const result = await withAdmin(conn, ctx.io, (admin) =>
-      opts.group === undefined
-        ? consumeDirect({ kafka, admin, out, signal, note: ctx.info, requestTimeoutMs: conn.timeoutMs }, { ...opts, output: outputSpecFrom(argv) })
-        : consume({ kafka, admin, out, signal, clientId: conn.clientId, note: ctx.info }, opts),
-    );
+    // A record that cannot be decoded stops the run as a signal would, then fails it.
+    let failure: KstreamError | undefined;
+    const stop = new AbortController();
+    const fail = (err: KstreamError) => {
+      failure ??= err;
+      stop.abort();
+    };
+    const signal = AbortSignal.any([interruption.signal, stop.signal]);
+    const result = await withAdmin(conn, ctx.io, async (admin) => {
+      let output = outputSpecFrom(argv);
+      // -o e@TS and the deserializers' errors need each record as an object: format it from one.
+      if (until !== undefined || output.kind === 'records') {
+        const format = recordFormatter(output);
+        const formatter: RecordFormatter = guarded(until === undefined ? format : await untilFilter(admin, base.topic, until, format), argv.skipMessageOnError, ctx.warn, fail);
+        output = { kind: 'records', formatter };
+      }
+      const opts = { ...base, formatter: recordFormatter(output) };
+      // Without a group, kstream's own fetch loop reads the partitions directly (direct.ts); a group needs kafkajs's consumer.
+      return opts.group === undefined
+        ? consumeDirect({ kafka, admin, out, signal, note: ctx.info, requestTimeoutMs: conn.timeoutMs }, { ...opts, output })
+        : consume({ kafka, admin, out, signal, clientId: conn.clientId, note: ctx.info }, opts);
+    });
+    if (failure) throw failure;
     // A reader that went away (`| head`) is a normal end: no summary, exit 0.
     if (!argv.quiet && result.reason !== 'closed') ctx.info(summary(result));
-    interruption.throwIfInterrupted();
+    interruption.endIfInterrupted();
   } finally {
     interruption.dispose();
   }
@@ -140,6 +156,8 @@ export const consumeCommand: CommandFactory = (ctx) => ({
       .example("$0 consume orders -e --format '%k %o %s\\n'", 'kcat-style format')
       .example('$0 consume orders --offset @2026-01-31', 'From the first record of that day (UTC)')
       .example('$0 consume orders -e --output json', 'JSON envelopes, one per line')
-      .example('$0 consume orders -g billing --print-key', 'In a group, committing what was printed'),
-  handler: (argv) => runConsume(ctx, argv as unknown as ConsumeArgs),
+      .example('$0 consume orders -g billing --print-key', 'In a group, committing what was printed')
+      .example('$0 consume --topic orders --from-beginning --property print.key=true', 'As kafka-console-consumer.sh writes it')
+      .example('$0 consume -t orders -o s@1700000000000 -o e@1700003600000 -J', 'kcat habits: one hour of records, kcat JSON'),
+  handler: (argv) => runConsume(ctx, typedArgv<ConsumeArgs>(argv)),
 });

@@ -32,9 +32,9 @@ function safeInteger(digits: string, original: string): number {
 }
 
 /** The time of `--offset @TIME`: see parseTimestamp for the rule. */
-export function parseTime(text: string): number {
+export function parseTime(text: string, flag = '--offset'): number {
   const ms = parseTimestamp(text);
-  if (ms === undefined) throw new UsageError(`--offset '@${text}' is not a time`, { hint: OFFSET_HINT });
+  if (ms === undefined) throw new UsageError(`${flag} '${flag === '--offset' ? '@' : ''}${text}' is not a time`, { hint: OFFSET_HINT });
   return ms;
 }
 

@@ -6,14 +6,16 @@
 import { isUtf8 } from 'node:buffer';
 import type { RecordCursor } from '../../kafka/codec/decode-batch.js';
 import type { ValueEncoding } from '../../records/envelope.js';
-import { compileFormat, jsonFormat, LOG_APPEND_TIME, parseFormat, printFlagsFormat, type FormatPiece, type PrintFlags, type RecordFormatter } from './format.js';
+import { compileFormat, jsonFormat, LOG_APPEND_TIME, parseFormat, printFlagsFormat, type FormatPiece, type Part, type PrintFlags, type RecordFormatter } from './format.js';
 import type { OutBuffer } from './out-buffer.js';
 
 /** What the user asked to print, before it is compiled for either path. */
 export type OutputSpec =
   | { kind: 'flags'; flags: PrintFlags; encoding: ValueEncoding }
   | { kind: 'format'; pieces: FormatPiece[]; format: string; encoding: ValueEncoding }
-  | { kind: 'json'; encoding: ValueEncoding };
+  | { kind: 'json'; encoding: ValueEncoding }
+  /** Outputs that need each record as an object (kcat -J, Kafka's deserializers, -o e@TS): formatted from one. */
+  | { kind: 'records'; formatter: RecordFormatter };
 
 /** Appends one record (where the cursor is) to `out`. */
 export type Renderer = (c: RecordCursor, out: OutBuffer) => void;
@@ -24,12 +26,14 @@ export function formatSpec(format: string, encoding: ValueEncoding): OutputSpec 
 
 /** The record-object formatter of the same spec, for the kafkajs group loop. */
 export function recordFormatter(spec: OutputSpec): RecordFormatter {
+  if (spec.kind === 'records') return spec.formatter;
   if (spec.kind === 'json') return jsonFormat(spec.encoding);
   if (spec.kind === 'format') return compileFormat(spec.format, spec.encoding);
   return printFlagsFormat(spec.flags, spec.encoding);
 }
 
 export function renderer(spec: OutputSpec, topic: string): Renderer {
+  if (spec.kind === 'records') return objectRenderer(spec.formatter, topic);
   if (spec.kind === 'json') return jsonRenderer(topic, spec.encoding);
   if (spec.kind === 'format') return formatRenderer(spec.pieces, topic, spec.encoding);
   return flagsRenderer(spec.flags, spec.encoding);
@@ -212,4 +216,34 @@ function headersObject(c: RecordCursor, values: BufferEncoding): Record<string, 
     else obj[name] = [seen, value];
   }
   return obj;
+}
+
+/** Builds the record object a RecordFormatter takes from the cursor, then copies its parts out. */
+function objectRenderer(format: RecordFormatter, topic: string): Renderer {
+  const parts: Part[] = [];
+  return (c, out) => {
+    const headers: Record<string, Buffer | Buffer[]> = {};
+    for (let ok = c.firstHeader(); ok; ok = c.nextHeader()) {
+      const name = c.buf.toString('utf8', c.hKeyStart, c.hKeyEnd);
+      // A null header value stays null (the formatters print it as their null text), never empty bytes.
+      const value = (c.hValueStart >= 0 ? Buffer.from(c.buf.subarray(c.hValueStart, c.hValueEnd)) : null) as Buffer;
+      const seen = headers[name];
+      headers[name] = seen === undefined ? value : Array.isArray(seen) ? [...seen, value] : [seen, value];
+    }
+    parts.length = 0;
+    format({
+      topic,
+      partition: c.partition,
+      offset: String(c.offset),
+      timestamp: String(c.timestamp),
+      attributes: c.attributes,
+      key: c.keyStart >= 0 ? Buffer.from(c.buf.subarray(c.keyStart, c.keyEnd)) : null,
+      value: c.valueStart >= 0 ? Buffer.from(c.buf.subarray(c.valueStart, c.valueEnd)) : null,
+      headers,
+    }, parts);
+    for (const p of parts) {
+      if (typeof p === 'string') out.utf8(p);
+      else out.bytes(p, 0, p.length);
+    }
+  };
 }

@@ -33,25 +33,32 @@ export async function deleteGroups(admin: Admin, groups: string[]): Promise<Item
 }
 
 export const deleteCommand: CommandFactory = (ctx) => ({
-  command: ['delete <groups..>', 'rm'],
+  command: ['delete [groups..]', 'rm'],
   describe: 'Delete consumer groups and their committed offsets',
   builder: (y) =>
     y
       .positional('groups', { type: 'string', array: true, describe: 'Group ids' })
       .options({
         yes: { alias: 'y', type: 'boolean', default: false, describe: 'Do not ask for confirmation' },
+        'all-groups': { type: 'boolean', default: false, describe: 'Delete every group that has no active members' },
         ...outputOption,
       })
       .example('$0 groups delete billing --yes', 'Delete without asking')
       .example('$0 groups delete old-a old-b', 'Asks once on a terminal, then one status row each'),
   handler: async (argv) => {
-    const groups = [...new Set(argv.groups as string[])];
-    if (groups.length === 0) throw new UsageError('name at least one group to delete');
+    const named = [...new Set((argv.groups as string[] | undefined) ?? [])];
+    if (named.length && argv.allGroups) throw new UsageError('pass either group ids or --all-groups, not both');
+    const conn = connectionFrom(ctx, argv);
+    const groups = argv.allGroups ? await withAdmin(conn, ctx.io, async (admin) => (await admin.listGroups()).groups.map((g) => g.groupId).sort()) : named;
+    if (groups.length === 0) {
+      if (argv.allGroups) return ctx.info('no groups to delete');
+      throw new UsageError('name at least one group to delete', { hint: 'or pass --all-groups' });
+    }
     const what = groups.length === 1 ? `group '${groups[0]}'` : `${groups.length} groups (${groups.join(', ')})`;
     if (!argv.yes && !(await confirm(ctx, `Delete ${what} and ${groups.length === 1 ? 'its' : 'their'} committed offsets?`))) {
       throw new KstreamError('nothing deleted', { exitCode: ExitCode.USAGE });
     }
-    const results = await withAdmin(connectionFrom(ctx, argv), ctx.io, (admin) => deleteGroups(admin, groups));
+    const results = await withAdmin(conn, ctx.io, (admin) => deleteGroups(admin, groups));
     reportItems(ctx, 'group', results, argv.output as OutputFormat | undefined);
   },
 });

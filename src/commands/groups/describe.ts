@@ -2,6 +2,8 @@ import type { Admin } from '../../kafkajs.js';
 import type { CommandFactory } from '../command.js';
 import { connectionFrom } from '../command.js';
 import { withAdmin } from '../../connection.js';
+import type { Context } from '../../context.js';
+import { UsageError } from '../../errors.js';
 import { outputOption, printView, resolveFormat, type OutputFormat, type View } from '../../output.js';
 import { assignedPartitions, describeGroup, fetchCommitted, groupNotFound, watermarks, type GroupState } from './group.js';
 
@@ -102,19 +104,81 @@ export function groupSummary(d: GroupDescription): string {
   return `group ${d.group}: ${d.state}, ${members}, total lag ${d.totalLag}`;
 }
 
+/** Kafka's --members view: one row per member, with its partitions. */
+export function membersView(all: GroupDescription[]): View {
+  return {
+    head: ['GROUP', 'CONSUMER-ID', 'HOST', 'CLIENT-ID', '#PARTITIONS', 'ASSIGNMENT'],
+    rows: all.flatMap((d) => d.members.map((m) => [
+      d.group, m.memberId, m.host, m.clientId, m.assignment.reduce((n, a) => n + a.partitions.length, 0),
+      m.assignment.map((a) => `${a.topic}(${a.partitions.join(',')})`).join(',') || '-',
+    ])),
+    json: all.map((d) => ({ group: d.group, members: d.members })),
+  };
+}
+
+/** Kafka's --state view: one row per group. */
+export function stateView(all: GroupDescription[]): View {
+  return {
+    head: ['GROUP', 'ASSIGNMENT-STRATEGY', 'STATE', '#MEMBERS'],
+    rows: all.map((d) => [d.group, d.protocol || '-', d.state, d.members.length]),
+    json: all.map((d) => ({ group: d.group, protocol: d.protocol, state: d.state, members: d.members.length })),
+  };
+}
+
+type DescribeView = 'offsets' | 'members' | 'state';
+
+function chosenView(argv: { members?: boolean; state?: boolean; offsets?: boolean }): DescribeView {
+  const views = (['members', 'state', 'offsets'] as const).filter((v) => argv[v]);
+  if (views.length > 1) throw new UsageError(`pass one of --members, --state and --offsets, not ${views.map((v) => '--' + v).join(' and ')}`);
+  return views[0] ?? 'offsets';
+}
+
+async function allGroupIds(admin: Admin): Promise<string[]> {
+  return (await admin.listGroups()).groups.map((g) => g.groupId).sort();
+}
+
+function printDescriptions(ctx: Context, all: GroupDescription[], view: DescribeView, format: OutputFormat | undefined): void {
+  if (view === 'members') return printView(ctx.io, membersView(all), format);
+  if (view === 'state') return printView(ctx.io, stateView(all), format);
+  const resolved = resolveFormat(format, ctx.io.stdout);
+  if (resolved === 'json') {
+    ctx.io.stdout.write(JSON.stringify(all.length === 1 ? all[0] : all) + '\n');
+    return;
+  }
+  all.forEach((d, i) => {
+    if (i > 0) ctx.io.stdout.write('\n');
+    ctx.info(groupSummary(d));
+    printView(ctx.io, groupView(d), format);
+  });
+}
+
 export const describeCommand: CommandFactory = (ctx) => ({
-  command: 'describe <group>',
-  describe: 'Show a group\'s state, members, and committed offset, log end and lag per partition',
+  command: 'describe [groups..]',
+  describe: 'Show groups\' state, members, and committed offset, log end and lag per partition',
   builder: (y) =>
     y
-      .positional('group', { type: 'string', describe: 'Group id' })
-      .options({ ...outputOption })
+      .positional('groups', { type: 'string', array: true, describe: 'Group ids' })
+      .options({
+        'all-groups': { type: 'boolean', default: false, describe: 'Describe every group' },
+        offsets: { type: 'boolean', describe: 'Offsets and lag per partition (the default view)' },
+        members: { type: 'boolean', describe: 'One row per member: client, host and partitions' },
+        state: { type: 'boolean', describe: 'One row per group: assignment strategy, state and member count' },
+        ...outputOption,
+      })
       .example('$0 groups describe billing', 'Offsets and lag per partition, members below')
-      .example('$0 groups describe billing -o json', 'The same as JSON, with totalLag'),
+      .example('$0 groups describe billing -o json', 'The same as JSON, with totalLag')
+      .example('$0 groups describe --all-groups --state', 'The state of every group'),
   handler: async (argv) => {
-    const d = await withAdmin(connectionFrom(ctx, argv), ctx.io, (admin) => describeConsumerGroup(admin, argv.group as string));
-    const format = argv.output as OutputFormat | undefined;
-    if (resolveFormat(format, ctx.io.stdout) !== 'json') ctx.info(groupSummary(d));
-    printView(ctx.io, groupView(d), format);
+    const given = [...new Set((argv.groups as string[] | undefined) ?? [])];
+    if (given.length && argv.allGroups) throw new UsageError('pass either group ids or --all-groups, not both');
+    if (!given.length && !argv.allGroups) throw new UsageError('name a group to describe', { hint: 'e.g. `kstream groups describe billing`, or --all-groups; see `kstream groups list`' });
+    const view = chosenView({ members: argv.members, state: argv.state, offsets: argv.offsets });
+    const all = await withAdmin(connectionFrom(ctx, argv), ctx.io, async (admin) => {
+      const ids = given.length ? given : await allGroupIds(admin);
+      const out: GroupDescription[] = [];
+      for (const id of ids) out.push(await describeConsumerGroup(admin, id));
+      return out;
+    });
+    printDescriptions(ctx, all, view, argv.output as OutputFormat | undefined);
   },
 });

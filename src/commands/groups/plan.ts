@@ -10,7 +10,11 @@ export type ResetMode =
   | { kind: 'latest' }
   | { kind: 'offset'; offset: number }
   | { kind: 'datetime'; timestamp: number }
-  | { kind: 'shift'; by: number };
+  | { kind: 'shift'; by: number }
+  /** The committed offset as it is (Kafka's --to-current), the log end where there is none. */
+  | { kind: 'current' }
+  /** Offsets read from Kafka's CSV (--from-file), or another group's (--from-group): by topic, then partition. */
+  | { kind: 'given'; offsets: Map<string, Map<number, number>>; source: string };
 
 /** One `--topic T[:P,P…]`; no partitions means all of them. */
 export interface TopicSelection {
@@ -74,26 +78,80 @@ export interface ModeFlags {
   toLatest?: boolean;
   toOffset?: unknown;
   toDatetime?: unknown;
+  byDuration?: unknown;
   shiftBy?: unknown;
+  toCurrent?: boolean;
+  /** The text of a --from-file CSV, already read. */
+  fromFile?: { name: string; text: string; group?: string };
+  /** The committed offsets of --from-group, already fetched. */
+  fromGroup?: { name: string; offsets: Map<string, Map<number, number>> };
 }
 
-const MODES_HINT = 'pass one of --to-earliest, --to-latest, --to-offset N, --to-datetime ISO, --shift-by N';
+const MODES_HINT = 'pass one of --to-earliest, --to-latest, --to-offset N, --to-datetime ISO, --by-duration PnDTnHnMnS, --shift-by N, --to-current, --from-file CSV, --from-group G';
 
-export function parseResetMode(flags: ModeFlags): ResetMode {
+export function parseResetMode(flags: ModeFlags, now = Date.now()): ResetMode {
   const given = [
     flags.toEarliest && '--to-earliest',
     flags.toLatest && '--to-latest',
     flags.toOffset !== undefined && '--to-offset',
     flags.toDatetime !== undefined && '--to-datetime',
+    flags.byDuration !== undefined && '--by-duration',
     flags.shiftBy !== undefined && '--shift-by',
+    flags.toCurrent && '--to-current',
+    flags.fromFile !== undefined && '--from-file',
+    flags.fromGroup !== undefined && '--from-group',
   ].filter((f): f is string => Boolean(f));
   if (given.length === 0) throw new UsageError('no reset mode given', { hint: MODES_HINT });
   if (given.length > 1) throw new UsageError(`choose one reset mode, not ${given.join(' and ')}`, { hint: MODES_HINT });
   if (flags.toEarliest) return { kind: 'earliest' };
   if (flags.toLatest) return { kind: 'latest' };
+  if (flags.toCurrent) return { kind: 'current' };
   if (flags.toOffset !== undefined) return { kind: 'offset', offset: parseInteger(flags.toOffset, '--to-offset', 0) };
   if (flags.toDatetime !== undefined) return { kind: 'datetime', timestamp: parseDatetime(String(flags.toDatetime)) };
+  if (flags.byDuration !== undefined) return { kind: 'datetime', timestamp: now - parseIsoDuration(String(flags.byDuration)) };
+  if (flags.fromFile) return { kind: 'given', offsets: parseOffsetsCsv(flags.fromFile.text, flags.fromFile.name, flags.fromFile.group), source: flags.fromFile.name };
+  if (flags.fromGroup) return { kind: 'given', offsets: flags.fromGroup.offsets, source: `group ${flags.fromGroup.name}` };
   return { kind: 'shift', by: parseInteger(flags.shiftBy, '--shift-by') };
+}
+
+/** java.time.Duration.parse's PnDTnHnMn.nS, as Kafka's --by-duration takes it; a duration back from now. */
+export function parseIsoDuration(text: string): number {
+  const m = /^P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:[.,]\d{1,9})?)S)?)?$/i.exec(text.trim());
+  if (!m || text.trim().toUpperCase() === 'P' || /T$/i.test(text.trim())) {
+    throw new UsageError(`--by-duration '${text}' is not an ISO-8601 duration`, { hint: 'e.g. PT1H (an hour back), P1DT12H, PT30M, PT0.5S' });
+  }
+  const [d, h, min, sec] = [m[1], m[2], m[3], m[4]].map((v) => Number((v ?? '0').replace(',', '.')));
+  return Math.round((((d! * 24 + h!) * 60 + min!) * 60 + sec!) * 1000);
+}
+
+/**
+ * Kafka's reset-offsets CSV (what --export prints): `topic,partition,offset` per line, or
+ * `group,topic,partition,offset` when it covered several groups (then only the group's lines count
+ * and must be filtered by the caller: here the group column is dropped).
+ */
+export function parseOffsetsCsv(text: string, name: string, group?: string): Map<string, Map<number, number>> {
+  const out = new Map<string, Map<number, number>>();
+  text.split(/\r?\n/).forEach((raw, i) => {
+    const line = raw.trim();
+    if (line === '') return;
+    const cells = line.split(',');
+    if (cells.length === 4 && group !== undefined && cells[0] !== group) return;
+    const [topic, partition, offset] = cells.length === 4 ? cells.slice(1) : cells;
+    if (cells.length < 3 || cells.length > 4 || !/^\d+$/.test(partition!) || !/^\d+$/.test(offset!)) {
+      throw new UsageError(`${name} line ${i + 1} is not topic,partition,offset: '${line}'`, { hint: 'use the CSV that `groups reset-offsets --export` prints' });
+    }
+    validateTopicName(topic!);
+    const byPartition = out.get(topic!) ?? new Map<number, number>();
+    byPartition.set(Number(partition), Number(offset));
+    out.set(topic!, byPartition);
+  });
+  if (out.size === 0) throw new UsageError(`${name} has no offsets`, { hint: 'one line per partition: topic,partition,offset' });
+  return out;
+}
+
+/** Kafka's --export: `topic,partition,new-offset` per line, the input of --from-file. */
+export function offsetsCsv(plan: ResetPlan): string {
+  return plan.offsets.map((o) => `${o.topic},${o.partition},${o.next}\n`).join('');
 }
 
 /** The time of `--to-datetime`: see parseTimestamp for the rule. */
@@ -112,6 +170,8 @@ function wanted(state: PartitionState, mode: ResetMode): number | null {
     case 'offset': return mode.offset;
     case 'datetime': return state.atTimestamp ?? state.high;
     case 'shift': return state.current === null ? null : state.current + mode.by;
+    case 'current': return state.current ?? state.high;
+    case 'given': return mode.offsets.get(state.topic)?.get(state.partition) ?? null;
   }
 }
 
@@ -122,7 +182,7 @@ export function planReset(states: PartitionState[], mode: ResetMode): ResetPlan 
     const where = `${s.topic}:${s.partition}`;
     const target = wanted(s, mode);
     if (target === null) {
-      plan.warnings.push(`${where} has no committed offset to shift from; left as it is`);
+      plan.warnings.push(mode.kind === 'given' ? `${where}: ${mode.source} has no offset for it; left as it is` : `${where} has no committed offset to shift from; left as it is`);
       continue;
     }
     let next = target;

@@ -7,8 +7,9 @@ import { UsageError } from '../../errors.js';
 import { outputOption, render, resolveFormat, type OutputFormat, type View } from '../../output.js';
 import { requireTopics } from '../../topic.js';
 import { describeGroup, fetchCommitted, groupNotFound, isActive, watermarks } from './group.js';
+import { readFileSync } from 'node:fs';
 import {
-  mergeSelections, parseResetMode, parseTopicSpec, planReset,
+  mergeSelections, offsetsCsv, parseResetMode, parseTopicSpec, planReset,
   type PartitionState, type ResetMode, type ResetPlan, type TopicSelection,
 } from './plan.js';
 
@@ -98,29 +99,62 @@ export const resetOffsetsCommand: CommandFactory = (ctx) => ({
         'to-latest': { type: 'boolean', describe: 'To the log end (skip everything)' },
         'to-offset': { type: 'string', describe: 'To offset N in each partition', requiresArg: true },
         'to-datetime': { type: 'string', describe: 'To the first record at or after an ISO date-time', requiresArg: true },
+        'by-duration': { type: 'string', describe: 'To the first record of an ISO-8601 duration ago: PT1H, P1DT12H', requiresArg: true },
         'shift-by': { type: 'string', describe: 'Move by ±N from the committed offset', requiresArg: true },
+        'to-current': { type: 'boolean', describe: 'To the committed offset as it is (the log end where there is none); with --export, a backup' },
+        'from-file': { type: 'string', describe: "To the offsets of a CSV file: topic,partition,offset per line (Kafka's --export)", requiresArg: true },
+        'from-group': { type: 'string', describe: "To another group's committed offsets (copy a group)", requiresArg: true },
+        export: { type: 'boolean', default: false, describe: "Print the plan as Kafka's CSV (topic,partition,offset), the input of --from-file" },
+        'dry-run': { type: 'boolean', default: false, describe: 'Only print the plan (the default without --execute)' },
         execute: { type: 'boolean', default: false, describe: 'Commit the new offsets (otherwise only print the plan)' },
         ...outputOption,
       })
       .example('$0 groups reset-offsets billing --topic orders --to-earliest', 'Show the plan only')
       .example('$0 groups reset-offsets billing --topic orders:0,1 --shift-by -10 --execute', 'Re-read the last 10 records of two partitions')
-      .example('$0 groups reset-offsets billing --all-topics --to-datetime 2024-05-01T00:00:00Z --execute', 'Back to a point in time'),
+      .example('$0 groups reset-offsets billing --all-topics --to-datetime 2024-05-01T00:00:00Z --execute', 'Back to a point in time')
+      .example('$0 groups reset-offsets billing --all-topics --to-current --export > backup.csv', 'Save the offsets; restore with --from-file backup.csv --execute'),
   handler: async (argv) => {
     const specs = (argv.topic as string[] | undefined) ?? [];
-    if (specs.length === 0 && !argv.allTopics) throw new UsageError('name the topics to reset', { hint: 'pass --topic T[:P,P…] or --all-topics' });
+    const group = argv.group as string;
+    const fromFile = argv.fromFile === undefined ? undefined : { name: String(argv.fromFile), text: readCsv(String(argv.fromFile)), group };
+    if (argv.dryRun && argv.execute) throw new UsageError('pass either --dry-run or --execute, not both');
+    // --from-file and --from-group name their topics themselves.
+    const given = fromFile !== undefined || argv.fromGroup !== undefined;
+    if (specs.length === 0 && !argv.allTopics && !given) throw new UsageError('name the topics to reset', { hint: 'pass --topic T[:P,P…] or --all-topics' });
     if (specs.length > 0 && argv.allTopics) throw new UsageError('pass either --topic or --all-topics, not both');
-    const opts: ResetOffsetsOptions = {
-      group: argv.group as string,
-      topics: argv.allTopics ? undefined : mergeSelections(specs.map(parseTopicSpec)),
-      mode: parseResetMode({
-        toEarliest: argv.toEarliest, toLatest: argv.toLatest, toOffset: argv.toOffset, toDatetime: argv.toDatetime, shiftBy: argv.shiftBy,
-      }),
-      execute: argv.execute as boolean,
-    };
-    const result = await withAdmin(connectionFrom(ctx, argv), ctx.io, (admin) => resetOffsets(admin, opts));
-    printResult(ctx, opts, result, argv.output as OutputFormat | undefined);
+    // Bad topic specs fail before connecting.
+    const selected = specs.length ? mergeSelections(specs.map(parseTopicSpec)) : undefined;
+    const result = await withAdmin(connectionFrom(ctx, argv), ctx.io, async (admin) => {
+      const fromGroup = argv.fromGroup === undefined ? undefined : { name: String(argv.fromGroup), offsets: await fetchCommitted(admin, String(argv.fromGroup)) };
+      if (fromGroup && fromGroup.offsets.size === 0) throw new UsageError(`group '${fromGroup.name}' has no committed offsets to copy`);
+      const mode = parseResetMode({
+        toEarliest: argv.toEarliest, toLatest: argv.toLatest, toOffset: argv.toOffset, toDatetime: argv.toDatetime, byDuration: argv.byDuration,
+        shiftBy: argv.shiftBy, toCurrent: argv.toCurrent, fromFile, fromGroup,
+      });
+      const topics = selected
+        ?? (mode.kind === 'given' && !argv.allTopics ? [...mode.offsets.keys()].sort().map((topic) => ({ topic })) : undefined);
+      const opts: ResetOffsetsOptions = { group, topics, mode, execute: argv.execute as boolean };
+      return { opts, result: await resetOffsets(admin, opts) };
+    });
+    if (argv.export) printCsv(ctx, result.opts, result.result);
+    else printResult(ctx, result.opts, result.result, argv.output as OutputFormat | undefined);
   },
 });
+
+function readCsv(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new UsageError(`cannot read --from-file ${path}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`);
+  }
+}
+
+/** --export: the CSV on stdout, what was done on stderr. */
+function printCsv(ctx: Context, opts: ResetOffsetsOptions, result: ResetResult): void {
+  for (const line of result.warnings) ctx.warn(line);
+  ctx.io.stdout.write(offsetsCsv(result));
+  ctx.info(opts.execute ? `offsets reset for group ${opts.group}` : `dry run: nothing committed; add --execute to reset the offsets of group ${opts.group}`);
+}
 
 function printResult(ctx: Context, opts: ResetOffsetsOptions, result: ResetResult, flag: OutputFormat | undefined): void {
   for (const line of result.warnings) ctx.warn(line);

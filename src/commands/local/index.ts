@@ -1,16 +1,11 @@
-import type { CommandFactory } from '../command.js';
+import { groupCommand } from '../command.js';
 import { startCommand } from './start.js';
 import { statusCommand } from './status.js';
 import { stopCommand } from './stop.js';
 
-export const localCommand: CommandFactory = (ctx) => ({
+export const localCommand = groupCommand({
   command: 'local',
   describe: 'Run a single-node Apache Kafka on this machine, without Docker',
-  builder: (y) =>
-    y
-      .command(startCommand(ctx))
-      .command(stopCommand(ctx))
-      .command(statusCommand(ctx))
-      .demandCommand(1, 'name a local subcommand: start, stop or status'),
-  handler: () => undefined,
+  children: [startCommand, stopCommand, statusCommand],
+  examples: [['$0 local start', 'Start here: a broker on localhost:9092']],
 });

@@ -100,7 +100,8 @@ export const runCommand: CommandFactory = (ctx) => ({
       const interruption = watchSignals(ctx);
       try {
         await runPipeline(ctx, kafka, conn, stages, { exit: argv.exit, metricsJson: argv.metricsJson, metricsPort, signal: interruption.signal });
-        interruption.throwIfInterrupted();
+        // A signal is how a following pipeline ends: the figures table was its summary.
+        interruption.endIfInterrupted();
       } finally {
         interruption.dispose();
       }

@@ -1,5 +1,4 @@
 import { access, constants, stat } from 'node:fs/promises';
-import type { Options } from 'yargs';
 import type { CommandFactory } from '../command.js';
 import { connectionFrom } from '../command.js';
 import { createKafka } from '../../connection.js';
@@ -7,29 +6,10 @@ import type { Context } from '../../context.js';
 import { UsageError } from '../../errors.js';
 import { watchSignals } from '../../signals.js';
 import { compressorFor } from '../../kafka/codec/compress.js';
-import { COMPRESSIONS, produceOptions, type ProduceArgs, type ProduceOptions } from './options.js';
+import { PRODUCE_OPTIONS, produceOptions, type ProduceArgs, type ProduceOptions } from './options.js';
+import { typedArgv } from '../args.js';
 import { produceRecords } from './produce.js';
 import { formatProgress, formatSummary, type ProduceStats } from './summary.js';
-
-const options = {
-  file: { alias: 'f', type: 'string', array: true, requiresArg: true, describe: 'Read this file instead of stdin (repeatable)' },
-  'key-separator': { alias: 'K', type: 'string', requiresArg: true, describe: 'Split each line at the first SEP into key and value' },
-  'allow-missing-key': { type: 'boolean', describe: 'With -K, a line without SEP gets a null key' },
-  key: { alias: 'k', type: 'string', requiresArg: true, describe: 'The same key on every record' },
-  property: { type: 'string', array: true, requiresArg: true, describe: "Kafka console-producer style: parse.key=true, key.separator=SEP" },
-  header: { alias: 'H', type: 'string', array: true, requiresArg: true, describe: 'Header key=value on every record (repeatable)' },
-  partition: { alias: 'p', type: 'string', requiresArg: true, describe: 'Send every record to this partition' },
-  input: { choices: ['text', 'json'] as const, requiresArg: true, describe: 'text, or json: one envelope per line as consume -o json prints' },
-  'null-value': { type: 'string', requiresArg: true, describe: 'A value equal to STRING is sent as null (a tombstone)' },
-  delimiter: { alias: 'D', type: 'string', requiresArg: true, describe: 'Record delimiter instead of newline (\\t, \\0 work)' },
-  'max-line-bytes': { type: 'string', requiresArg: true, describe: "Longest record (default: the topic's max.message.bytes)" },
-  acks: { type: 'string', choices: ['all', '1', '0'] as const, requiresArg: true, describe: 'Acknowledgements to wait for (default all)' },
-  compression: { alias: 'z', choices: COMPRESSIONS, requiresArg: true, describe: 'Compression codec (default none)' },
-  'create-topic': { type: 'boolean', describe: 'Create the topic if it does not exist' },
-  partitions: { type: 'string', requiresArg: true, describe: 'Partitions for --create-topic' },
-  output: { alias: 'o', choices: ['json'] as const, requiresArg: true, describe: 'json: {"partition","offset"} per record on stdout' },
-  quiet: { alias: 'q', type: 'boolean', describe: 'Print no summary or progress' },
-} satisfies Record<string, Options>;
 
 /** Fails before connecting if an input file cannot be read. */
 async function checkFiles(files: string[]): Promise<void> {
@@ -86,12 +66,12 @@ export const produceCommand: CommandFactory = (ctx) => ({
   builder: (y) =>
     y
       .positional('topic', { type: 'string', describe: 'Topic to write to' })
-      .options(options)
+      .options(PRODUCE_OPTIONS)
       .example("printf 'a:1\\nb:2\\n' | $0 produce orders -K:", 'Keys before the first colon')
       .example('$0 produce orders -f big.txt -z lz4', 'A file, compressed')
       .example('$0 consume a -o json | $0 produce b --input json', 'Copy records losslessly')
       .example('$0 produce t --property parse.key=true --property key.separator=:', 'As kafka-console-producer'),
   handler: async (argv) => {
-    await runProduce(ctx, argv, produceOptions(argv as unknown as ProduceArgs));
+    await runProduce(ctx, argv, produceOptions(typedArgv<ProduceArgs>(argv)));
   },
 });

@@ -1,4 +1,6 @@
+import type { Options } from 'yargs';
 import { UsageError } from '../../errors.js';
+import type { ArgsOf } from '../args.js';
 import { validateTopicName } from '../../topic.js';
 import { parseInteger, parseKeyValues } from '../../util/kv.js';
 
@@ -11,8 +13,21 @@ export type KeyMode =
   | { kind: 'fixed'; key: Buffer }
   | { kind: 'separator'; separator: Buffer; text: string; allowMissing: boolean };
 
+/** Kafka's LineMessageReader format: `[headers DELIM] [key SEP] value`, with an optional null marker. */
+export interface LineFormat {
+  parseKey: boolean;
+  keySeparator: string;
+  headers?: { delimiter: string; separator: string; keySeparator: string };
+  /** A key, value or header value equal to this is sent as null. */
+  nullMarker?: string;
+  /** A line without a separator gets a null key (or no headers) instead of failing. */
+  ignoreError: boolean;
+}
+
 export interface ProduceOptions {
   topic: string;
+  /** Set for Kafka's parse.headers or null.marker: the line is read as kafka-console-producer reads it. */
+  lineFormat?: LineFormat;
   /** Files to read in order; empty means stdin. */
   files: string[];
   input: 'text' | 'json';
@@ -32,30 +47,35 @@ export interface ProduceOptions {
   createTopic: boolean;
   partitions?: number;
   json: boolean;
+  /** Copy each record read to stdout (kcat -T). */
+  tee: boolean;
   quiet: boolean;
 }
 
-/** The argv fields the produce builder declares (yargs camel-cases them). */
-export interface ProduceArgs {
-  topic: string;
-  file?: string[];
-  input?: 'text' | 'json';
-  keySeparator?: string;
-  allowMissingKey?: boolean;
-  key?: string;
-  property?: string[];
-  header?: string[];
-  partition?: string;
-  nullValue?: string;
-  delimiter?: string;
-  maxLineBytes?: string;
-  acks?: string;
-  compression?: Compression;
-  createTopic?: boolean;
-  partitions?: string;
-  output?: 'json';
-  quiet?: boolean;
-}
+/** produce's option table: its flags, typed; ProduceArgs is derived from it. */
+export const PRODUCE_OPTIONS = {
+  file: { alias: 'f', type: 'string', array: true, requiresArg: true, describe: 'Read this file instead of stdin (repeatable)' },
+  'key-separator': { alias: 'K', type: 'string', requiresArg: true, describe: 'Split each line at the first SEP into key and value' },
+  'allow-missing-key': { type: 'boolean', describe: 'With -K, a line without SEP gets a null key' },
+  key: { alias: 'k', type: 'string', requiresArg: true, describe: 'The same key on every record' },
+  property: { type: 'string', array: true, requiresArg: true, describe: 'Kafka console-producer style: parse.key=true, key.separator=SEP, parse.headers, null.marker…' },
+  header: { alias: 'H', type: 'string', array: true, requiresArg: true, describe: 'Header key=value on every record (repeatable)' },
+  partition: { alias: 'p', type: 'string', requiresArg: true, describe: 'Send every record to this partition' },
+  input: { choices: ['text', 'json'] as const, requiresArg: true, describe: 'text, or json: one envelope per line as consume -o json prints' },
+  'null-value': { type: 'string', describe: 'A value equal to STRING is sent as null (a tombstone)' },
+  delimiter: { alias: 'D', type: 'string', requiresArg: true, describe: 'Record delimiter instead of newline (\\t, \\0 work)' },
+  'max-line-bytes': { type: 'string', requiresArg: true, describe: "Longest record (default: the topic's max.message.bytes)" },
+  acks: { type: 'string', choices: ['all', '1', '0'] as const, requiresArg: true, describe: 'Acknowledgements to wait for (default all)' },
+  compression: { alias: 'z', choices: COMPRESSIONS, requiresArg: true, describe: 'Compression codec (default none)' },
+  'create-topic': { type: 'boolean', describe: 'Create the topic if it does not exist' },
+  partitions: { type: 'string', requiresArg: true, describe: 'Partitions for --create-topic' },
+  output: { alias: 'o', choices: ['json'] as const, requiresArg: true, describe: 'json: {"partition","offset"} per record on stdout (produce has no table or plain output)' },
+  tee: { type: 'boolean', describe: 'Also copy each record read to stdout, as tee does (kcat -T)' },
+  quiet: { alias: 'q', type: 'boolean', describe: 'Print no summary or progress' },
+} satisfies Record<string, Options>;
+
+/** The argv of produce: its option table's flags, camel-cased, and the topic. */
+export type ProduceArgs = ArgsOf<typeof PRODUCE_OPTIONS> & { topic: string };
 
 const ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', '0': '\0', '\\': '\\' };
 
@@ -64,22 +84,65 @@ export function unescape(text: string): string {
   return text.replace(/\\([ntr0\\])/g, (_, c: string) => ESCAPES[c]!);
 }
 
+/** Kafka's console producer (LineMessageReader) properties, as `--property` or `--reader-property` give them. */
+export interface ReaderProperties {
+  parseKey: boolean;
+  separator?: string;
+  ignoreError: boolean;
+  nullMarker?: string;
+  parseHeaders: boolean;
+  headersDelimiter: string;
+  headersSeparator: string;
+  headersKeySeparator: string;
+}
+
+const BOOLEAN_PROPERTIES = new Set(['parse.key', 'ignore.error', 'parse.headers']);
+
 /** Kafka's console producer properties we honour, so lab commands paste as they are. */
-export function parseProperties(items: string[] | undefined): { parseKey: boolean; separator?: string } {
-  let parseKey = false;
-  let separator: string | undefined;
+export function parseProperties(items: string[] | undefined): ReaderProperties {
+  const p: ReaderProperties = { parseKey: false, ignoreError: false, parseHeaders: false, headersDelimiter: '\t', headersSeparator: ',', headersKeySeparator: ':' };
   for (const [name, value] of parseKeyValues(items, '--property')) {
-    if (name === 'parse.key') parseKey = value.trim().toLowerCase() === 'true';
-    else if (name === 'key.separator') separator = value;
-    else throw new UsageError(`unknown --property '${name}'`, { hint: 'kstream accepts parse.key and key.separator; see `kstream produce --help`' });
+    // Kafka reads these booleans with Boolean.parseBoolean: anything but "true" is false.
+    const on = value.trim().toLowerCase() === 'true';
+    if (BOOLEAN_PROPERTIES.has(name)) {
+      if (name === 'parse.key') p.parseKey = on;
+      else if (name === 'ignore.error') p.ignoreError = on;
+      else p.parseHeaders = on;
+    } else if (name === 'key.separator') p.separator = value;
+    else if (name === 'null.marker') p.nullMarker = value;
+    else if (name === 'headers.delimiter') p.headersDelimiter = value;
+    else if (name === 'headers.separator') p.headersSeparator = value;
+    else if (name === 'headers.key.separator') p.headersKeySeparator = value;
+    else {
+      throw new UsageError(`unknown --property '${name}'`, {
+        hint: 'kstream accepts parse.key, key.separator, ignore.error, null.marker, parse.headers, headers.delimiter, headers.separator and headers.key.separator; see `kstream produce --help`',
+      });
+    }
   }
-  return { parseKey, separator };
+  for (const [name, v] of [['key.separator', p.separator], ['headers.delimiter', p.headersDelimiter], ['headers.separator', p.headersSeparator], ['headers.key.separator', p.headersKeySeparator]] as const) {
+    if (v === '') throw new UsageError(`--property ${name} cannot be empty`);
+  }
+  return p;
+}
+
+/** Kafka's line format when it needs more than a key split: headers before the key, or a null marker. */
+function lineFormat(p: ReaderProperties): LineFormat | undefined {
+  if (!p.parseHeaders && p.nullMarker === undefined) return undefined;
+  return {
+    parseKey: p.parseKey,
+    keySeparator: p.separator ?? '\t',
+    headers: p.parseHeaders ? { delimiter: p.headersDelimiter, separator: p.headersSeparator, keySeparator: p.headersKeySeparator } : undefined,
+    nullMarker: p.nullMarker,
+    ignoreError: p.ignoreError,
+  };
 }
 
 function keyMode(args: ProduceArgs): KeyMode {
   const props = parseProperties(args.property);
   const ways = [args.keySeparator !== undefined, args.key !== undefined, props.parseKey].filter(Boolean).length;
   if (ways > 1) throw new UsageError('pass only one of --key-separator, --key and --property parse.key=true');
+  // Kafka's ignore.error=true sends a line without the separator with a null key.
+  if (props.ignoreError && props.parseKey) args = { ...args, allowMissingKey: true };
   if (args.allowMissingKey && args.keySeparator === undefined && !props.parseKey) {
     throw new UsageError('--allow-missing-key needs --key-separator', { hint: 'e.g. -K: --allow-missing-key' });
   }
@@ -115,6 +178,7 @@ export function produceOptions(args: ProduceArgs): ProduceOptions {
   if (input === 'json' && key.kind !== 'none') {
     throw new UsageError('--input json takes keys from each line\'s "key" field', { hint: 'drop --key, --key-separator and parse.key' });
   }
+  if (args.tee && args.output === 'json') throw new UsageError('--tee and --output json both write to stdout; pass one');
   if (input === 'json' && args.nullValue !== undefined) {
     throw new UsageError('--null-value applies to text input; with --input json write "value":null');
   }
@@ -123,8 +187,13 @@ export function produceOptions(args: ProduceArgs): ProduceOptions {
   }
   const delimiterText = args.delimiter === undefined ? '\n' : unescape(args.delimiter);
   if (delimiterText === '') throw new UsageError('--delimiter cannot be empty');
+  const format = lineFormat(parseProperties(args.property));
+  if (format && (input === 'json' || args.key !== undefined || args.keySeparator !== undefined || args.nullValue !== undefined)) {
+    throw new UsageError('parse.headers and null.marker read lines as kafka-console-producer does', { hint: 'drop --input json, --key, --key-separator and --null-value, and say it with --property' });
+  }
   return {
     topic: validateTopicName(args.topic),
+    lineFormat: format,
     files: args.file ?? [],
     input,
     key,
@@ -139,6 +208,7 @@ export function produceOptions(args: ProduceArgs): ProduceOptions {
     createTopic: Boolean(args.createTopic),
     partitions: args.partitions === undefined ? undefined : parseInteger(args.partitions, '--partitions', 1),
     json: args.output === 'json',
+    tee: Boolean(args.tee),
     quiet: Boolean(args.quiet),
   };
 }

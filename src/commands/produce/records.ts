@@ -1,7 +1,7 @@
 import { UsageError } from '../../errors.js';
 import { encodeHeaders, NO_HEADERS } from '../../kafka/codec/encode.js';
 import { parseEnvelope, type HeaderValue } from '../../records/envelope.js';
-import type { ProduceOptions } from './options.js';
+import type { LineFormat, ProduceOptions } from './options.js';
 
 /**
  * One input record as ranges of buffers, ready for BatchBuilder.append. A run reuses one of
@@ -45,10 +45,11 @@ export function headerBlock(headers: Headers | undefined): Buffer {
   return entries.length ? encodeHeaders(entries) : NO_HEADERS;
 }
 
-export function recordParser(opts: Pick<ProduceOptions, 'input' | 'key' | 'headers' | 'partition' | 'nullValue'>): RecordParser {
+export function recordParser(opts: Pick<ProduceOptions, 'input' | 'key' | 'headers' | 'partition' | 'nullValue' | 'lineFormat'>): RecordParser {
   const headers = Object.keys(opts.headers).length > 0 ? opts.headers : undefined;
   const fixedHeaders = headerBlock(headers);
   const partition = opts.partition ?? -1;
+  if (opts.lineFormat) return kafkaLineParser(opts.lineFormat, headers, partition);
   if (opts.input === 'json') {
     return (data, start, end, where, out) => {
       const e = parseEnvelope(data.toString('utf8', start, end), where());
@@ -122,6 +123,58 @@ function indexWithin(data: Buffer, sep: Buffer, start: number, end: number): num
   }
   const at = data.subarray(start, end).indexOf(sep);
   return at === -1 ? -1 : start + at;
+}
+
+/**
+ * kafka-console-producer's LineMessageReader: `headers DELIM key SEP value`, each part optional by
+ * property, a part equal to null.marker sent as null. The line is read as UTF-8 text, as Kafka does.
+ */
+function kafkaLineParser(f: LineFormat, fixed: Headers | undefined, partition: number): RecordParser {
+  const part = (line: string, from: number, sep: string, what: string, where: () => string): string | undefined => {
+    const at = line.indexOf(sep, from);
+    if (at !== -1) return line.slice(from, at);
+    if (f.ignoreError) return undefined;
+    throw new UsageError(`${where()} has no ${what} '${printable(sep)}'`, { hint: 'fix the line, or pass --property ignore.error=true' });
+  };
+  const orNull = (text: string | undefined) => (text === undefined || text === f.nullMarker ? null : Buffer.from(text));
+  return (data, start, end, where, out) => {
+    const line = data.toString('utf8', start, end);
+    const head = f.headers ? part(line, 0, f.headers.delimiter, 'headers delimiter', where) : undefined;
+    const headAt = head === undefined ? 0 : head.length + f.headers!.delimiter.length;
+    const key = f.parseKey ? part(line, headAt, f.keySeparator, 'key separator', where) : undefined;
+    const keyAt = key === undefined ? 0 : key.length + f.keySeparator.length;
+    const parsed = head === undefined || head === f.nullMarker ? undefined : splitHeaders(head, f, where);
+    const keyBytes = orNull(key);
+    const valueBytes = orNull(line.slice(headAt + keyAt));
+    setKey(out, keyBytes, 0, keyBytes?.length ?? 0);
+    setValue(out, valueBytes, 0, valueBytes?.length ?? 0);
+    out.headers = headerBlock(fixed || parsed ? { ...fixed, ...parsed } : undefined);
+    out.partition = partition;
+    out.timestamp = -1;
+  };
+}
+
+function splitHeaders(text: string, f: LineFormat, where: () => string): Headers {
+  const out: Record<string, string[]> = {};
+  const sep = f.headers!.keySeparator;
+  for (const pair of text.split(f.headers!.separator)) {
+    const at = pair.indexOf(sep);
+    if (at === -1 && !f.ignoreError) {
+      throw new UsageError(`${where()}: header '${pair}' has no header key separator '${printable(sep)}'`, { hint: 'write name:value, or pass --property ignore.error=true' });
+    }
+    const name = at === -1 ? pair : pair.slice(0, at);
+    if (name === f.nullMarker) throw new UsageError(`${where()}: a header name equals the null marker '${f.nullMarker}'; header names cannot be null`);
+    const value = at === -1 ? '' : pair.slice(at + sep.length);
+    // Kafka's reader sends a null header value here; kstream's header values are bytes, never null,
+    // and an empty value in its place would change the data: so refuse it.
+    if (value === f.nullMarker || at === -1) {
+      throw new UsageError(`${where()}: header '${name}' would have a null value, which kstream cannot send`, { hint: 'give the header a value, or leave it out' });
+    }
+    (out[name] ??= []).push(value);
+  }
+  const headers: Record<string, unknown> = {};
+  for (const [name, values] of Object.entries(out)) headers[name] = values.length === 1 ? values[0] : values;
+  return headers as Headers;
 }
 
 function printable(text: string): string {

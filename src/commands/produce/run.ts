@@ -136,6 +136,7 @@ export class ProduceRun {
     this.now = Date.now();
     const { data, starts, ends } = scanner;
     const record = this.record;
+    if (this.opts.tee && count > 0) this.tee(scanner, count);
     for (let i = 0; i < count; i++) {
       this.lineNo++;
       this.stats.read++;
@@ -153,6 +154,16 @@ export class ProduceRun {
       this.stats.read++; // the refused record was read too, though never parsed
       throw scanner.error;
     }
+  }
+
+  /** --tee (kcat -T): the records read, each with its delimiter, to stdout before they are sent. */
+  private tee(scanner: LineScanner, count: number): void {
+    const parts: Buffer[] = [];
+    for (let i = 0; i < count; i++) {
+      const data = i === 0 && scanner.head ? scanner.head : scanner.data;
+      parts.push(data.subarray(scanner.starts[i]!, scanner.ends[i]!), this.opts.delimiter);
+    }
+    this.io.stdout.write(Buffer.concat(parts));
   }
 
   private append(partition: number, timestamp: number, r: ParsedRecord, payload: number): boolean {

@@ -1,20 +1,13 @@
-import type { CommandFactory } from '../command.js';
+import { groupCommand } from '../command.js';
 import { addCommand } from './add.js';
 import { deleteCommand } from './delete.js';
 import { listCommand } from './list.js';
 import { showCommand } from './show.js';
 import { useCommand } from './use.js';
 
-export const profileCommand: CommandFactory = (ctx) => ({
+export const profileCommand = groupCommand({
   command: 'profile',
   describe: 'Named connection settings (brokers, SASL, TLS) in the config file',
-  builder: (y) =>
-    y
-      .command(listCommand(ctx))
-      .command(showCommand(ctx))
-      .command(useCommand(ctx))
-      .command(addCommand(ctx))
-      .command(deleteCommand(ctx))
-      .demandCommand(1, 'name a profile subcommand: list, show, use, add or delete'),
-  handler: () => undefined,
+  children: [listCommand, showCommand, useCommand, addCommand, deleteCommand],
+  examples: [['$0 profile add dev --brokers kafka.dev:9092', 'Start here: save a cluster under a name']],
 });

@@ -77,6 +77,7 @@ export const alterCommand: CommandFactory = (ctx) => ({
         partitions: { alias: 'p', type: 'string', describe: 'New partition count (can only grow)', requiresArg: true },
         config: { alias: 'c', type: 'string', array: true, describe: 'Set a config key=value (repeatable)', requiresArg: true },
         'delete-config': { type: 'string', array: true, describe: 'Return a config to its default (repeatable)', requiresArg: true },
+        'if-exists': { type: 'boolean', default: false, describe: 'Change nothing, and succeed, if the topic does not exist' },
       })
       .example('$0 topics alter orders --partitions 6', 'Grow to six partitions')
       .example('$0 topics alter orders -c retention.ms=3600000 --delete-config cleanup.policy', 'Change configs'),
@@ -90,7 +91,8 @@ export const alterCommand: CommandFactory = (ctx) => ({
     if (opts.partitions === undefined && !opts.set.length && !opts.remove.length) {
       throw new UsageError('nothing to change', { hint: 'pass --partitions, --config or --delete-config' });
     }
-    const changes = await withAdmin(connectionFrom(ctx, argv), ctx.io, (admin) => alterTopic(admin, opts));
+    const changes = await withAdmin(connectionFrom(ctx, argv), ctx.io, async (admin) =>
+      argv.ifExists && !(await admin.listTopics()).includes(opts.topic) ? [`does not exist; nothing changed (--if-exists)`] : alterTopic(admin, opts));
     for (const line of changes) ctx.info(`${opts.topic}: ${line}`);
   },
 });

@@ -9,12 +9,12 @@ import { confirm } from '../../prompt.js';
 import { reportItems, type ItemStatus } from '../../report.js';
 import { validateTopicName } from '../../topic.js';
 
-export async function deleteTopics(admin: Admin, topics: string[]): Promise<ItemStatus[]> {
+export async function deleteTopics(admin: Admin, topics: string[], ifExists = false): Promise<ItemStatus[]> {
   const existing = new Set(await admin.listTopics());
   const results: ItemStatus[] = [];
   for (const topic of topics) {
     if (!existing.has(topic)) {
-      results.push({ name: topic, ok: false, message: 'does not exist', exitCode: ExitCode.USAGE });
+      results.push(ifExists ? { name: topic, ok: true, message: 'does not exist (--if-exists)' } : { name: topic, ok: false, message: 'does not exist', exitCode: ExitCode.USAGE });
       continue;
     }
     try {
@@ -35,6 +35,7 @@ export const deleteCommand: CommandFactory = (ctx) => ({
       .positional('topics', { type: 'string', array: true, describe: 'Topic names' })
       .options({
         yes: { alias: 'y', type: 'boolean', default: false, describe: 'Do not ask for confirmation' },
+        'if-exists': { type: 'boolean', default: false, describe: 'Succeed for a topic that does not exist' },
         ...outputOption,
       })
       .example('$0 topics delete orders --yes', 'Delete without asking'),
@@ -43,7 +44,7 @@ export const deleteCommand: CommandFactory = (ctx) => ({
     if (!argv.yes && !(await confirm(ctx, `Delete ${topics.length === 1 ? `topic '${topics[0]}'` : `${topics.length} topics (${topics.join(', ')})`} and ${topics.length === 1 ? 'all its' : 'all their'} records?`))) {
       throw new KstreamError('nothing deleted', { exitCode: ExitCode.USAGE });
     }
-    const results = await withAdmin(connectionFrom(ctx, argv), ctx.io, (admin) => deleteTopics(admin, topics));
+    const results = await withAdmin(connectionFrom(ctx, argv), ctx.io, (admin) => deleteTopics(admin, topics, argv.ifExists as boolean));
     reportItems(ctx, 'topic', results, argv.output as OutputFormat | undefined);
   },
 });

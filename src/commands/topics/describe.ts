@@ -2,7 +2,7 @@ import { ConfigResourceTypes, type Admin } from '../../kafkajs.js';
 import type { CommandFactory } from '../command.js';
 import { connectionFrom } from '../command.js';
 import { withAdmin } from '../../connection.js';
-import { outputOption, printView, type OutputFormat, type View } from '../../output.js';
+import { outputOption, printView, render, resolveFormat, type OutputFormat, type View } from '../../output.js';
 import { requireTopics, TOPIC_CONFIG_SOURCE, validateTopicName } from '../../topic.js';
 
 
@@ -60,21 +60,41 @@ export function describeView(d: TopicDescription): View {
   };
 }
 
+/** Several topics: each one's tables under a `TOPIC name` line; JSON is an array. */
+export function describeAllView(all: TopicDescription[], format: OutputFormat): string {
+  if (format === 'json') return JSON.stringify(all) + '\n';
+  return all.map((d) => `TOPIC ${d.name}\n` + render(describeView(d), format)).join('\n');
+}
+
+async function topicNames(admin: Admin, internal: boolean): Promise<string[]> {
+  return (await admin.listTopics()).filter((n) => internal || !n.startsWith('__')).sort();
+}
+
 export const describeCommand: CommandFactory = (ctx) => ({
-  command: 'describe <topic>',
-  describe: 'Show partitions, leaders, watermarks, record counts and configs of a topic',
+  command: 'describe [topics..]',
+  describe: 'Show partitions, leaders, watermarks, record counts and configs of topics (all without a name)',
   builder: (y) =>
     y
-      .positional('topic', { type: 'string', describe: 'Topic name' })
+      .positional('topics', { type: 'string', array: true, describe: 'Topic names (default: every topic)' })
       .options({
         'all-configs': { type: 'boolean', default: false, describe: 'Show every config, not only those set on the topic' },
+        internal: { type: 'boolean', default: false, describe: 'With no name: include internal topics such as __consumer_offsets' },
         ...outputOption,
       })
       .example('$0 topics describe orders', 'Partitions and watermarks')
-      .example('$0 topics describe orders -o json', 'The same as JSON'),
+      .example('$0 topics describe orders -o json', 'The same as JSON')
+      .example('$0 topics describe', 'Every topic, as kafka-topics.sh --describe does'),
   handler: async (argv) => {
-    const topic = validateTopicName(argv.topic as string);
-    const d = await withAdmin(connectionFrom(ctx, argv), ctx.io, (admin) => describeTopic(admin, topic, { allConfigs: argv.allConfigs }));
-    printView(ctx.io, describeView(d), argv.output as OutputFormat | undefined);
+    const given = ((argv.topics as string[] | undefined) ?? []).map(validateTopicName);
+    const format = argv.output as OutputFormat | undefined;
+    const all = await withAdmin(connectionFrom(ctx, argv), ctx.io, async (admin) => {
+      const names = given.length ? given : await topicNames(admin, argv.internal as boolean);
+      const out: TopicDescription[] = [];
+      for (const topic of names) out.push(await describeTopic(admin, topic, { allConfigs: argv.allConfigs as boolean }));
+      return out;
+    });
+    // One topic named: the same tables and JSON object as before several were possible.
+    if (given.length === 1) printView(ctx.io, describeView(all[0]!), format);
+    else ctx.io.stdout.write(describeAllView(all, resolveFormat(format, ctx.io.stdout)));
   },
 });

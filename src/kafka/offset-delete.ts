@@ -1,0 +1,91 @@
+// Kafka's OffsetDelete request (API key 47, KIP-496), which kafkajs does not implement: it removes
+// a group's committed offsets for some partitions, as `kafka-consumer-groups.sh --delete-offsets`
+// does. Sent with kafkajs's own cluster, encoder and decoder, to the group's coordinator.
+import { createRequire } from 'node:module';
+import type { KafkaClient } from '../kafkajs.js';
+
+const require = createRequire(import.meta.url);
+
+interface Encoder {
+  writeString(s: string): Encoder;
+  writeInt32(n: number): Encoder;
+  writeArray(items: unknown[]): Encoder;
+}
+interface Decoder {
+  readInt16(): number;
+  readInt32(): number;
+  readString(): string;
+  readArray<T>(fn: (d: Decoder) => T): T[];
+}
+interface Cluster {
+  connect(): Promise<void>;
+  disconnect(): Promise<void>;
+  findGroupCoordinator(args: { groupId: string }): Promise<{ connectionPool: { send(req: unknown): Promise<unknown> } }>;
+}
+
+const API_KEY = 47;
+
+export interface PartitionResult {
+  topic: string;
+  partition: number;
+  /** Kafka's error name, e.g. GROUP_SUBSCRIBED_TO_TOPIC; undefined when deleted. */
+  error?: string;
+}
+
+export interface OffsetDeleteResult {
+  /** A group-level error (GROUP_ID_NOT_FOUND, NON_EMPTY_GROUP…), when the whole request failed. */
+  error?: string;
+  partitions: PartitionResult[];
+}
+
+function request(groupId: string, topics: Map<string, number[]>) {
+  const EncoderClass = require('kafkajs/src/protocol/encoder') as new () => Encoder;
+  const DecoderClass = require('kafkajs/src/protocol/decoder') as new (b: Buffer) => Decoder;
+  const { errorCodes } = require('kafkajs/src/protocol/error') as { errorCodes: Array<{ type: string; code: number }> };
+  const errorName = (code: number) => (code === 0 ? undefined : errorCodes.find((e) => e.code === code)?.type ?? `error ${code}`);
+  return {
+    request: {
+      apiKey: API_KEY,
+      apiVersion: 0,
+      apiName: 'OffsetDelete',
+      encode: async () =>
+        new EncoderClass().writeString(groupId).writeArray(
+          [...topics].map(([name, partitions]) =>
+            new EncoderClass().writeString(name).writeArray(partitions.map((p) => new EncoderClass().writeInt32(p)))),
+        ),
+    },
+    response: {
+      decode: async (raw: Buffer): Promise<OffsetDeleteResult> => {
+        const d = new DecoderClass(raw);
+        const error = errorName(d.readInt16());
+        d.readInt32(); // throttle time
+        const partitions = d.readArray((t) => {
+          const topic = t.readString();
+          return t.readArray((p) => ({ topic, partition: p.readInt32(), error: errorName(p.readInt16()) }));
+        }).flat();
+        return { error, partitions };
+      },
+      // kafkajs throws on errors in parse; here every error is reported per partition instead.
+      parse: async (data: OffsetDeleteResult) => data,
+    },
+  };
+}
+
+/** The kafkajs cluster behind a client: the one way to send a request kafkajs has no API for. */
+function clusterOf(kafka: KafkaClient): Cluster {
+  const key = Object.getOwnPropertySymbols(kafka).find((s) => s.description === 'private:Kafka:createCluster');
+  if (!key) throw new Error('this kafkajs version does not expose its cluster; cannot send OffsetDelete');
+  const create = (kafka as unknown as Record<symbol, (o: object) => Cluster>)[key]!;
+  return create({ allowAutoTopicCreation: false });
+}
+
+export async function deleteOffsets(kafka: KafkaClient, groupId: string, topics: Map<string, number[]>): Promise<OffsetDeleteResult> {
+  const cluster = clusterOf(kafka);
+  await cluster.connect();
+  try {
+    const coordinator = await cluster.findGroupCoordinator({ groupId });
+    return (await coordinator.connectionPool.send(request(groupId, topics))) as OffsetDeleteResult;
+  } finally {
+    await cluster.disconnect().catch(() => undefined);
+  }
+}
