@@ -17,7 +17,8 @@ export interface KafkaLauncher {
 }
 
 const POM = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'kafka', 'pom.xml');
-const HEAP = ['-Xms256m', '-Xmx1g'];
+/** Heap of the one-node broker; a node of a local cluster passes a smaller one. */
+export const HEAP = ['-Xms256m', '-Xmx1g'];
 
 export function javaBinary(env: NodeJS.ProcessEnv): string {
   return env.JAVA_HOME ? join(env.JAVA_HOME, 'bin', 'java') : 'java';
@@ -45,7 +46,7 @@ export function checkJava(env: NodeJS.ProcessEnv): number {
 }
 
 /** A distribution unpacked by the user, as Kafka labs use: its own scripts run the broker. */
-export function homeLauncher(home: string): KafkaLauncher {
+export function homeLauncher(home: string, heap: string[] = HEAP): KafkaLauncher {
   const script = (name: string) => join(home, 'bin', name);
   if (!existsSync(script('kafka-server-start.sh'))) {
     throw new KstreamError(`${home} is not an Apache Kafka distribution (no bin/kafka-server-start.sh)`, {
@@ -57,13 +58,13 @@ export function homeLauncher(home: string): KafkaLauncher {
     description: `Apache Kafka in ${home}`,
     formatCommand: (cfg, id, extra) => [script('kafka-storage.sh'), 'format', '-t', id, '-c', cfg, ...extra],
     serverCommand: (cfg) => [script('kafka-server-start.sh'), cfg],
-    env: { KAFKA_HEAP_OPTS: HEAP.join(' ') },
+    env: { KAFKA_HEAP_OPTS: heap.join(' ') },
   };
 }
 
-export function jarLauncher(libs: string, log4jFile: string, env: NodeJS.ProcessEnv): KafkaLauncher {
+export function jarLauncher(libs: string, log4jFile: string, env: NodeJS.ProcessEnv, heap: string[] = HEAP): KafkaLauncher {
   const java = javaBinary(env);
-  const base = [java, ...HEAP, `-Dlog4j.configuration=file:${log4jFile}`, '-cp', join(libs, '*')];
+  const base = [java, ...heap, `-Dlog4j.configuration=file:${log4jFile}`, '-cp', join(libs, '*')];
   return {
     description: `Apache Kafka ${KAFKA_VERSION} (jars in ${libs})`,
     formatCommand: (cfg, id, extra) => [...base, 'kafka.tools.StorageTool', 'format', '-t', id, '-c', cfg, ...extra],

@@ -5,7 +5,7 @@ import { stopCommand } from './stop.js';
 
 export const localCommand: CommandFactory = (ctx) => ({
   command: 'local',
-  describe: 'Run a single-node Apache Kafka on this machine, without Docker',
+  describe: 'Run Apache Kafka on this machine (one node, or a cluster with --nodes), without Docker',
   builder: (y) =>
     y
       .command(startCommand(ctx))
