@@ -5,7 +5,7 @@ import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { loadKafkajs } from '../kafkajs.js';
 import { ExitCode, KstreamError } from '../errors.js';
-import { checkJava, ensureKafkaJars, homeLauncher, jarLauncher, type KafkaLauncher } from './distribution.js';
+import { checkJava, ensureKafkaJars, homeLauncher, jarLauncher, type JvmOptions, type KafkaLauncher } from './distribution.js';
 import { LOG4J_PROPERTIES, newClusterId, serverProperties } from './server-config.js';
 import type { ExtraListener } from './security.js';
 
@@ -99,11 +99,11 @@ export function freePort(): Promise<number> {
   });
 }
 
-export async function launcherFor(opts: Pick<StartOptions, 'env' | 'kafkaHome' | 'onProgress'>, log4jFile: string, heap?: string[]): Promise<KafkaLauncher> {
+export async function launcherFor(opts: Pick<StartOptions, 'env' | 'kafkaHome' | 'onProgress'>, log4jFile: string, jvm?: JvmOptions): Promise<KafkaLauncher> {
   checkJava(opts.env);
   const home = opts.kafkaHome ?? opts.env.KAFKA_HOME;
-  if (home) return homeLauncher(resolve(home), heap);
-  return jarLauncher(await ensureKafkaJars(opts.env, opts.onProgress), log4jFile, opts.env, heap);
+  if (home) return homeLauncher(resolve(home), jvm);
+  return jarLauncher(await ensureKafkaJars(opts.env, opts.onProgress), log4jFile, opts.env, jvm);
 }
 
 /** Starts a detached one-node KRaft broker and resolves once it answers metadata requests. */
