@@ -76,3 +76,22 @@ export async function waitForFullIsr(bootstrap: string, topics: string[], replic
     }
   }, timeoutMs);
 }
+
+/** Kafka's `Utils.abs(s.hashCode()) % n`: the internal-topic partition whose leader coordinates group or transactional id `s`. */
+export function coordinatorPartition(id: string, partitions: number): number {
+  let h = 0;
+  for (let i = 0; i < id.length; i++) h = (Math.imul(h, 31) + id.charCodeAt(i)) | 0;
+  return (h === -2147483648 ? 0 : Math.abs(h)) % partitions;
+}
+
+/** The internal topics that exist now (__consumer_offsets, __transaction_state): their ISR must be full too. */
+export async function internalTopics(bootstrap: string): Promise<string[]> {
+  return withTestAdmin(async (admin) => (await admin.listTopics()).filter((t) => t.startsWith('__')), bootstrap);
+}
+
+/** Starts node `id` again through `kstream local start` and waits until the ISR of `topics` and the internal topics is full. */
+export async function restartNode(cluster: TestCluster, id: number, topics: string[]): Promise<void> {
+  const r = await cluster.local(['start']);
+  if (r.code !== 0 || !r.stderr.includes(`started node ${id} `)) throw new Error(`restart of node ${id} failed: ${r.stderr}`);
+  await waitForFullIsr(cluster.bootstrap, [...topics, ...(await internalTopics(cluster.bootstrap))]);
+}

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Message, RecordMetadata } from '../../src/kafkajs.js';
 import { createRequire } from 'node:module';
-import { BatchSender, checkAcknowledged, groupedOnce } from '../../src/commands/produce/sender.js';
+import { BatchSender, checkAcknowledged, groupedOnce, sendUntilAcknowledged } from '../../src/commands/produce/sender.js';
 import { retryWithin } from '../../src/commands/produce/produce.js';
 import { formatSummary } from '../../src/commands/produce/summary.js';
 
@@ -137,5 +137,32 @@ describe('checkAcknowledged', () => {
   it('refuses a partition left out or answered with an error', () => {
     expect(() => checkAcknowledged(messages, [meta(0)])).toThrow('the broker did not acknowledge partition 2');
     expect(() => checkAcknowledged(messages, [meta(0), meta(2, 6)])).toThrow('partition 2');
+  });
+});
+
+describe('sendUntilAcknowledged', () => {
+  const meta = (partition: number) => ({ topicName: 't', partition, errorCode: 0, baseOffset: '0' }) as RecordMetadata;
+  const messages = [{ value: 'a', partition: 0 }, { value: 'b', partition: 1 }, { value: 'c', partition: 0 }];
+
+  it('sends again, in order, only the partitions an answer left out (kafkajs after a leader moved)', async () => {
+    const requests: string[][] = [];
+    const answers = [[meta(1)], [meta(0)]];
+    const request = async (batch: Message[]) => {
+      requests.push(batch.map((m) => String(m.value)));
+      return answers.shift()!;
+    };
+    const answered = await sendUntilAcknowledged(request, messages, Date.now() + 60_000);
+    expect(requests).toEqual([['a', 'b', 'c'], ['a', 'c']]);
+    expect(answered.map((m) => m.partition).sort()).toEqual([0, 1]);
+  });
+
+  it('gives up at the deadline, naming the partition never acknowledged', async () => {
+    let calls = 0;
+    const request = async () => {
+      calls++;
+      return [meta(1)];
+    };
+    await expect(sendUntilAcknowledged(request, messages, Date.now() + 300)).rejects.toThrow('the broker did not acknowledge partition 0');
+    expect(calls).toBeGreaterThan(1);
   });
 });

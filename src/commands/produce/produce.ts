@@ -5,7 +5,7 @@ import type { KstreamError } from '../../errors.js';
 import { fromKafkaError } from '../../kafka-errors.js';
 import type { ProduceOptions } from './options.js';
 import { ProduceRun } from './run.js';
-import { checkAcknowledged } from './sender.js';
+import { sendUntilAcknowledged } from './sender.js';
 import type { ProduceStats } from './summary.js';
 import { prepareTopic, type TopicInfo } from './topic-info.js';
 
@@ -36,11 +36,10 @@ export async function produceRecords(deps: ProduceDeps, opts: ProduceOptions, st
     createPartitioner: () => ({ message }) => message.partition!,
     retry: retryWithin(deps.conn.timeoutMs),
   });
-  const send = async (messages: Message[]) => {
-    const metadata = await producer.send({ topic: opts.topic, messages, acks: opts.acks, compression: deps.compression, timeout: Math.max(deps.conn.timeoutMs, 30_000) });
-    if (opts.acks !== 0) checkAcknowledged(messages, metadata);
-    return metadata;
-  };
+  const request = (messages: Message[]) =>
+    producer.send({ topic: opts.topic, messages, acks: opts.acks, compression: deps.compression, timeout: Math.max(deps.conn.timeoutMs, 30_000) });
+  const send = async (messages: Message[]) =>
+    opts.acks === 0 ? request(messages) : sendUntilAcknowledged(request, messages, Date.now() + deps.conn.timeoutMs);
   try {
     await withDeadline(producer.connect(), deps.conn.timeoutMs, () => unreachable(deps.conn));
     const io = { stdin: deps.io.stdin, stdout: deps.io.stdout, signal: deps.signal, brokers: deps.conn.brokers };

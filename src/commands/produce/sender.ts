@@ -142,6 +142,33 @@ export function groupedOnce(batch: Pick<Batch, 'messages' | 'groups'>): Message[
 }
 
 /**
+ * Sends `messages` and, while time is left, sends again the partitions the answer left out.
+ *
+ * kafkajs 2.2.4 answers a send for only some partitions after a partition leader moved (a broker
+ * died): its retry keeps the answers of the brokers that succeeded in an earlier attempt
+ * (`responsePerBroker` in producer/sendMessages.js), so a partition whose new leader is one of
+ * them is never sent again, and the send resolves without it. Sending those partitions again is
+ * safe: kafkajs rolled their sequence numbers back when the old leader failed, so with the
+ * idempotent producer a copy the old leader did write is answered as a duplicate, not written twice.
+ */
+export async function sendUntilAcknowledged(
+  request: (messages: Message[]) => Promise<RecordMetadata[]>,
+  messages: Message[],
+  deadline: number,
+): Promise<RecordMetadata[]> {
+  let answered = (await request(messages)).filter((m) => m.errorCode === 0);
+  for (;;) {
+    const done = new Set(answered.map((m) => m.partition));
+    const missing = messages.filter((m) => !done.has(m.partition!));
+    if (missing.length === 0 || Date.now() >= deadline) break;
+    await new Promise((r) => setTimeout(r, 100));
+    answered = answered.concat((await request(missing)).filter((m) => m.errorCode === 0));
+  }
+  checkAcknowledged(messages, answered);
+  return answered;
+}
+
+/**
  * Throws unless the broker answered for every partition of `messages` without error. kafkajs
  * leaves out of a request, silently, any partition its metadata does not know.
  */
