@@ -70,7 +70,7 @@ describe('a 3-node cluster, the partition leader killed with kill -9', () => {
   it('mid-pipeline: each input appears transformed exactly once, read with read_committed', async () => {
     const [src, dst] = [uniqueName('bounce-src'), uniqueName('bounce-dst')];
     await createTopics([src, dst]);
-    const inputs = numbered(40_000, 'x');
+    const inputs = numbered(24_000, 'x');
     await produceValues(b, src, inputs);
     // Small batches: many transactions, so that the kill lands in the middle of the run.
     const run = spawnCli(['pipeline', 'run', '--from', src, '--to', dst, '--map', '"done-" + r.value', '--batch-size', '200', '--exit'], b);
