@@ -1,11 +1,11 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, openSync, closeSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { loadKafkajs } from '../kafkajs.js';
 import { ExitCode, KstreamError } from '../errors.js';
-import { checkJava, ensureKafkaJars, homeLauncher, jarLauncher, type KafkaLauncher } from './distribution.js';
+import { checkJava, ensureKafkaJars, homeLauncher, jarLauncher, type JvmOptions, type KafkaLauncher } from './distribution.js';
 import { LOG4J_PROPERTIES, newClusterId, serverProperties } from './server-config.js';
 import type { ExtraListener } from './security.js';
 
@@ -127,11 +127,11 @@ export function freePort(): Promise<number> {
   });
 }
 
-async function launcherFor(opts: StartOptions, log4jFile: string): Promise<KafkaLauncher> {
+export async function launcherFor(opts: Pick<StartOptions, 'env' | 'kafkaHome' | 'onProgress'>, log4jFile: string, jvm?: JvmOptions): Promise<KafkaLauncher> {
   checkJava(opts.env);
   const home = opts.kafkaHome ?? opts.env.KAFKA_HOME;
-  if (home) return homeLauncher(resolve(home));
-  return jarLauncher(await ensureKafkaJars(opts.env, opts.onProgress), log4jFile, opts.env);
+  if (home) return homeLauncher(resolve(home), jvm);
+  return jarLauncher(await ensureKafkaJars(opts.env, opts.onProgress), log4jFile, opts.env, jvm);
 }
 
 /** Starts a detached one-node KRaft broker and resolves once it answers metadata requests. */
@@ -182,7 +182,7 @@ export function isFormatted(dataDir: string): boolean {
   return existsSync(join(layout(resolve(dataDir)).logDirs, 'meta.properties'));
 }
 
-function layout(dataDir: string) {
+export function layout(dataDir: string) {
   return {
     config: join(dataDir, 'server.properties'),
     log4j: join(dataDir, 'log4j.properties'),
@@ -192,15 +192,24 @@ function layout(dataDir: string) {
 }
 
 async function format(launcher: KafkaLauncher, files: ReturnType<typeof layout>, opts: StartOptions): Promise<void> {
-  const [cmd, ...args] = launcher.formatCommand(files.config, newClusterId(() => randomBytes(16)), opts.formatArgs ?? []);
-  const result = spawnSync(cmd!, args, { encoding: 'utf8', env: { ...opts.env, ...launcher.env } });
-  if (result.status !== 0) {
-    const out = `${result.stdout ?? ''}${result.stderr ?? ''}`.trim().split('\n').slice(-3).join(' ');
-    throw new KstreamError(`formatting the broker's storage failed: ${out || result.error?.message}`);
+  await formatStorage(launcher, files, newClusterId(() => randomBytes(16)), opts.env, opts.formatArgs ?? []);
+}
+
+/** `kafka-storage format` of one node's log dir; the nodes of one cluster share its id. */
+export async function formatStorage(launcher: KafkaLauncher, files: ReturnType<typeof layout>, clusterId: string, env: NodeJS.ProcessEnv, extraArgs: string[] = []): Promise<void> {
+  const [cmd, ...args] = launcher.formatCommand(files.config, clusterId, extraArgs);
+  // Asynchronous, so that the nodes of a cluster format at the same time (each is a JVM start).
+  const result = await new Promise<{ failed: boolean; output: string }>((done) => {
+    execFile(cmd!, args, { encoding: 'utf8', env: { ...env, ...launcher.env } }, (err, stdout, stderr) => {
+      done({ failed: err !== null, output: `${stdout ?? ''}${stderr ?? ''}`.trim() || (err?.message ?? '') });
+    });
+  });
+  if (result.failed) {
+    throw new KstreamError(`formatting the broker's storage failed: ${result.output.split('\n').slice(-3).join(' ')}`);
   }
 }
 
-function spawnDetached(launcher: KafkaLauncher, files: ReturnType<typeof layout>, env: NodeJS.ProcessEnv): number {
+export function spawnDetached(launcher: KafkaLauncher, files: ReturnType<typeof layout>, env: NodeJS.ProcessEnv): number {
   const [cmd, ...args] = launcher.serverCommand(files.config);
   const out = openSync(files.log, 'a');
   try {
@@ -269,9 +278,9 @@ export function explainLog(text: string): { cause: string; errors: string } {
   return { cause: cause.slice(0, 300), errors: errorAt.slice(-8).map((i) => lines[i]).join('\n') };
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function killAndWait(pid: number, graceMs: number): Promise<boolean> {
+export async function killAndWait(pid: number, graceMs: number): Promise<boolean> {
   if (!isAlive(pid)) return false;
   process.kill(pid, 'SIGTERM');
   const deadline = Date.now() + graceMs;

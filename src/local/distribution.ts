@@ -17,7 +17,14 @@ export interface KafkaLauncher {
 }
 
 const POM = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'kafka', 'pom.xml');
-const HEAP = ['-Xms256m', '-Xmx1g'];
+/** Heap and JIT/GC flags of a broker's JVM. */
+export interface JvmOptions {
+  heap: string[];
+  flags: string[];
+}
+
+/** The one-node broker; a node of a local cluster passes its own (see cluster.ts). */
+export const BROKER_JVM: JvmOptions = { heap: ['-Xms256m', '-Xmx1g'], flags: ['-XX:+UseG1GC'] };
 
 export function javaBinary(env: NodeJS.ProcessEnv): string {
   return env.JAVA_HOME ? join(env.JAVA_HOME, 'bin', 'java') : 'java';
@@ -45,7 +52,7 @@ export function checkJava(env: NodeJS.ProcessEnv): number {
 }
 
 /** A distribution unpacked by the user, as Kafka labs use: its own scripts run the broker. */
-export function homeLauncher(home: string): KafkaLauncher {
+export function homeLauncher(home: string, jvm: JvmOptions = BROKER_JVM): KafkaLauncher {
   const script = (name: string) => join(home, 'bin', name);
   if (!existsSync(script('kafka-server-start.sh'))) {
     throw new KstreamError(`${home} is not an Apache Kafka distribution (no bin/kafka-server-start.sh)`, {
@@ -57,17 +64,21 @@ export function homeLauncher(home: string): KafkaLauncher {
     description: `Apache Kafka in ${home}`,
     formatCommand: (cfg, id, extra) => [script('kafka-storage.sh'), 'format', '-t', id, '-c', cfg, ...extra],
     serverCommand: (cfg) => [script('kafka-server-start.sh'), cfg],
-    env: { KAFKA_HEAP_OPTS: HEAP.join(' ') },
+    env: {
+      KAFKA_HEAP_OPTS: jvm.heap.join(' '),
+      // Kafka's scripts default to G1 with their own tuning; other flags replace those.
+      ...(jvm === BROKER_JVM ? {} : { KAFKA_JVM_PERFORMANCE_OPTS: [...jvm.flags, '-Djava.awt.headless=true'].join(' ') }),
+    },
   };
 }
 
-export function jarLauncher(libs: string, log4jFile: string, env: NodeJS.ProcessEnv): KafkaLauncher {
+export function jarLauncher(libs: string, log4jFile: string, env: NodeJS.ProcessEnv, jvm: JvmOptions = BROKER_JVM): KafkaLauncher {
   const java = javaBinary(env);
-  const base = [java, ...HEAP, `-Dlog4j.configuration=file:${log4jFile}`, '-cp', join(libs, '*')];
+  const base = [java, ...jvm.heap, `-Dlog4j.configuration=file:${log4jFile}`, '-cp', join(libs, '*')];
   return {
     description: `Apache Kafka ${KAFKA_VERSION} (jars in ${libs})`,
     formatCommand: (cfg, id, extra) => [...base, 'kafka.tools.StorageTool', 'format', '-t', id, '-c', cfg, ...extra],
-    serverCommand: (cfg) => [...base, '-XX:+UseG1GC', '-Djava.awt.headless=true', 'kafka.Kafka', cfg],
+    serverCommand: (cfg) => [...base, ...jvm.flags, '-Djava.awt.headless=true', 'kafka.Kafka', cfg],
     env: {},
   };
 }

@@ -10,6 +10,12 @@ export interface ServerConfig {
 }
 
 export function serverProperties(cfg: ServerConfig): string {
+  return render(oneNodeProperties(cfg));
+}
+
+const render = (props: Record<string, string>) => Object.entries(props).map(([k, v]) => `${k}=${v}`).join('\n') + '\n';
+
+function oneNodeProperties(cfg: ServerConfig): Record<string, string> {
   const extra = (cfg.extraListeners ?? []).map((l) => `,${l.name}://127.0.0.1:${l.port}`).join('');
   const props: Record<string, string> = {
     'process.roles': 'broker,controller',
@@ -31,7 +37,50 @@ export function serverProperties(cfg: ServerConfig): string {
     'auto.create.topics.enable': 'false',
     ...cfg.extra,
   };
-  return Object.entries(props).map(([k, v]) => `${k}=${v}`).join('\n') + '\n';
+  return props;
+}
+
+/** One node of a local multi-node cluster: every node is a broker and a controller voter. */
+export interface ClusterNodeConfig {
+  nodeId: number;
+  port: number;
+  controllerPort: number;
+  logDirs: string;
+  /** `id@host:port` of every voter, the same on every node. */
+  voters: string;
+  /** How many nodes the cluster has: the replication defaults follow it. */
+  size: number;
+  extra?: Record<string, string>;
+}
+
+/** The settings of one node of an N-node KRaft cluster on loopback; pure, so its text is unit-tested. */
+export function clusterNodeProperties(cfg: ClusterNodeConfig): string {
+  const replicas = String(Math.min(3, cfg.size));
+  // With three copies, two must have a write before acks=all succeeds: one node may then die
+  // without losing an acknowledged record, and writes go on. With two nodes only one copy is required.
+  const minIsr = String(Math.max(1, Number(replicas) - 1));
+  return render({
+    ...oneNodeProperties({ port: cfg.port, controllerPort: cfg.controllerPort, logDirs: cfg.logDirs }),
+    'node.id': String(cfg.nodeId),
+    'controller.quorum.voters': cfg.voters,
+    'default.replication.factor': replicas,
+    'min.insync.replicas': minIsr,
+    'offsets.topic.replication.factor': replicas,
+    'transaction.state.log.replication.factor': replicas,
+    'transaction.state.log.min.isr': minIsr,
+    // Fewer internal partitions than the 50 of a production cluster: each is a log every node
+    // recovers after a kill -9, and a two-core laptop has better things to do.
+    'offsets.topic.num.partitions': '10',
+    'transaction.state.log.num.partitions': '10',
+    // A killed node should lose its partitions' leadership within seconds (default 9s), yet a
+    // node stalled for a moment on a busy machine (GC, CPU) must not be fenced.
+    'broker.heartbeat.interval.ms': '1000',
+    'broker.session.timeout.ms': '6000',
+    // Threads sized for a laptop rather than a server (defaults 3 network, 8 I/O).
+    'num.network.threads': '2',
+    'num.io.threads': '4',
+    ...cfg.extra,
+  });
 }
 
 export const LOG4J_PROPERTIES = [

@@ -5,7 +5,7 @@ import { stopCommand } from './stop.js';
 
 export const localCommand = groupCommand({
   command: 'local',
-  describe: 'Run a single-node Apache Kafka on this machine, without Docker',
+  describe: 'Run Apache Kafka on this machine (one node, or a cluster with --nodes), without Docker',
   children: [startCommand, stopCommand, statusCommand],
   examples: [['$0 local start', 'Start here: a broker on localhost:9092']],
 });

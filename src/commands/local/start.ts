@@ -1,7 +1,10 @@
 import type { CommandFactory } from '../command.js';
 import type { Context } from '../../context.js';
 import { freePort, isFormatted, startBroker, type BrokerState } from '../../local/broker.js';
+import { MAX_NODES, readCluster, startCluster } from '../../local/cluster.js';
 import { defaultDataDir } from '../../local/paths.js';
+import { UsageError } from '../../errors.js';
+import { join } from 'node:path';
 import { DEFAULT_SASL_USER, parseSaslUser, planSecurity } from '../../local/security.js';
 import { ensureTlsFiles } from '../../local/tls.js';
 import { parseDuration } from '../../util/duration.js';
@@ -15,7 +18,8 @@ export const startCommand: CommandFactory = (ctx) => ({
   builder: (y) =>
     y
       .options({
-        port: { type: 'string', default: '9092', describe: 'Client port on 127.0.0.1', requiresArg: true },
+        port: { type: 'string', describe: 'Client port on 127.0.0.1 (default 9092; with --nodes, node N uses port + N - 1)', requiresArg: true },
+        nodes: { type: 'string', describe: 'Run a cluster of this many KRaft nodes, each broker and controller (default 1)', requiresArg: true },
         'controller-port': { type: 'string', describe: 'KRaft controller port (default: a free one, kept across restarts)', requiresArg: true },
         'data-dir': { type: 'string', describe: 'Where data, config, log and state live (default: ~/.local/share/kstream/local)', requiresArg: true },
         'kafka-home': { type: 'string', describe: 'An unpacked Apache Kafka distribution to run instead of the Maven jars (env KAFKA_HOME)', requiresArg: true },
@@ -32,9 +36,13 @@ export const startCommand: CommandFactory = (ctx) => ({
       })
       .example('$0 local start', 'Broker on 127.0.0.1:9092')
       .example('$0 local start --port 19092 --data-dir /tmp/k2', 'A second, separate broker')
+      .example('$0 local start --nodes 3 --data-dir /tmp/k3', 'Three nodes on 127.0.0.1:9092-9094, replication factor 3')
       .example('$0 local start --sasl --sasl-user alice:alice-secret --tls', 'With SASL and TLS listeners besides PLAINTEXT'),
   handler: async (argv) => {
     const dataDir = argv.dataDir ?? defaultDataDir(ctx.io.env);
+    const cluster = readCluster(dataDir);
+    const nodes = argv.nodes === undefined ? cluster?.nodes.length ?? 1 : parseInteger(argv.nodes, '--nodes', 1, MAX_NODES);
+    if (nodes > 1 || cluster) return startLocalCluster(ctx, { dataDir, nodes, port: argv.port, kafkaHome: argv.kafkaHome, wait: argv.wait, sasl: argv.sasl, tls: argv.tls });
     const users = ((argv.saslUser as string[] | undefined) ?? []).map(parseSaslUser);
     if (argv.sasl && users.length && isFormatted(dataDir)) {
       ctx.warn(`${dataDir} is already formatted: SCRAM users are only created on a first start (PLAIN users apply now)`);
@@ -51,7 +59,7 @@ export const startCommand: CommandFactory = (ctx) => ({
     const plan = await planSecurity(request, freePort, ensureTlsFiles);
     const state = await startBroker({
       dataDir,
-      port: parseInteger(argv.port, '--port', 1, 65535),
+      port: parseInteger(argv.port ?? '9092', '--port', 1, 65535),
       controllerPort: port(argv.controllerPort, '--controller-port'),
       kafkaHome: argv.kafkaHome,
       waitMs: parseDuration(argv.wait, '--wait'),
@@ -65,6 +73,23 @@ export const startCommand: CommandFactory = (ctx) => ({
     ctx.io.stdout.write(state.bootstrap + '\n');
   },
 });
+
+async function startLocalCluster(ctx: Context, argv: { dataDir: string; nodes: number; port?: string; kafkaHome?: string; wait: string; sasl: boolean; tls: boolean }) {
+  if (argv.sasl || argv.tls) throw new UsageError('--sasl and --tls are for a one-node broker; a cluster has PLAINTEXT listeners only', { hint: 'drop them, or start without --nodes' });
+  const { state, started } = await startCluster({
+    dataDir: argv.dataDir,
+    nodes: argv.nodes,
+    port: port(argv.port, '--port'),
+    kafkaHome: argv.kafkaHome,
+    waitMs: parseDuration(argv.wait, '--wait'),
+    env: ctx.io.env,
+    onProgress: (line) => ctx.info(line),
+  });
+  const which = started.length === state.nodes.length ? `all ${started.length} nodes` : `node ${started.map((s) => s.node.nodeId).join(', ')}`;
+  ctx.info(`${ctx.color.green('Kafka cluster is running')}: started ${which} (${started[0]!.broker!.kafka}); logs: ${join(state.dataDir, 'node-N', 'server.log')}`);
+  for (const s of started) ctx.info(`node ${s.node.nodeId}: ${s.broker!.bootstrap} (pid ${s.broker!.pid})`);
+  ctx.io.stdout.write(state.bootstrap + '\n');
+}
 
 /** One line per security listener on stderr: where it is and what a client needs. */
 export function printListeners(ctx: Context, state: BrokerState): void {
