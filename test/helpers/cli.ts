@@ -8,7 +8,7 @@ import { inject } from 'vitest';
 
 export const BIN = fileURLToPath(new URL('../../bin/kstream.js', import.meta.url));
 // An empty config file: a KSTREAM_CONFIG naming a file that does not exist is an error.
-const NO_CONFIG = join(tmpdir(), 'kstream-tests-no-config', 'config.yaml');
+export const NO_CONFIG = join(tmpdir(), 'kstream-tests-no-config', 'config.yaml');
 mkdirSync(dirname(NO_CONFIG), { recursive: true });
 writeFileSync(NO_CONFIG, '');
 

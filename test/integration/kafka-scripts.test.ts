@@ -3,7 +3,7 @@
 // prints what the docs show, or fails with the message kstream documents for it.
 import { spawn } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
-import { brokers, BIN, uniqueName } from '../helpers/cli.js';
+import { brokers, BIN, NO_CONFIG, uniqueName } from '../helpers/cli.js';
 import { testKafka, withTestAdmin } from '../helpers/kafka.js';
 import { swapScript } from '../helpers/lab-doc.js';
 
@@ -43,7 +43,7 @@ function run(line: string, input = ''): Promise<{ code: number | null; stdout: s
   if (!swapped) throw new Error(`not a kafka script line: ${line}`);
   const script = localize(swapped).replace(/^kstream /, `"${process.execPath}" "${BIN}" `);
   return new Promise((resolve, reject) => {
-    const child = spawn('bash', ['-c', script], { env: { ...process.env, NO_COLOR: '1', KSTREAM_CONFIG: '/nonexistent/kstream.yaml' }, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn('bash', ['-c', script], { env: { ...process.env, NO_COLOR: '1', KSTREAM_CONFIG: NO_CONFIG }, stdio: ['pipe', 'pipe', 'pipe'] });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout.on('data', (d) => out.push(d));
