@@ -1,4 +1,4 @@
-import type { EachBatchPayload, KafkaClient } from '../../kafkajs.js';
+import type { Consumer, EachBatchPayload, KafkaClient } from '../../kafkajs.js';
 import type { Connection } from '../../connection.js';
 import { ExitCode, KstreamError } from '../../errors.js';
 import { fromKafkaError, rootCause } from '../../kafka-errors.js';
@@ -8,6 +8,9 @@ import type { StageMetrics } from './metrics.js';
 import { fromMessage, TransformError, type PipeRecord } from './record.js';
 import { execSink, transactionalSink, type BatchOffsets, type Sink } from './sinks.js';
 import { applyTransforms, type ExecFormat, type Transform } from './transforms.js';
+import { isDbUnavailable } from './db/errors.js';
+import { dbSink, type DbSink } from './db/sink.js';
+import type { DbSinkSpec } from './db/spec.js';
 
 /** One stage, fully resolved: from the command line, a chain, or a stage of a pipeline file. */
 export interface StageSpec {
@@ -16,6 +19,8 @@ export interface StageSpec {
   /** Destination topics (each output record goes to every one); empty when `toExec` is set. */
   to: string[];
   toExec?: string;
+  /** A database table instead (exactly once, with the offsets stored in the database). */
+  toDb?: DbSinkSpec;
   execFormat: ExecFormat;
   execTimeoutMs: number;
   transforms: Transform[];
@@ -64,9 +69,9 @@ export async function runStage(spec: StageSpec, env: StageEnv): Promise<void> {
     } catch (err) {
       // Only the client's failures (a broker gone, a fenced or timed-out transaction) are worth a reconnect.
       const fromClient = (err as Error)?.name?.startsWith('KafkaJS') ?? false;
-      if (!fromClient || env.signal.aborted) throw err;
+      if (!(fromClient || isDbUnavailable(err)) || env.signal.aborted) throw err;
       if (isFenced(err)) throw fencedError(spec, err);
-      const error = fromKafkaError(err, env.conn.brokers);
+      const error = isDbUnavailable(err) ? err : fromKafkaError(err, env.conn.brokers);
       if (Date.now() - progressAt > RECOVER_MS) throw error;
       const delay = Math.min(1000 * 2 ** Math.min(attempt, 3), 5000);
       env.warn(`stage ${spec.name}: ${error.message}; reconnecting in ${delay / 1000}s, then resuming after the last committed batch`);
@@ -178,7 +183,12 @@ async function startWorker(spec: StageSpec, env: StageEnv, index: number, state:
     // Failures end the worker; runStage decides whether to reconnect, with fresh clients.
     retry: { retries: 3, restartOnFailure: async () => false },
   });
-  const sink = spec.toExec
+  const sink = spec.toDb
+    ? await dbSink(env.kafka, consumer, {
+      spec: spec.toDb, stage: spec.group, name: spec.name, from: spec.from, dlq: spec.dlq, env: env.io.env, timeoutMs: env.conn.timeoutMs,
+      metrics: env.metrics, warn: env.warn, positions: state.committed, seed: index === 0,
+    })
+    : spec.toExec
     ? await execSink(env.kafka, consumer, { command: spec.toExec, format: spec.execFormat, timeoutMs: spec.execTimeoutMs, ...env.io, dlq: spec.dlq })
     : await transactionalSink(env.kafka, { transactionalId: transactionalId(spec, index), to: spec.to, groupId: spec.group });
   const close = async () => {
@@ -187,6 +197,7 @@ async function startWorker(spec: StageSpec, env: StageEnv, index: number, state:
   };
   try {
     consumer.on(consumer.events.CRASH, ({ payload }) => state.stopper.stop(payload.error));
+    if (spec.toDb) resumeFromSink(consumer, sink as DbSink, state);
     consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
       // Batches of only transaction markers or aborted records never reach eachBatch, but move the position.
       if (payload.batchSize === 0) advance(state, payload.topic, payload.partition, BigInt(payload.lastOffset) + 1n);
@@ -203,6 +214,24 @@ async function startWorker(spec: StageSpec, env: StageEnv, index: number, state:
     throw err;
   }
   return close;
+}
+
+/**
+ * A database sink stores its own offsets: each assigned partition starts where the database says
+ * (kept in `committed`, which also skips what a fetch from the group's older offset returns).
+ */
+function resumeFromSink(consumer: Consumer, sink: DbSink, state: WorkerState): void {
+  const start = new Map(sink.resumeAt.map((r) => [`${r.topic}/${r.partition}`, r.next]));
+  for (const r of sink.resumeAt) state.drain?.resume(r.topic, r.partition, state.committed.get(`${r.topic}/${r.partition}`) ?? r.next);
+  if (state.drain?.done()) state.stopper.stop();
+  consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
+    for (const [topic, partitions] of Object.entries(payload.memberAssignment)) {
+      for (const partition of partitions) {
+        const at = state.committed.get(`${topic}/${partition}`) ?? start.get(`${topic}/${partition}`);
+        if (at !== undefined) consumer.seek({ topic, partition, offset: at.toString() });
+      }
+    }
+  });
 }
 
 function advance(state: WorkerState, topic: string, partition: number, next: bigint): void {
