@@ -113,12 +113,17 @@ class DbWriter {
   private readonly product: string;
 
   constructor(
-    private readonly s: DbSession,
+    private s: DbSession,
     private readonly consumer: Consumer,
     private readonly producer: Producer | undefined,
     private readonly o: DbSinkOptions,
     private readonly tableColumns: string[],
   ) {
+    // Every statement's failure that is not about its rows becomes kstream's error for it at once.
+    const query = s.query;
+    this.s = { ...s, query: (sql, params) => query(sql, params).catch((err) => {
+      throw classify(s.dialect.kind, err) === 'data' ? err : dbError(s.dialect.kind, `stage ${o.name}: ${s.shown}`, err);
+    }) };
     this.rowOpts = { format: o.spec.format, columns: o.spec.columns, upsert: o.spec.upsert };
     this.product = s.dialect.product;
   }
@@ -203,20 +208,16 @@ class DbWriter {
     const { topic, partition, next } = offsets;
     try {
       if (!this.open) await this.begin();
-      const saved = await saveOffset(this.s, this.o.stage, topic, partition, this.o.positions.get(partitionKey(topic, partition)), next);
+      const expected = this.o.positions.get(partitionKey(topic, partition));
+      // A rejected offsets row can only mean a primary-key clash: another run inserted it first.
+      const saved = await saveOffset(this.s, this.o.stage, topic, partition, expected, next).catch((err) => {
+        if (err instanceof KstreamError) throw err;
+        return false;
+      });
       if (!saved) throw new DbUnavailableError(this.movedBy(topic, partition));
       await this.s.query('COMMIT');
       this.open = false;
     } catch (err) {
-      if (err instanceof KstreamError) {
-        await this.rollback();
-        throw err;
-      }
-      // Only the offsets row can conflict here: another run inserted it first.
-      if (classify(this.s.dialect.kind, err) === 'data') {
-        await this.rollback();
-        throw new DbUnavailableError(this.movedBy(topic, partition), err);
-      }
       throw await this.failed(err);
     } finally {
       this.rows = 0;
@@ -298,6 +299,7 @@ class DbWriter {
   /** A failure that is not about the rows: the transaction is abandoned and the error says what to do. */
   private async failed(err: unknown): Promise<KstreamError> {
     await this.rollback();
+    if (err instanceof KstreamError) return err;
     return dbError(this.s.dialect.kind, `stage ${this.o.name}: ${this.s.shown}`, err);
   }
 }
