@@ -44,7 +44,9 @@ export function freePort(): Promise<number> {
 
 function run(cmd: string, args: string[], opts: { asPostgres?: boolean } = {}): string {
   const [file, argv] = opts.asPostgres && asRoot ? ['runuser', ['-u', 'postgres', '--', cmd, ...args]] : [cmd, args];
-  const r = spawnSync(file, argv, { encoding: 'utf8', timeout: 120_000 });
+  // The superuser logs in without a password: the tests' own PGPASSWORD or MYSQL_PWD (the sink's login) must not apply.
+  const { PGPASSWORD: _pg, MYSQL_PWD: _my, ...env } = process.env;
+  const r = spawnSync(file, argv, { encoding: 'utf8', timeout: 120_000, env });
   if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (${r.status ?? r.signal}): ${r.stderr || r.stdout}`);
   return r.stdout;
 }
