@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { insertSql, mysql, postgres } from '../../src/commands/pipeline/db/dialect.js';
+import { insertSql, jsonInsertSql, mysql, postgres } from '../../src/commands/pipeline/db/dialect.js';
 import { classify } from '../../src/commands/pipeline/db/errors.js';
 import { parseCsvLine, toRowGroups } from '../../src/commands/pipeline/db/rows.js';
 import { dbSinkSpec } from '../../src/commands/pipeline/db/spec.js';
@@ -53,7 +53,8 @@ describe('rows from records', () => {
   it('maps JSON fields to columns by name, objects as JSON text', () => {
     const [g] = toRowGroups([rec('{"a":1,"b":"x","c":{"d":true},"e":null}')], { format: 'json' }, []);
     expect(g!.columns).toEqual(['a', 'b', 'c', 'e']);
-    expect(g!.rows[0]!.values).toEqual([1, 'x', '{"d":true}', null]);
+    expect(g!.rows[0]!.values.map((v) => mysql.cell(v))).toEqual([1, 'x', '{"d":true}', null]);
+    expect(JSON.stringify(g!.rows[0]!.values)).toBe('[1,"x",{"d":true},null]');
   });
 
   it('--columns chooses and orders the fields; a missing one is NULL', () => {
@@ -81,6 +82,9 @@ describe('SQL', () => {
   it('quotes identifiers and sends values as parameters', () => {
     expect(insertSql(postgres, t, ['timestamp', 'id'], 2)).toBe('INSERT INTO "etl"."toll""s" ("timestamp", "id") VALUES ($1, $2), ($3, $4)');
     expect(insertSql(mysql, { table: 'a`b' }, ['partition'], 2)).toBe('INSERT INTO `a``b` (`partition`) VALUES (?), (?)');
+  });
+  it('PostgreSQL takes a batch as one JSON parameter, typed by the table', () => {
+    expect(jsonInsertSql({ table: 't' }, ['k', 'v'], ['k'])).toBe('INSERT INTO "t" ("k", "v") SELECT "k", "v" FROM json_populate_recordset(NULL::"t", $1) ON CONFLICT ("k") DO UPDATE SET "v" = EXCLUDED."v"');
   });
   it('upserts with ON CONFLICT or ON DUPLICATE KEY UPDATE', () => {
     expect(insertSql(postgres, { table: 't' }, ['k', 'v'], 1, ['k'])).toBe('INSERT INTO "t" ("k", "v") VALUES ($1, $2) ON CONFLICT ("k") DO UPDATE SET "v" = EXCLUDED."v"');

@@ -1,4 +1,4 @@
-import type { Cell } from './rows.js';
+import { JsonCell, type Cell } from './rows.js';
 import type { DbKind } from './url.js';
 
 /** The SQL that differs between PostgreSQL and MySQL/MariaDB. */
@@ -12,7 +12,8 @@ export interface Dialect {
   /** Most parameters in one statement (both protocols count them in 16 bits). */
   maxParams: number;
   upsertClause(columns: string[], keys: string[]): string;
-  cell(value: Cell): Cell;
+  /** A row value as the driver's parameter. */
+  cell(value: Cell): string | number | null;
   offsetsTableDdl: string;
   /** Columns of (schema or the current one, table) in table order; parameters: schema (or null), table. */
   columnsSql: string;
@@ -30,7 +31,7 @@ export const postgres: Dialect = {
     if (rest.length === 0) return ` ON CONFLICT (${target}) DO NOTHING`;
     return ` ON CONFLICT (${target}) DO UPDATE SET ${rest.map((c) => `${postgres.quote(c)} = EXCLUDED.${postgres.quote(c)}`).join(', ')}`;
   },
-  cell: (v) => v,
+  cell: (v) => (v instanceof JsonCell ? v.toString() : typeof v === 'boolean' ? String(v) : v),
   offsetsTableDdl: `CREATE TABLE IF NOT EXISTS kstream_offsets (stage text NOT NULL, topic text NOT NULL, "partition" integer NOT NULL, next_offset bigint NOT NULL, PRIMARY KEY (stage, topic, "partition"))`,
   columnsSql: `SELECT column_name AS name FROM information_schema.columns WHERE table_schema = COALESCE($1, current_schema()) AND table_name = $2 ORDER BY ordinal_position`,
 };
@@ -48,7 +49,7 @@ export const mysql: Dialect = {
     return ` ON DUPLICATE KEY UPDATE ${set.map((c) => `${mysql.quote(c)} = VALUES(${mysql.quote(c)})`).join(', ')}`;
   },
   // No boolean type: TINYINT(1).
-  cell: (v) => (typeof v === 'boolean' ? (v ? 1 : 0) : v),
+  cell: (v) => (v instanceof JsonCell ? v.toString() : typeof v === 'boolean' ? (v ? 1 : 0) : v),
   offsetsTableDdl: `CREATE TABLE IF NOT EXISTS kstream_offsets (stage VARCHAR(255) NOT NULL, topic VARCHAR(249) NOT NULL, \`partition\` INT NOT NULL, next_offset BIGINT NOT NULL, PRIMARY KEY (stage, topic, \`partition\`)) ENGINE=InnoDB`,
   columnsSql: `SELECT column_name AS name FROM information_schema.columns WHERE table_schema = COALESCE(?, DATABASE()) AND table_name = ? ORDER BY ordinal_position`,
 };
@@ -68,4 +69,10 @@ export function insertSql(d: Dialect, t: TableName, columns: string[], rows: num
   const tuple = () => `(${columns.map(() => d.param(++n)).join(', ')})`;
   const values = Array.from({ length: rows }, tuple).join(', ');
   return `INSERT INTO ${qualified(d, t)} (${columns.map(d.quote).join(', ')}) VALUES ${values}${upsert ? d.upsertClause(columns, upsert) : ''}`;
+}
+
+/** PostgreSQL: one INSERT of a JSON array of row objects ($1), typed by the table's own row type. */
+export function jsonInsertSql(t: TableName, columns: string[], upsert?: string[]): string {
+  const cols = columns.map(postgres.quote).join(', ');
+  return `INSERT INTO ${qualified(postgres, t)} (${cols}) SELECT ${cols} FROM json_populate_recordset(NULL::${qualified(postgres, t)}, $1)${upsert ? postgres.upsertClause(columns, upsert) : ''}`;
 }

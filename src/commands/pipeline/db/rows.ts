@@ -1,7 +1,18 @@
 import { TransformError, type Origin, type PipeRecord } from '../record.js';
 
 export type DbFormat = 'json' | 'csv';
-export type Cell = string | number | boolean | null;
+/** A JSON object or array bound for a json column: JSON text as a parameter, itself inside a JSON batch. */
+export class JsonCell {
+  constructor(readonly value: object) {}
+  toString(): string {
+    return JSON.stringify(this.value);
+  }
+  toJSON(): object {
+    return this.value;
+  }
+}
+
+export type Cell = string | number | boolean | null | JsonCell;
 
 /** One row to insert, and the record it came from (for error messages and the dead-letter topic). */
 export interface Row {
@@ -70,7 +81,7 @@ function csvRow(r: PipeRecord, columns: string[]): Row {
 function cell(v: unknown): Cell {
   if (v === undefined || v === null) return null;
   if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') return v;
-  return JSON.stringify(v);
+  return new JsonCell(v as object);
 }
 
 /**

@@ -1,6 +1,5 @@
 import { dialectFor, type Dialect } from './dialect.js';
 import { dbError } from './errors.js';
-import type { Cell } from './rows.js';
 import { displayUrl, passwordFor, type DbTarget } from './url.js';
 
 export interface QueryResult {
@@ -14,7 +13,7 @@ export interface DbSession {
   dialect: Dialect;
   /** The URL without its password, for messages. */
   shown: string;
-  query(sql: string, params?: Cell[]): Promise<QueryResult>;
+  query(sql: string, params?: Array<string | number | null>): Promise<QueryResult>;
   close(): Promise<void>;
 }
 
