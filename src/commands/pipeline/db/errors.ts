@@ -50,7 +50,7 @@ export const dbMessage = (err: unknown) => String((err as Error)?.message ?? err
 export class DbUnavailableError extends ConnectionError {
   readonly reconnect = true;
   constructor(message: string, cause?: unknown) {
-    super(message, { cause });
+    super(message, { cause, hint: 'is the database running and reachable? check the host and port of the URL' });
     this.name = 'DbUnavailableError';
   }
 }

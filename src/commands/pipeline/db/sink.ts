@@ -123,7 +123,7 @@ class DbWriter {
     // Every statement's failure that is not about its rows becomes kstream's error for it at once.
     const query = s.query;
     this.s = { ...s, query: (sql, params) => query(sql, params).catch((err) => {
-      throw classify(s.dialect.kind, err) === 'data' ? err : dbError(s.dialect.kind, `stage ${o.name}: ${s.shown}`, err);
+      throw classify(s.dialect.kind, err) === 'data' ? err : dbError(s.dialect.kind, s.shown, err);
     }) };
     this.rowOpts = { format: o.spec.format, columns: o.spec.columns, upsert: o.spec.upsert };
     this.product = s.dialect.product;
@@ -229,7 +229,7 @@ class DbWriter {
   }
 
   private movedBy(topic: string, partition: number): string {
-    return `stage ${this.o.name}: another run of this stage moved ${topic} partition ${partition} in kstream_offsets meanwhile; resuming from the database's offsets`;
+    return `another run of this stage moved ${topic} partition ${partition} in kstream_offsets meanwhile`;
   }
 
   private splitConvertible(outputs: PipeRecord[]): { good: PipeRecord[]; bad: Array<{ record: PipeRecord; message: string }> } {
@@ -310,6 +310,6 @@ class DbWriter {
   private async failed(err: unknown): Promise<KstreamError> {
     await this.rollback();
     if (err instanceof KstreamError) return err;
-    return dbError(this.s.dialect.kind, `stage ${this.o.name}: ${this.s.shown}`, err);
+    return dbError(this.s.dialect.kind, this.s.shown, err);
   }
 }
