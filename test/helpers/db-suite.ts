@@ -119,6 +119,22 @@ export function dbSinkSuite(kind: DbKind): void {
       expectExactly(table, tolls);
     }, 240_000);
 
+    it('writes each row once while a second run of the same stage joins and the partitions move between them', async () => {
+      const tolls = tollLines(4000, 50_000);
+      const topic = await topicWith(tolls, 3);
+      const table = newTable();
+      const args = ['pipeline', 'run', '--from', topic, '--exec', 'sleep 0.1; cat', '--map', TOLL_MAP, '--to-db', db.url, '--table', table, '--batch-size', '100'];
+      const first = spawnCli(args, brokers());
+      await waitFor('rows of the first run', async () => count(table) >= 300);
+      const second = spawnCli(args, brokers());
+      await waitFor('every row', async () => count(table) >= tolls.length, 180_000)
+        .catch((err) => { throw new Error(`${(err as Error).message}; stderr: ${first.output().stderr}\n${second.output().stderr}`); });
+      first.child.kill('SIGINT');
+      second.child.kill('SIGINT');
+      await Promise.all([first.exited, second.exited]);
+      expectExactly(table, tolls);
+    }, 240_000);
+
     it('reconnects when the database is stopped and started in the middle, and resumes from its own offsets', async () => {
       const tolls = tollLines(2000, 10_000);
       const topic = await topicWith(tolls.slice(0, 1000));
