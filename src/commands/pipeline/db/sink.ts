@@ -190,7 +190,7 @@ class DbWriter {
       dead = [...bad, ...refused.map((x) => ({ record: x.row.record, message: `${this.product}: ${x.message}` }))].map((d) => ({ ...d, record: source(d.record) }));
     }
     try {
-      await this.producer!.send({ topic, messages: dead.map((d) => deadLetterMessage(d.record, d.message)) });
+      if (dead.length) await this.producer!.send({ topic, messages: dead.map((d) => deadLetterMessage(d.record, d.message)) });
     } catch (err) {
       await this.rollback();
       throw err;
