@@ -105,7 +105,8 @@ export function dbSinkSuite(kind: DbKind): void {
       const file = join(mkdtempSync(join(tmpdir(), 'kstream-db-')), 'pipeline.yaml');
       // A pause per batch of 100: at least 60 transactions of 0.1 s, so the cut lands in the middle.
       writeFileSync(file, [
-        `inputs: [${topic}]`, 'stages:', '  load:', `    from: ${topic}`, '    batch-size: 100', '    steps:',
+        // A group of its own: the stage's default group comes from its name, the same in every test file.
+        `inputs: [${topic}]`, 'stages:', '  load:', `    from: ${topic}`, `    group: ${uniqueName('load')}`, '    batch-size: 100', '    steps:',
         `      - exec: "sleep 0.1; cat"`, `      - map: ${JSON.stringify(TOLL_MAP)}`, `    to-db: ${db.url}`, `    table: ${table}`, '',
       ].join('\n'));
       const first = spawnCli(['pipeline', 'run', '-f', file], brokers());
