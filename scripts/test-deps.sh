@@ -2,7 +2,8 @@
 # The system tools the integration tests need, checked before `npm test` runs them:
 #   java (runs the test broker), mvn (fetches the Kafka jars once, unless the cache has them or
 #   KSTREAM_TEST_BROKERS names a running broker), kcat (an independent reader and writer),
-#   tmux (a pseudo-terminal), openssl (TLS test certificates).
+#   tmux (a pseudo-terminal), openssl (TLS test certificates); then the database servers of the
+#   database sink's tests (test-deps-db.sh).
 # As root with apt-get, missing ones are installed (and named); otherwise this names the command
 # that installs them and exits 1, before any test runs.
 set -euo pipefail
@@ -27,13 +28,15 @@ need kcat kcat
 need tmux tmux
 need openssl openssl
 
-[ ${#missing[@]} -eq 0 ] && exit 0
+db() { bash "$(dirname "$0")/test-deps-db.sh"; }
+[ ${#missing[@]} -eq 0 ] && { db; exit; }
 
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
   echo "test-deps: installing ${packages[*]} (for ${missing[*]}) with apt-get" >&2
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${packages[@]}" >/dev/null
-  exit 0
+  db
+  exit
 fi
 
 echo "test-deps: the tests need ${missing[*]}, which this machine lacks." >&2

@@ -57,7 +57,7 @@ describe('parseChain', () => {
   it.each([
     ['topic:a', /needs a source and a destination/],
     ['grep x | topic:b', /must start with topic:NAME, not 'grep x'/],
-    ['topic:a | grep x', /must end with topic:NAME or exec:COMMAND, not 'grep x'/],
+    ['topic:a | grep x', /must end with topic:NAME, exec:COMMAND or db:URL, not 'grep x'/],
     ['topic:a | topic:mid | topic:b', /element 2 'topic:mid' is a topic in the middle/],
     ['topic:a | map: | topic:b', /'map:' needs something after the colon/],
     ['topic:bad name | topic:b', /'bad name' is not a valid topic name/],

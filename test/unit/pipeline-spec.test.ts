@@ -40,7 +40,7 @@ describe('parsePipeline', () => {
     ['inputs: [x]\nstages:\n  a: {from: x, to: y}\n  b: {from: y, to: z}\n  c: {from: z, to: y}\n', /stages form a cycle: b -> c -> b/],
     ['stages:\n  a: {from: a1, to: a1}\n', /stages form a cycle: a -> a/],
     ['inputs: [x]\nstages:\n  a: {from: x, to: y, stpes: []}\n', /stage 'a': unknown key 'stpes'/],
-    ['inputs: [x]\nstages:\n  a: {from: x}\n', /stage 'a' needs to: TOPIC or to-exec: COMMAND/],
+    ['inputs: [x]\nstages:\n  a: {from: x}\n', /stage 'a' needs to: TOPIC, to-exec: COMMAND or to-db: URL/],
     ['inputs: [x]\nstages:\n  a: {from: x, to: y, steps: [{grep: x}]}\n', /step 1 must be one of/],
     ['inputs: [x]\nstages:\n  a: {from: x, to: y, batch-size: zero}\n', /batch-size must be a whole number/],
     ['inputs: [x]\nstages:\n  a: {from: x, to: y, group: g}\n  b: {from: y, to: z, group: g}\n', /share the consumer group 'g'/],

@@ -30,7 +30,7 @@ describe('stage plans', () => {
   it.each([
     [{ to: 'b', steps: [] }, /name the source with --from/],
     [{ from: 'a', steps: [] }, /name the destination/],
-    [{ from: 'a', to: 'b', toExec: 'cat', steps: [] }, /either --to or --to-exec/],
+    [{ from: 'a', to: 'b', toExec: 'cat', steps: [] }, /one of --to, --to-exec and --to-db/],
     [{ from: 'a', to: 'b', steps: [], retries: '-1' }, /--retries must be a whole number/],
     [{ from: 'a', to: 'b', steps: [], batchMs: 'soon' }, /--batch-ms must be a duration/],
   ])('rejects %o', (args, message) => {

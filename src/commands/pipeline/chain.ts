@@ -5,7 +5,7 @@ import type { ExecFormat, TransformSpec } from './transforms.js';
 /**
  * A stage written the shell way:
  *
- *   topic:SRC | STEP | STEP … | topic:DST        or   … | exec:SINK-COMMAND
+ *   topic:SRC | STEP | STEP … | topic:DST        or   … | exec:SINK-COMMAND   or   … | db:URL?table=T
  *
  * Elements are split on `|` outside single quotes, double quotes and backslash escapes; `||` stays
  * inside a command. The first element must be `topic:NAME`, the last `topic:NAME` or `exec:CMD`.
@@ -17,6 +17,8 @@ export interface Chain {
   from: string;
   to?: string;
   toExec?: string;
+  /** A database URL (postgres:// or mysql://), with ?table=… */
+  toDb?: string;
   transforms: TransformSpec[];
 }
 
@@ -65,8 +67,10 @@ export function parseChain(text: string, exec: { format: ExecFormat; timeoutMs: 
   const last = parts.at(-1)!;
   const to = prefixed(last, 'topic:');
   const toExec = prefixed(last, 'exec:');
-  if (to === undefined && toExec === undefined) throw new UsageError(`the pipeline must end with topic:NAME or exec:COMMAND, not '${last}'`, { hint });
+  const toDb = prefixed(last, 'db:');
+  if (to === undefined && toExec === undefined && toDb === undefined) throw new UsageError(`the pipeline must end with topic:NAME, exec:COMMAND or db:URL, not '${last}'`, { hint });
   const transforms = joinShellSteps(parts.slice(1, -1).map((p, i) => step(p, i + 2, exec)), parts.slice(1, -1));
+  if (toDb !== undefined) return { from: validateTopicName(from), toDb: nonEmpty(toDb, 'db:'), transforms };
   return { from: validateTopicName(from), ...(to !== undefined ? { to: validateTopicName(to) } : { toExec: nonEmpty(toExec!, 'exec:') }), transforms };
 }
 

@@ -34,6 +34,11 @@ export class Drain {
     if ((this.positions.get(k) ?? -1n) < next) this.positions.set(k, next);
   }
 
+  /** Where a sink that stores its own offsets (a database) says the stage is. */
+  resume(topic: string, partition: number, next: bigint): void {
+    this.positions.set(key(topic, partition), next);
+  }
+
   done(): boolean {
     for (const [k, target] of this.targets) if ((this.positions.get(k) ?? 0n) < target) return false;
     return true;

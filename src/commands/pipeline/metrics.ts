@@ -10,6 +10,7 @@ const COUNTERS = {
   recordsFailed: ['kstream_pipeline_records_failed_total', 'Input records of failed batches sent to the dead-letter topic'],
   batchesCommitted: ['kstream_pipeline_batches_committed_total', 'Micro-batches committed'],
   batchesAborted: ['kstream_pipeline_batches_aborted_total', 'Micro-batch attempts aborted (failed transform or transaction)'],
+  rowsWritten: ['kstream_pipeline_db_rows_written_total', 'Rows a database sink inserted or upserted (committed)'],
 } as const;
 const GAUGES = {
   lag: ['kstream_pipeline_consumer_lag', 'Records in the source not yet processed, as of the last fetch'],

@@ -3,6 +3,7 @@ import { validateTopicName } from '../../topic.js';
 import { parseDuration } from '../../util/duration.js';
 import { parseInteger } from '../../util/kv.js';
 import { parseChain } from './chain.js';
+import { dbSinkSpec, dbStageDefaults, rejectDbFlags, type DbArgs } from './db/spec.js';
 import type { StageSpec } from './stage.js';
 import { compileTransforms, type ExecFormat, type TransformEnv, type TransformSpec } from './transforms.js';
 
@@ -43,10 +44,11 @@ export function tuningFrom(args: TuningArgs) {
   };
 }
 
-export interface FlagStageArgs extends TuningArgs {
+export interface FlagStageArgs extends TuningArgs, DbArgs {
   from?: string;
   to?: string;
   toExec?: string;
+  toDb?: string;
   /** --map, --filter and --exec in the order they were written. */
   steps: Array<['map' | 'filter' | 'exec', string]>;
 }
@@ -54,22 +56,27 @@ export interface FlagStageArgs extends TuningArgs {
 /** One stage from --from/--to and transform flags. */
 export function planFromFlags(args: FlagStageArgs): StagePlan {
   if (!args.from) throw new UsageError('name the source with --from TOPIC', { hint: "or write the stage as 'topic:SRC | … | topic:DST', or pass -f pipeline.yaml" });
-  if (!args.to && !args.toExec) throw new UsageError('name the destination with --to TOPIC or --to-exec COMMAND');
-  if (args.to && args.toExec) throw new UsageError('pass either --to or --to-exec, not both');
+  const sinks = [args.to, args.toExec, args.toDb].filter((s) => s !== undefined).length;
+  if (sinks === 0) throw new UsageError('name the destination with --to TOPIC, --to-exec COMMAND or --to-db URL');
+  if (sinks > 1) throw new UsageError('pass one of --to, --to-exec and --to-db');
+  if (args.toDb === undefined) rejectDbFlags(args);
   const tuning = tuningFrom(args);
   const steps: TransformSpec[] = args.steps.map(([kind, text]) =>
     kind === 'exec' ? { kind, command: text, format: tuning.execFormat, timeoutMs: tuning.execTimeoutMs } : { kind, expr: text });
   const from = [validateTopicName(args.from)];
   const to = args.to ? [validateTopicName(args.to)] : [];
+  if (args.toDb !== undefined) return { ...dbStageDefaults(from, dbSinkSpec(args.toDb, args), args.group), from, to, steps, ...tuning };
   return { name: args.to ?? 'sink', from, to, toExec: args.toExec, steps, group: args.group ?? defaultGroup(from, to, args.toExec), ...tuning };
 }
 
 /** One stage from the shell-style chain. */
-export function planFromChain(text: string, args: TuningArgs): StagePlan {
+export function planFromChain(text: string, args: TuningArgs & DbArgs): StagePlan {
   const tuning = tuningFrom(args);
   const chain = parseChain(text, { format: tuning.execFormat, timeoutMs: tuning.execTimeoutMs });
   const from = [chain.from];
   const to = chain.to ? [chain.to] : [];
+  if (chain.toDb !== undefined) return { ...dbStageDefaults(from, dbSinkSpec(chain.toDb, args), args.group), from, to, steps: chain.transforms, ...tuning };
+  rejectDbFlags(args);
   return { name: chain.to ?? 'sink', from, to, toExec: chain.toExec, steps: chain.transforms, group: args.group ?? defaultGroup(from, to, chain.toExec), ...tuning };
 }
 

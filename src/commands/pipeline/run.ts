@@ -9,6 +9,8 @@ import { ExprThreads } from './expr-threads.js';
 import { compilePlan, planFromChain, planFromFlags, type StagePlan, type TuningArgs } from './plan.js';
 import { runPipeline } from './runner.js';
 import { loadPipelineFile, topologicalOrder } from './spec.js';
+import { checkDbSinks } from './db/check.js';
+import { DB_OPTIONS } from './db/options.js';
 
 const STEP_FLAGS = ['map', 'filter', 'exec'] as const;
 
@@ -27,16 +29,16 @@ function plansFrom(argv: Record<string, unknown>): StagePlan[] {
   const tuning = argv as TuningArgs;
   const steps = stepsInOrder(argv);
   if (argv.file) {
-    if (argv.chain || argv.from || argv.to || argv.toExec || steps.length) {
+    if (argv.chain || argv.from || argv.to || argv.toExec || argv.toDb || steps.length) {
       throw new UsageError('-f takes the stages from the file; do not also pass a chain, --from, --to or transforms');
     }
     return topologicalOrder(loadPipelineFile(String(argv.file)).stages);
   }
   if (argv.chain) {
-    if (argv.from || argv.to || argv.toExec || steps.length) throw new UsageError('write the stage either as a chain or with --from/--to and transform flags, not both');
+    if (argv.from || argv.to || argv.toExec || argv.toDb || steps.length) throw new UsageError('write the stage either as a chain or with --from/--to and transform flags, not both');
     return [planFromChain(String(argv.chain), tuning)];
   }
-  return [planFromFlags({ ...tuning, from: argv.from as string, to: argv.to as string, toExec: argv.toExec as string, steps })];
+  return [planFromFlags({ ...tuning, from: argv.from as string, to: argv.to as string, toExec: argv.toExec as string, toDb: argv.toDb as string | undefined, steps })];
 }
 
 /**
@@ -82,11 +84,12 @@ export const runCommand: CommandFactory = (ctx) => ({
         exit: { type: 'boolean', default: false, describe: 'Stop once the records present at start are processed' },
         'metrics-json': { type: 'string', describe: 'Write the final figures to this file as JSON', requiresArg: true },
         'metrics-port': { type: 'string', describe: 'Serve Prometheus metrics on 127.0.0.1:PORT/metrics', requiresArg: true },
+        ...DB_OPTIONS,
       })
       .example("$0 pipeline run --from raw --to clean --filter 'r.json?.level !== \"debug\"'", 'Filter without spawning a process')
       .example("$0 pipeline run --from raw --to upper --exec 'tr a-z A-Z' --exit", 'A shell command per batch, until the topic is drained')
       .example("$0 pipeline run 'topic:raw | grep -v DEBUG | map:r.value.trim() | topic:clean'", 'The same, written as a chain')
-      .example("$0 pipeline run --from orders --to-exec 'psql -c \"copy orders from stdin\"'", 'Load into a database (at least once)')
+      .example('$0 pipeline run --from toll --to-db postgres://etl@localhost/tolldata --table livetolldata', 'Load JSON records into a table, exactly once')
       .example('$0 pipeline run -f pipeline.yaml --metrics-port 9464', 'A multi-stage pipeline with Prometheus metrics'),
   handler: async (argv) => {
     const plans = plansFrom(argv);
@@ -96,6 +99,7 @@ export const runCommand: CommandFactory = (ctx) => ({
       const stages = plans.map((p) => compilePlan(p, { stderr: ctx.io.stderr, env: ctx.io.env, threads }));
       const metricsPort = argv.metricsPort === undefined ? undefined : parseInteger(argv.metricsPort, '--metrics-port', 1, 65535);
       const conn = connectionFrom(ctx, argv);
+      await checkDbSinks(stages, ctx.io.env, conn.timeoutMs);
       const kafka = await createKafka(conn, ctx.io);
       const interruption = watchSignals(ctx);
       try {

@@ -4,6 +4,7 @@ import { UsageError } from '../../errors.js';
 import { DEFAULTS, type StagePlan } from './plan.js';
 import { describeTransform, type ExecFormat, type TransformSpec } from './transforms.js';
 import { parseDuration } from '../../util/duration.js';
+import { DB_STAGE_KEYS, dbFromStage, describeDbSink } from './db/spec.js';
 
 /**
  * A pipeline file:
@@ -20,6 +21,10 @@ import { parseDuration } from '../../util/duration.js';
  *     load:
  *       from: parsed
  *       to-exec: "cat >> /tmp/out"
+ *     db:
+ *       from: parsed
+ *       to-db: postgres://etl@localhost:5432/tolldata   # or mysql://…
+ *       table: livetolldata       # also db-format, columns, upsert
  *
  * Stages form a graph through topics: a stage that writes T feeds every stage that reads T.
  */
@@ -29,8 +34,8 @@ export interface PipelineFile {
   stages: StagePlan[];
 }
 
-const STAGE_KEYS = ['from', 'to', 'to-exec', 'steps', 'group', 'batch-size', 'batch-ms', 'retries', 'dlq', 'parallel', 'exec-format', 'exec-timeout', 'map-timeout'];
-const SETTING_KEYS = STAGE_KEYS.filter((k) => !['from', 'to', 'to-exec', 'steps', 'group', 'dlq'].includes(k));
+const STAGE_KEYS = ['from', 'to', 'to-exec', 'steps', 'group', 'batch-size', 'batch-ms', 'retries', 'dlq', 'parallel', 'exec-format', 'exec-timeout', 'map-timeout', ...DB_STAGE_KEYS];
+const SETTING_KEYS = STAGE_KEYS.filter((k) => !['from', 'to', 'to-exec', 'to-db', 'table', 'columns', 'upsert', 'steps', 'group', 'dlq'].includes(k));
 
 export function loadPipelineFile(path: string): PipelineFile {
   let text: string;
@@ -115,9 +120,11 @@ function readStage(name: string, s: Record<string, unknown>, problems: string[])
   const from = topics(s.from, `${where} from`, problems);
   const to = topics(s.to, `${where} to`, problems);
   const toExec = typeof s['to-exec'] === 'string' ? s['to-exec'] : undefined;
+  const db = dbFromStage(s, (p) => problems.push(`${where}: ${p}`));
   if (from.length === 0) problems.push(`${where} needs from: TOPIC`);
-  if (to.length === 0 && toExec === undefined) problems.push(`${where} needs to: TOPIC or to-exec: COMMAND`);
-  if (to.length > 0 && toExec !== undefined) problems.push(`${where} has both to and to-exec; choose one`);
+  const sinks = [to.length > 0, toExec !== undefined, s['to-db'] !== undefined].filter(Boolean).length;
+  if (sinks === 0) problems.push(`${where} needs to: TOPIC, to-exec: COMMAND or to-db: URL`);
+  if (sinks > 1) problems.push(`${where} has more than one of to, to-exec and to-db; choose one`);
   const execFormat = setting<ExecFormat>(s, 'exec-format', where, problems, (v) => {
     if (v !== 'lines' && v !== 'json') throw new Error(`must be lines or json (got '${v}')`);
     return v;
@@ -128,6 +135,7 @@ function readStage(name: string, s: Record<string, unknown>, problems: string[])
   const dlq = s.dlq === undefined ? undefined : topics(s.dlq, `${where} dlq`, problems)[0];
   return {
     name, from, to, toExec, steps, dlq, execFormat, execTimeoutMs, mapTimeoutMs,
+    ...(db ? { toDb: db } : {}),
     group: typeof s.group === 'string' ? s.group : `kstream-pipeline-${name}`,
     batchSize: setting(s, 'batch-size', where, problems, integer(1), DEFAULTS.batchSize),
     batchMs: setting(s, 'batch-ms', where, problems, (v) => parseDuration(v, 'batch-ms'), DEFAULTS.batchMs),
@@ -222,7 +230,7 @@ export function topologicalOrder(stages: StagePlan[]): StagePlan[] {
   return order;
 }
 
-const sinkOf = (s: StagePlan) => (s.toExec !== undefined ? `exec:${s.toExec}` : s.to.join(', '));
+const sinkOf = (s: StagePlan) => (s.toDb ? describeDbSink(s.toDb) : s.toExec !== undefined ? `exec:${s.toExec}` : s.to.join(', '));
 
 /** One line per stage, in topological order: `name: from -> step | step -> to`. */
 export function graphText(file: PipelineFile): string {

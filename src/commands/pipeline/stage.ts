@@ -10,6 +10,9 @@ import { readLimits, type TopicLimits } from './limits.js';
 import type { StageMetrics } from './metrics.js';
 import { execSink, transactionalSink, type Sink, type TransactionalSink } from './sinks.js';
 import type { ExecFormat, Transform } from './transforms.js';
+import { isDbUnavailable } from './db/errors.js';
+import { dbSink, type DbSink } from './db/sink.js';
+import type { DbSinkSpec } from './db/spec.js';
 
 /** One stage, fully resolved: from the command line, a chain, or a stage of a pipeline file. */
 export interface StageSpec {
@@ -18,6 +21,8 @@ export interface StageSpec {
   /** Destination topics (each output record goes to every one); empty when `toExec` is set. */
   to: string[];
   toExec?: string;
+  /** A database table instead (exactly once, with the offsets stored in the database). */
+  toDb?: DbSinkSpec;
   execFormat: ExecFormat;
   execTimeoutMs: number;
   /** --map-timeout: the longest a --map or --filter may take over one batch (0: no limit). */
@@ -65,14 +70,14 @@ interface Prepared {
 export async function runStage(spec: StageSpec, env: StageEnv): Promise<void> {
   const prepared = await prepare(spec, env);
   const { drain, limits } = prepared;
-  if (!spec.toExec && prepared.recordedParallel > spec.parallel) {
+  if (!spec.toExec && !spec.toDb && prepared.recordedParallel > spec.parallel) {
     const retired = Array.from({ length: prepared.recordedParallel - spec.parallel }, (_, i) => transactionalId(spec, spec.parallel + i));
     await fenceIds(env.kafka, retired).catch((err) => {
       throw fromKafkaError(err, env.conn.brokers);
     });
   }
   // A raised --parallel is recorded once, before the new workers' first transactions.
-  let record = !spec.toExec && spec.parallel > prepared.recordedParallel;
+  let record = !spec.toExec && !spec.toDb && spec.parallel > prepared.recordedParallel;
   env.started();
   if (drain?.done()) return;
   let progressAt = Date.now();
@@ -90,9 +95,9 @@ export async function runStage(spec: StageSpec, env: StageEnv): Promise<void> {
     } catch (err) {
       // Only the client's failures (a broker gone, a fenced or timed-out transaction) are worth a reconnect.
       const fromClient = (err as Error)?.name?.startsWith('KafkaJS') ?? false;
-      if (!fromClient || env.signal.aborted) throw err;
+      if (!(fromClient || isDbUnavailable(err)) || env.signal.aborted) throw err;
       if (isFenced(err)) throw fencedError(spec, err);
-      const error = fromKafkaError(err, env.conn.brokers);
+      const error = isDbUnavailable(err) ? err : fromKafkaError(err, env.conn.brokers);
       if (Date.now() - progressAt > RECOVER_MS) throw error;
       const delay = Math.min(1000 * 2 ** Math.min(attempt, 3), 5000);
       env.warn(`stage ${spec.name}: ${error.message}; reconnecting in ${delay / 1000}s, then resuming after the last committed batch`);
@@ -120,7 +125,7 @@ async function prepare(spec: StageSpec, env: StageEnv): Promise<Prepared> {
     await withDeadline(admin.connect(), env.conn.timeoutMs, () => unreachable(env.conn));
     await requireTopics(admin, [...spec.from, ...spec.to, ...(spec.dlq ? [spec.dlq] : [])]);
     const limits = await readLimits(admin, [...spec.to, ...(spec.dlq ? [spec.dlq] : [])]);
-    const offsets = spec.toExec ? [] : await whileRetriable(env, () => committedOffsets(admin, spec.group, spec.from));
+    const offsets = spec.toExec || spec.toDb ? [] : await whileRetriable(env, () => committedOffsets(admin, spec.group, spec.from));
     const drain = env.exit ? await whileRetriable(env, () => Drain.capture(admin, spec.from, spec.group)) : undefined;
     return { drain, limits, recordedParallel: recordedParallel(offsets) };
   } catch (err) {
@@ -178,7 +183,7 @@ async function runWorkers(
   try {
     // Every worker's transactional id is initialised (fencing an older run) before any of them
     // consumes, so a raised --parallel is recorded before the first transaction of a new id.
-    for (let i = 0; i < spec.parallel && !stopper.stopping; i++) workers.push(await openWorker(spec, env, i, state.limits));
+    for (let i = 0; i < spec.parallel && !stopper.stopping; i++) workers.push(await openWorker(spec, env, i, state));
     if (workers[0] && !stopper.stopping) await beforeConsuming(workers[0].sink);
     for (const w of workers) {
       if (stopper.stopping) break;
@@ -198,7 +203,8 @@ async function runWorkers(
 }
 
 /** One worker's group member (not yet connected) and its sink (a transactional producer, initialised). */
-async function openWorker(spec: StageSpec, env: StageEnv, index: number, limits: TopicLimits): Promise<Worker> {
+async function openWorker(spec: StageSpec, env: StageEnv, index: number, state: WorkerState): Promise<Worker> {
+  const { limits } = state;
   const consumer = env.kafka.consumer({
     groupId: spec.group,
     readUncommitted: false,
@@ -212,7 +218,12 @@ async function openWorker(spec: StageSpec, env: StageEnv, index: number, limits:
     // Failures end the worker; runStage decides whether to reconnect, with fresh clients.
     retry: { retries: 3, restartOnFailure: async () => false },
   });
-  const sink = spec.toExec
+  const sink = spec.toDb
+    ? await dbSink(env.kafka, consumer, {
+      spec: spec.toDb, stage: spec.group, name: spec.name, from: spec.from, dlq: spec.dlq, env: env.io.env, timeoutMs: env.conn.timeoutMs,
+      metrics: env.metrics, warn: env.warn, positions: state.committed, seed: index === 0,
+    })
+    : spec.toExec
     ? await execSink(env.kafka, consumer, { command: spec.toExec, format: spec.execFormat, timeoutMs: spec.execTimeoutMs, ...env.io, dlq: spec.dlq })
     : await transactionalSink(env.kafka, { transactionalId: transactionalId(spec, index), to: spec.to, groupId: spec.group, parallel: spec.parallel, limits });
   return {
@@ -228,6 +239,7 @@ async function openWorker(spec: StageSpec, env: StageEnv, index: number, limits:
 async function startConsumer(spec: StageSpec, w: Worker, batches: BatchProcessor, state: WorkerState): Promise<void> {
   const { consumer } = w;
   consumer.on(consumer.events.CRASH, ({ payload }) => state.stopper.stop(payload.error));
+  if (spec.toDb) resumeFromSink(consumer, w.sink as DbSink, state);
   consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
     // Batches of only transaction markers or aborted records never reach eachBatch, but move the position.
     if (payload.batchSize === 0) batches.advance(payload.topic, payload.partition, BigInt(payload.lastOffset) + 1n);
@@ -238,5 +250,23 @@ async function startConsumer(spec: StageSpec, w: Worker, batches: BatchProcessor
     autoCommit: false,
     eachBatchAutoResolve: false,
     eachBatch: (payload) => batches.processBatch(payload),
+  });
+}
+
+/**
+ * A database sink stores its own offsets: each assigned partition starts where the database says
+ * (kept in `committed`, which also skips what a fetch from the group's older offset returns).
+ */
+function resumeFromSink(consumer: Consumer, sink: DbSink, state: WorkerState): void {
+  const start = new Map(sink.resumeAt.map((r) => [`${r.topic}/${r.partition}`, r.next]));
+  for (const r of sink.resumeAt) state.drain?.resume(r.topic, r.partition, state.committed.get(`${r.topic}/${r.partition}`) ?? r.next);
+  if (state.drain?.done()) state.stopper.stop();
+  consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
+    for (const [topic, partitions] of Object.entries(payload.memberAssignment)) {
+      for (const partition of partitions) {
+        const at = state.committed.get(`${topic}/${partition}`) ?? start.get(`${topic}/${partition}`);
+        if (at !== undefined) consumer.seek({ topic, partition, offset: at.toString() });
+      }
+    }
   });
 }

@@ -1,0 +1,4 @@
+// pipeline run --to-db against a real MariaDB server (started by test/helpers/databases.ts).
+import { dbSinkSuite } from '../helpers/db-suite.js';
+
+dbSinkSuite('mysql');
