@@ -158,7 +158,7 @@ describe('kstream pipeline run', () => {
     const [src, dst] = await topicsWith([]);
     const cases: Array<[string[], RegExp]> = [
       [['pipeline', 'run', '--to', dst!], /^error: name the source with --from TOPIC/],
-      [['pipeline', 'run', '--from', src!], /^error: name the destination with --to TOPIC or --to-exec COMMAND/],
+      [['pipeline', 'run', '--from', src!], /^error: name the destination with --to TOPIC, --to-exec COMMAND or --to-db URL/],
       [['pipeline', 'run', '--from', src!, '--to', dst!, '--map', 'r.value +'], /^error: --map 'r.value \+' is not a JavaScript expression/],
       [['pipeline', 'run', '--from', src!, '--to', uniqueName('missing')], /^error: topic 'missing-.*' does not exist/],
       [['pipeline', 'run', `topic:${src} | grep x`], /^error: the pipeline must end with topic:NAME or exec:COMMAND/],
