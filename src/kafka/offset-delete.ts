@@ -3,6 +3,7 @@
 // does. Sent with kafkajs's own cluster, encoder and decoder, to the group's coordinator.
 import { createRequire } from 'node:module';
 import type { KafkaClient } from '../kafkajs.js';
+import { createCluster } from './cluster.js';
 
 const require = createRequire(import.meta.url);
 
@@ -16,11 +17,6 @@ interface Decoder {
   readInt32(): number;
   readString(): string;
   readArray<T>(fn: (d: Decoder) => T): T[];
-}
-interface Cluster {
-  connect(): Promise<void>;
-  disconnect(): Promise<void>;
-  findGroupCoordinator(args: { groupId: string }): Promise<{ connectionPool: { send(req: unknown): Promise<unknown> } }>;
 }
 
 const API_KEY = 47;
@@ -71,16 +67,8 @@ function request(groupId: string, topics: Map<string, number[]>) {
   };
 }
 
-/** The kafkajs cluster behind a client: the one way to send a request kafkajs has no API for. */
-function clusterOf(kafka: KafkaClient): Cluster {
-  const key = Object.getOwnPropertySymbols(kafka).find((s) => s.description === 'private:Kafka:createCluster');
-  if (!key) throw new Error('this kafkajs version does not expose its cluster; cannot send OffsetDelete');
-  const create = (kafka as unknown as Record<symbol, (o: object) => Cluster>)[key]!;
-  return create({ allowAutoTopicCreation: false });
-}
-
 export async function deleteOffsets(kafka: KafkaClient, groupId: string, topics: Map<string, number[]>): Promise<OffsetDeleteResult> {
-  const cluster = clusterOf(kafka);
+  const cluster = createCluster(kafka);
   await cluster.connect();
   try {
     const coordinator = await cluster.findGroupCoordinator({ groupId });

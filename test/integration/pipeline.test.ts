@@ -161,7 +161,7 @@ describe('kstream pipeline run', () => {
       [['pipeline', 'run', '--from', src!], /^error: name the destination with --to TOPIC, --to-exec COMMAND or --to-db URL/],
       [['pipeline', 'run', '--from', src!, '--to', dst!, '--map', 'r.value +'], /^error: --map 'r.value \+' is not a JavaScript expression/],
       [['pipeline', 'run', '--from', src!, '--to', uniqueName('missing')], /^error: topic 'missing-.*' does not exist/],
-      [['pipeline', 'run', `topic:${src} | grep x`], /^error: the pipeline must end with topic:NAME or exec:COMMAND/],
+      [['pipeline', 'run', `topic:${src} | grep x`], /^error: the pipeline must end with topic:NAME, exec:COMMAND or db:URL/],
       [['pipeline', 'run', '--from', src!, '--to', dst!, '--batch-size', '0'], /^error: --batch-size must be a whole number \(at least 1\)/],
     ];
     for (const [args, message] of cases) {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { loadKafkajs } from '../../src/kafkajs.js';
-import { createCluster } from '../../src/kafka/fetch/cluster.js';
+import { createCluster } from '../../src/kafka/cluster.js';
 
 // The fetch path reaches kafkajs's cluster through a private factory; a kafkajs update that renames
 // it must fail here, not at a user's first consume.

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { BatchBuilder, NO_HEADERS } from '../../src/kafka/codec/encode.js';
-import type { KafkajsBroker, KafkajsCluster } from '../../src/kafka/produce/cluster.js';
+import type { KafkajsBroker, KafkajsCluster } from '../../src/kafka/cluster.js';
 import { BatchProducer, type ProducerSettings } from '../../src/kafka/produce/producer.js';
 import { decodeProduceResponse, encodeProduceBody } from '../../src/kafka/produce/request.js';
 
@@ -36,6 +36,8 @@ function fakeCluster(answers: Array<Record<number, number> | Error>) {
     findTopicPartitionMetadata: () => [0, 1, 2].map((partitionId) => ({ partitionId, leader: 1 })),
     findBroker: async () => broker,
     findControllerBroker: async () => broker,
+    findGroupCoordinator: async () => broker,
+    fetchTopicsOffset: async () => [],
   };
   return { cluster, sent, refreshes: () => refreshes };
 }

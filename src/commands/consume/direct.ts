@@ -2,7 +2,7 @@
 // with no consumer group at all, and each fetch response is rendered straight from its bytes into one
 // output buffer and written in one write. With --group, loop.ts reads through kafkajs's consumer.
 import type { Admin, KafkaClient } from '../../kafkajs.js';
-import { createCluster } from '../../kafka/fetch/cluster.js';
+import { createCluster } from '../../kafka/cluster.js';
 import { Fetcher, type FetchedRecords, type StartPosition } from '../../kafka/fetch/fetcher.js';
 import type { ConsumeOptions, ConsumeResult, StopReason } from './loop.js';
 import { OutBuffer } from './out-buffer.js';

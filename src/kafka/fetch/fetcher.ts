@@ -6,7 +6,7 @@ import { createRequire } from 'node:module';
 import { KstreamError } from '../../errors.js';
 import { fromKafkaError, rootCause } from '../../kafka-errors.js';
 import { RecordCursor } from '../codec/decode-batch.js';
-import type { KafkaBroker, KafkaCluster } from './cluster.js';
+import type { KafkajsBroker as KafkaBroker, KafkajsCluster as KafkaCluster } from '../cluster.js';
 import { FETCH_API_KEY, FETCH_VERSION, fetchProtocol, type FetchedPartition, type FetchRequest, type FetchResponse } from './protocol.js';
 import { endOfBatches, walkRecords, type OnRecord, type Stage } from './walk.js';
 
@@ -137,7 +137,7 @@ export class Fetcher {
         if (meta.length === 0) throw gone(this.opts.topic);
         for (const s of this.active()) {
           const leader = meta.find((m) => m.partitionId === s.partition)?.leader;
-          s.leader = leader !== undefined && leader >= 0 ? leader : undefined;
+          s.leader = typeof leader === 'number' && leader >= 0 ? leader : undefined;
         }
         if (this.active().every((s) => s.leader !== undefined)) return;
       } catch (err) {

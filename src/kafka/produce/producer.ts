@@ -12,7 +12,7 @@ import { createRequire } from 'node:module';
 import type { KafkaClient } from '../../kafkajs.js';
 import { compressorFor } from '../codec/compress.js';
 import type { BatchBuilder, CompressionName, Compressor } from '../codec/encode.js';
-import { createCluster, type KafkajsBroker, type KafkajsCluster } from './cluster.js';
+import { createCluster, type KafkajsBroker, type KafkajsCluster } from '../cluster.js';
 import { MAX_PRODUCE_VERSION, MIN_PRODUCE_VERSION, PRODUCE_API_KEY, produceRequest, type PartitionBatch, type PartitionResult } from './request.js';
 
 const require = createRequire(import.meta.url);
@@ -70,7 +70,7 @@ export class BatchProducer {
 
   /** `cluster` is for tests of the retry logic; commands pass only the client. */
   constructor(kafka: KafkaClient | undefined, private readonly settings: ProducerSettings, cluster?: KafkajsCluster) {
-    this.cluster = cluster ?? createCluster(kafka!);
+    this.cluster = cluster ?? createCluster(kafka!, { maxInFlightRequests: null });
     this.compress = compressorFor(settings.compression);
   }
 

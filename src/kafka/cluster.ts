@@ -1,0 +1,60 @@
+// kafkajs's Cluster: metadata, leaders and broker connections with the client's TLS, SASL,
+// timeouts, retry and logger. kafkajs does not export it, and has no public way to send a request
+// of one's own (kstream's Produce and Fetch, and OffsetDelete, which kafkajs lacks). Every kafkajs
+// client builds its clusters with a private factory, a Symbol property; reaching it keeps one source
+// of connection settings instead of a second copy. test/unit/kafka-fetch-cluster.test.ts fails if a
+// kafkajs update renames it.
+import type { KafkaClient } from '../kafkajs.js';
+import { KstreamError } from '../errors.js';
+
+export interface KafkajsBroker {
+  nodeId: number;
+  versions: Record<number, { minVersion: number; maxVersion: number }> | null;
+  /** Sends a protocol request object ({request: {apiKey, apiVersion, encode}, response: {decode, parse}}). */
+  connectionPool: { send<T = unknown>(request: unknown): Promise<T> };
+  initProducerId(args: { transactionTimeout: number }): Promise<{ producerId: string; producerEpoch: number }>;
+  disconnect(): Promise<void>;
+}
+
+export interface PartitionMetadata {
+  partitionId: number;
+  leader: number | null;
+}
+
+export interface KafkajsCluster {
+  connect(): Promise<void>;
+  disconnect(): Promise<void>;
+  addTargetTopic(topic: string): Promise<void>;
+  refreshMetadata(): Promise<void>;
+  findTopicPartitionMetadata(topic: string): PartitionMetadata[];
+  findBroker(args: { nodeId: string | number }): Promise<KafkajsBroker>;
+  findControllerBroker(): Promise<KafkajsBroker>;
+  findGroupCoordinator(args: { groupId: string }): Promise<KafkajsBroker>;
+  fetchTopicsOffset(topics: Array<{ topic: string; partitions: Array<{ partition: number }>; fromBeginning: boolean }>): Promise<
+    Array<{ topic: string; partitions: Array<{ partition: number; offset: string }> }>
+  >;
+}
+
+export interface ClusterOptions {
+  /** The isolation level of ListOffsets (offset resets): read_committed unless false. */
+  readCommitted?: boolean;
+  /** kafkajs's in-flight limit per connection; null: none (the batch producer keeps its own). */
+  maxInFlightRequests?: number | null;
+}
+
+const FACTORY = 'private:Kafka:createCluster';
+
+/** A new kafkajs Cluster with `kafka`'s settings; connect it before use, disconnect it after. */
+export function createCluster(kafka: KafkaClient, opts: ClusterOptions = {}): KafkajsCluster {
+  const symbol = Object.getOwnPropertySymbols(kafka).find((s) => s.description === FACTORY);
+  const factory = symbol && (kafka as unknown as Record<symbol, unknown>)[symbol];
+  if (typeof factory !== 'function') {
+    throw new KstreamError('this kafkajs version has no cluster factory kstream can use', { hint: 'reinstall kstream with the kafkajs version in its package.json' });
+  }
+  return (factory as (o: object) => KafkajsCluster)({
+    allowAutoTopicCreation: false,
+    // isolationLevel: 1 read_committed, 0 read_uncommitted.
+    isolationLevel: opts.readCommitted === false ? 0 : 1,
+    ...(opts.maxInFlightRequests !== undefined ? { maxInFlightRequests: opts.maxInFlightRequests } : {}),
+  });
+}
