@@ -91,8 +91,7 @@ describe('a 3-node cluster, the partition leader killed with kill -9', () => {
   it('mid-consume -g: every record printed once, and the committed offsets at the end', async () => {
     const topic = uniqueName('bounce-consume');
     await createTopics([topic]);
-    const victim = await partitionLeader(b, topic, 0);
-    const group = await groupCoordinatedBy(victim);
+    const { victim, group } = await leaderAndCoordinator(topic);
     const first = numbered(20_000, 'c');
     const second = numbered(20_000, 'd');
     await produceValues(b, topic, first);
@@ -125,16 +124,23 @@ describe('a 3-node cluster, the partition leader killed with kill -9', () => {
     expect(await committed(group, topic)).toEqual(await ends(topic));
   }, 420_000);
 
-  /** A group id whose coordinator is node `node`, so that killing it also moves the group's coordinator. */
-  async function groupCoordinatedBy(node: number): Promise<string> {
+  /**
+   * A node that leads a partition of `topic` and a partition of __consumer_offsets, and a group id
+   * coordinated there, so that killing it moves both. After earlier cases restarted nodes, a node
+   * may lead no __consumer_offsets partition at all: pick one that does, never search forever.
+   */
+  async function leaderAndCoordinator(topic: string): Promise<{ victim: number; group: string }> {
     // Asking for the offsets of a group creates __consumer_offsets if no group was used yet.
     await withTestAdmin((a) => a.fetchOffsets({ groupId: uniqueName('warm-up') }).catch(() => []), b);
     await waitForFullIsr(b, ['__consumer_offsets']);
     const offsetsLeaders = await leaders('__consumer_offsets');
-    for (;;) {
+    const victim = (await leaders(topic)).find((l) => offsetsLeaders.includes(l));
+    if (victim === undefined) throw new Error(`no node leads both a partition of ${topic} and of __consumer_offsets`);
+    for (let i = 0; i < 100_000; i++) {
       const group = uniqueName('bounce-group');
-      if (offsetsLeaders[coordinatorPartition(group, offsetsLeaders.length)] === node) return group;
+      if (offsetsLeaders[coordinatorPartition(group, offsetsLeaders.length)] === victim) return { victim, group };
     }
+    throw new Error(`no group id found whose coordinator is node ${victim}`);
   }
 
   async function leaders(topic: string): Promise<number[]> {
