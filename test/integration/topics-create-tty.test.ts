@@ -8,14 +8,18 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { BIN, brokers, runCli, uniqueName } from '../helpers/cli.js';
 import { withTestAdmin } from '../helpers/kafka.js';
 
-const socket = `kstream-test-${process.pid}`;
+// One tmux server per session: a server that is exiting with its last session must never be the
+// one a new session connects to ("server exited unexpectedly").
+const sockets: string[] = [];
 const dir = mkdtempSync(join(tmpdir(), 'kstream-tty-'));
-const tmux = (...args: string[]) => execFileSync('tmux', ['-L', socket, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+const tmuxOn = (socket: string, ...args: string[]) => execFileSync('tmux', ['-L', socket, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 afterAll(() => {
-  try {
-    tmux('kill-server');
-  } catch {
-    // already gone with its last session
+  for (const socket of sockets) {
+    try {
+      tmuxOn(socket, 'kill-server');
+    } catch {
+      // already gone with its last session
+    }
   }
   rmSync(dir, { recursive: true, force: true });
 });
@@ -33,6 +37,9 @@ async function waitFor(what: () => boolean, label: string): Promise<void> {
 /** Starts kstream in a fresh tmux session; resolves to helpers that type and read the screen. */
 function terminal(args: string[]) {
   const session = uniqueName('tty');
+  const socket = `kstream-test-${session}`;
+  sockets.push(socket);
+  const tmux = (...args: string[]) => tmuxOn(socket, ...args);
   const exitFile = join(dir, `${session}.exit`);
   // CI sets CI=true, which (rightly) turns prompts off; this test is the user at a terminal.
   const cmd = `env -u CI NO_COLOR=1 KSTREAM_BROKERS='${brokers()}' '${process.execPath}' '${BIN}' ${args.join(' ')}; echo $? > '${exitFile}'; sleep 30`;
