@@ -9,7 +9,7 @@ import { ExitCode, KstreamError } from '../../src/errors.js';
 import type { KafkaAdmin } from '../../src/kafka/admin/index.js';
 import { describeConfigsRequest, incrementalAlterConfigsRequest } from '../../src/kafka/admin/configs.js';
 import { KafkaRequestError } from '../../src/kafka/errors.js';
-import type { ConfigChange, ConfigEntry } from '../../src/kafka/types.js';
+import type { ConfigChange, ConfigEntry, ConfigResource } from '../../src/kafka/types.js';
 import { Reader, Writer } from '../../src/kafka/protocol/wire.js';
 
 const t = (line: string) => translateKafkaArgs(line.split(' ')).args.join(' ');
@@ -78,9 +78,9 @@ describe('kafka-configs.sh command lines', () => {
 });
 
 describe("Kafka's refusals of configs", () => {
-  const topic = { type: 'topics' as const, name: 'orders' };
-  const group = { type: 'groups' as const, name: 'g' };
-  const as = (code: string, message: string, r = topic) => refusal(new KafkaRequestError(code, message), r) as KstreamError;
+  const topic: ConfigResource = { type: 'topics', name: 'orders' };
+  const group: ConfigResource = { type: 'groups', name: 'g' };
+  const as = (code: string, message: string, r: ConfigResource = topic) => refusal(new KafkaRequestError(code, message), r) as KstreamError;
 
   it('an unknown topic or a bad key is a usage error, in one line', () => {
     expect(as('UNKNOWN_TOPIC_OR_PARTITION', 'x')).toMatchObject({ exitCode: ExitCode.USAGE, message: "topic 'orders' does not exist" });
