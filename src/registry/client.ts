@@ -295,7 +295,7 @@ function connectionError(conn: RegistryConnection, err: NodeJS.ErrnoException): 
       return new ConnectionError(`no answer from ${at} within ${formatDuration(conn.timeoutMs)}`, { hint: 'is this a Schema Registry? a busy one may need a longer --timeout', cause: err });
     case 'ECONNRESET':
     case 'EPIPE':
-      return new ConnectionError(`${at} closed the connection${conn.url.startsWith('http:') ? ' (does it expect https://?)' : ''}`, { hint: 'check the URL and its scheme', cause: err });
+      return new ConnectionError(`${at} closed the connection without an HTTP answer`, { hint: `is this the registry's address?${conn.url.startsWith('http:') ? ' does it want https://?' : ''}`, cause: err });
     case 'EPROTO':
     case 'ERR_SSL_WRONG_VERSION_NUMBER':
       return new ConnectionError(`TLS with ${at} failed: ${err.message.split('\n')[0]} (is it plain http?)`, { hint: 'use an http:// URL for a registry without TLS', cause: err });

@@ -218,7 +218,8 @@ describe('kstream registry failures', () => {
   it('says when the port speaks something else than HTTP: a Kafka broker', async () => {
     const r = await runCli(['registry', 'subjects', 'list', '--schema-registry', `http://${brokers().split(',')[0]}`, '--timeout', '5s']);
     expect(r.code).toBe(3);
-    expect(r.stderr).toMatch(/^error: (the Schema Registry at http:\/\/127\.0\.0\.1:\d+ closed the connection \(does it expect https:\/\/\?\)|no answer from the Schema Registry at http:\/\/127\.0\.0\.1:\d+ within 5s)/m);
+    // Kafka reads "GET " as the size of a request far over its limit, and closes the connection.
+    expect(r.stderr).toMatch(/^error: the Schema Registry at http:\/\/127\.0\.0\.1:\d+ closed the connection without an HTTP answer \(is this the registry's address\? does it want https:\/\/\?\)$/m);
   });
 
   it('says when an HTML page answers', async () => {

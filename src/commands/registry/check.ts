@@ -26,11 +26,10 @@ export async function checkSchema(client: RegistryClient, subject: string, schem
 export function checkView(r: CheckResult): View {
   const verdict = r.compatible ? 'yes' : 'no';
   return {
-    head: ['SUBJECT', 'VERSION', 'LEVEL', 'COMPATIBLE'],
-    rows: [[r.subject, r.version, r.level, verdict]],
+    head: ['SUBJECT', 'VERSION', 'LEVEL', 'COMPATIBLE', 'MESSAGES'],
+    rows: [[r.subject, r.version, r.level, verdict, r.messages.length ? r.messages.join('\n') : undefined]],
     plain: [r.compatible ? 'compatible' : 'incompatible', ...r.messages],
     json: r,
-    sections: r.messages.length ? [{ title: 'Messages', view: { head: ['MESSAGE'], rows: r.messages.map((m) => [m]) } }] : [],
   };
 }
 
