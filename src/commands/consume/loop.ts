@@ -214,8 +214,8 @@ class ConsumeRun {
     this.advance(tp, next);
     if (messages.length > 0) {
       const all = messages.map((m) => toRecord(tp, m));
+      // Written even if the run just stopped: reaching the --exit end stops it, with these records still to print.
       const keep = this.opts.selector ? await this.opts.selector.select(all) : undefined;
-      if (this.stops.over) return;
       // --max-messages counts printed records: the batch ends with the one that fills it.
       const { count, printed } = cut(all.length, keep, this.stops.room);
       const records = count === all.length ? all : all.slice(0, count);
