@@ -1,11 +1,12 @@
 // Kafka's own Java tools (kafka-tools 3.9.2: ConsoleConsumer, ProducerPerformance, ...) as an
 // independent reader for interop tests. The jars come from Maven Central the way `local start`
 // fetches the broker's (src/local/distribution.ts), into ~/.cache/kstream/kafka-tools-3.9.2/libs.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { runBytes, type BytesResult } from './cli.js';
 
 const POM = fileURLToPath(new URL('../../kafka/tools-pom.xml', import.meta.url));
 const LOG4J = 'log4j.rootLogger=WARN, stderr\nlog4j.appender.stderr=org.apache.log4j.ConsoleAppender\nlog4j.appender.stderr.Target=System.err\nlog4j.appender.stderr.layout=org.apache.log4j.PatternLayout\nlog4j.appender.stderr.layout.ConversionPattern=%p %m%n\n';
@@ -36,23 +37,10 @@ export function javaCommand(mainClass: string, args: string[]): string[] {
   return [java, '-Xmx256m', `-Dlog4j.configuration=file:${join(kafkaToolsDir(), 'log4j.properties')}`, '-cp', join(libs, '*'), mainClass, ...args];
 }
 
-export interface JavaResult {
-  code: number | null;
-  stdout: Buffer;
-  stderr: string;
-}
+export type JavaResult = BytesResult;
 
 /** Runs a Kafka tool to its end; stdout is kept as bytes, for binary comparisons. */
 export function runJava(mainClass: string, args: string[], input?: Buffer | string): Promise<JavaResult> {
   const [cmd, ...rest] = javaCommand(mainClass, args);
-  return new Promise((resolve, reject) => {
-    const child = spawn(cmd!, rest, { stdio: ['pipe', 'pipe', 'pipe'] });
-    const out: Buffer[] = [];
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => out.push(d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout: Buffer.concat(out), stderr }));
-    child.stdin.end(input ?? '');
-  });
+  return runBytes(cmd!, rest, { input });
 }

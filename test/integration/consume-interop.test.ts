@@ -1,10 +1,10 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ensureKafkaJars, javaBinary } from '../../src/local/distribution.js';
-import { brokers, runCli, uniqueName } from '../helpers/cli.js';
+import { brokers, runBytes, runCli, uniqueName, type BytesResult } from '../helpers/cli.js';
 import { createTestTopic } from '../helpers/consume.js';
 import { testKafka } from '../helpers/kafka.js';
 
@@ -13,16 +13,8 @@ import { testKafka } from '../helpers/kafka.js';
 const CODECS = ['none', 'gzip', 'snappy', 'lz4', 'zstd'] as const;
 
 /** Runs the built CLI and keeps stdout as bytes. */
-function consumeBytes(args: string[]): Promise<{ code: number | null; stdout: Buffer; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['bin/kstream.js', 'consume', ...args], { env: { ...process.env, KSTREAM_BROKERS: brokers(), NO_COLOR: '1' } });
-    const out: Buffer[] = [];
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => out.push(d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout: Buffer.concat(out), stderr }));
-  });
+function consumeBytes(args: string[]): Promise<BytesResult> {
+  return runBytes(process.execPath, ['bin/kstream.js', 'consume', ...args], { env: { ...process.env, KSTREAM_BROKERS: brokers(), NO_COLOR: '1' } });
 }
 
 function kcat(args: string[], input?: Buffer | string): Buffer {

@@ -1,9 +1,8 @@
 // The commands of Apache Kafka's quickstart, its Kafka Streams quickstart and the operations docs
 // of its console tools, pasted with `kstream X` in place of `bin/kafka-X.sh`. Each runs and
 // prints what the docs show, or fails with the message kstream documents for it.
-import { spawn } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
-import { brokers, BIN, NO_CONFIG, uniqueName } from '../helpers/cli.js';
+import { brokers, BIN, NO_CONFIG, runScript, uniqueName } from '../helpers/cli.js';
 import { testKafka, withTestAdmin } from '../helpers/kafka.js';
 import { swapScript } from '../helpers/lab-doc.js';
 
@@ -42,20 +41,7 @@ function run(line: string, input = ''): Promise<{ code: number | null; stdout: s
   const swapped = swapScript(line);
   if (!swapped) throw new Error(`not a kafka script line: ${line}`);
   const script = localize(swapped).replace(/^kstream /, `"${process.execPath}" "${BIN}" `);
-  return new Promise((resolve, reject) => {
-    const child = spawn('bash', ['-c', script], { env: { ...process.env, NO_COLOR: '1', KSTREAM_CONFIG: NO_CONFIG }, stdio: ['pipe', 'pipe', 'pipe'] });
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    child.stdout.on('data', (d) => out.push(d));
-    child.stderr.on('data', (d) => err.push(d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 50_000);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') });
-    });
-    child.stdin.end(input);
-  });
+  return runScript(script, { env: { KSTREAM_CONFIG: NO_CONFIG }, input });
 }
 
 /** The word counts the Streams quickstart's WordCount writes: String keys, Long values. */

@@ -1,40 +1,12 @@
 // Runs docs/lab.md: every `lab:run` command in order, against the test broker, checking the outputs
 // the page promises. The broker is already running, so `kstream local start` is not run.
-import { spawn } from 'node:child_process';
-import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { BIN, brokers, uniqueName } from '../helpers/cli.js';
+import { brokers, kstreamShim, runScript, uniqueName } from '../helpers/cli.js';
 import { withTestAdmin } from '../helpers/kafka.js';
 import { mismatch, parseLabPage, substitute, type LabStep } from '../helpers/lab-doc.js';
 
 const page = parseLabPage(readFileSync(new URL('../../docs/lab.md', import.meta.url), 'utf8'));
-
-/** A `kstream` on PATH that runs this build, as `npm link` would. */
-function shimDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'kstream-lab-'));
-  writeFileSync(join(dir, 'kstream'), `#!/bin/sh\nexec "${process.execPath}" "${BIN}" "$@"\n`);
-  chmodSync(join(dir, 'kstream'), 0o755);
-  return dir;
-}
-
-function runScript(script: string, bin: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const env = { ...process.env, PATH: `${bin}:${process.env.PATH}`, KSTREAM_BROKERS: brokers(), NO_COLOR: '1' };
-    const child = spawn('bash', ['-euo', 'pipefail', '-c', script], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    child.stdout.on('data', (d) => out.push(d));
-    child.stderr.on('data', (d) => err.push(d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 50_000);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') });
-    });
-  });
-}
 
 describe('docs/lab.md', () => {
   it('runs every kstream command it shows, except starting and stopping the local broker', () => {
@@ -60,7 +32,7 @@ function runPage(label: string, names: { topic: string; group: string }, pick: (
       if ((await admin.listTopics()).includes(names.topic)) await admin.deleteTopics({ topics: [names.topic] });
     }));
 
-    const bin = shimDir();
+    const bin = kstreamShim('kstream-lab-');
     let broken: string | undefined;
     for (const step of page.steps) {
       const source = pick(step);
@@ -68,7 +40,7 @@ function runPage(label: string, names: { topic: string; group: string }, pick: (
         if (broken) ctx.skip();
         broken = `line ${step.line}`;
         const script = substitute(source, { ...names, brokers: brokers() });
-        const r = await runScript(script, bin);
+        const r = await runScript(script, { flags: ['-euo', 'pipefail'], env: { PATH: `${bin}:${process.env.PATH}`, KSTREAM_BROKERS: brokers() } });
         expect(r.code, `${script}\nstderr:\n${r.stderr}`).toBe(0);
         if (step.expect) {
           const actual = { stdout: r.stdout, stderr: r.stderr, output: r.stderr + r.stdout }[step.expect.stream];

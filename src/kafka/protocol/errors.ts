@@ -1,0 +1,15 @@
+// Kafka's error codes by name, from kafkajs's own table (one list for every request kstream sends
+// itself), so a raw request reports the same names as the kafkajs ones do.
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+let byCode: Map<number, string> | undefined;
+
+/** Kafka's error name for a code (UNKNOWN_TOPIC_OR_PARTITION…); undefined for 0 (no error). */
+export function errorName(code: number): string | undefined {
+  if (code === 0) return undefined;
+  byCode ??= new Map(
+    (require('kafkajs/src/protocol/error') as { errorCodes: Array<{ type: string; code: number }> }).errorCodes.map((e) => [e.code, e.type]),
+  );
+  return byCode.get(code) ?? `error code ${code}`;
+}
