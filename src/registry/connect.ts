@@ -1,6 +1,6 @@
 import type { Context } from '../context.js';
 import { profileFor } from '../config/profile.js';
-import { parseTimeout } from '../connection.js';
+import { parseTimeout } from '../config/connection.js';
 import { RegistryClient } from './client.js';
 import { LOCAL_REGISTRY_URL, resolveRegistry, type RegistryArgs } from './settings.js';
 

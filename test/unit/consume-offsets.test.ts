@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseOffsetSpec, parseTime, startOffsets } from '../../src/commands/consume/offsets.js';
+import { parseOffsetSpec, parseTime, parseUntilSpec, startOffsets, stopOffsets } from '../../src/commands/consume/offsets.js';
 import { CommitLedger, joinParts } from '../../src/commands/consume/writer.js';
 
 describe('parseOffsetSpec', () => {
@@ -22,6 +22,21 @@ describe('parseOffsetSpec', () => {
     expect(() => parseOffsetSpec(text)).toThrow(/--offset .* (is not an offset|is too large)/));
 
   it.each(['@', '@yesterday', '@2023-13-45T00:00:00Z', '@2023-11-14T25:00', '@12:00'])('rejects time %j', (text) =>
+    expect(() => parseOffsetSpec(text)).toThrow(/is not a time/));
+
+  it('reads times relative to now: @-1h, @-30m, @-2d, @-1h30m, @now', () => {
+    const now = Date.UTC(2026, 0, 31, 12);
+    expect(parseOffsetSpec('@-1h', now)).toEqual({ kind: 'time', time: now - 3_600_000 });
+    expect(parseOffsetSpec('@-30m', now)).toEqual({ kind: 'time', time: now - 1_800_000 });
+    expect(parseOffsetSpec('@-2d', now)).toEqual({ kind: 'time', time: now - 172_800_000 });
+    expect(parseOffsetSpec('@-1h30m', now)).toEqual({ kind: 'time', time: now - 5_400_000 });
+    expect(parseOffsetSpec('@-1w', now)).toEqual({ kind: 'time', time: now - 604_800_000 });
+    expect(parseOffsetSpec('@-90s', now)).toEqual({ kind: 'time', time: now - 90_000 });
+    expect(parseOffsetSpec('@-500ms', now)).toEqual({ kind: 'time', time: now - 500 });
+    expect(parseOffsetSpec('@now', now)).toEqual({ kind: 'time', time: now });
+  });
+
+  it.each(['@-1', '@-h', '@-1y', '@-1.5h', '@+1h', '@- 1h', '@-1h-2m'])('rejects relative time %j', (text) =>
     expect(() => parseOffsetSpec(text)).toThrow(/is not a time/));
 
   it('reads a zone-less ISO time as local time, and a date alone as UTC', () => {
@@ -55,6 +70,30 @@ describe('startOffsets', () => {
   });
 });
 
+describe('parseUntilSpec and stopOffsets', () => {
+  const now = Date.UTC(2026, 0, 31, 12);
+  it.each([
+    ['end', { kind: 'end' }],
+    ['250', { kind: 'offset', offset: 250 }],
+    ['@-15m', { kind: 'time', time: now - 900_000 }],
+    ['@1700000000000', { kind: 'time', time: 1700000000000 }],
+    ['@2023-11-14T22:13:20Z', { kind: 'time', time: 1700000000000 }],
+  ])('%s', (text, spec) => expect(parseUntilSpec(text, now)).toEqual(spec));
+
+  it.each(['', '-5', '1700000000000x', '@yesterday', 'e@1000'])('rejects %j', (text) =>
+    expect(() => parseUntilSpec(text, now)).toThrow(/--until .* is not an offset, a time or end/));
+
+  const ranges = [
+    { partition: 0, low: 0, high: 10 },
+    { partition: 1, low: 5, high: 8 },
+  ];
+  it('never stops past the end at the start', () => {
+    expect(stopOffsets({ kind: 'end' }, ranges)).toEqual(new Map([[0, 10], [1, 8]]));
+    expect(stopOffsets({ kind: 'offset', offset: 9 }, ranges)).toEqual(new Map([[0, 9], [1, 8]]));
+    expect(stopOffsets({ kind: 'time', time: 1 }, ranges, new Map([[0, 4], [1, -1]]))).toEqual(new Map([[0, 4], [1, 8]]));
+  });
+});
+
 describe('joinParts', () => {
   it('joins text and bytes and records where each record ends', () => {
     const chunk = joinParts(['a', Buffer.from('bc'), '\n', 'é', '\n', '\n'], [3, 5, 6]);
@@ -67,12 +106,22 @@ describe('joinParts', () => {
 describe('CommitLedger', () => {
   it('confirms only records whose bytes ended at or before the point', () => {
     const ledger = new CommitLedger();
-    ledger.add(0, 0, [10, 20, 30], [100, 101, 102]);
-    ledger.add(1, 30, [5, 15], [7, 8]);
+    ledger.add('t/0', 0, [10, 20, 30], [100, 101, 102]);
+    ledger.add('t/1', 30, [5, 15], [7, 8]);
     expect(ledger.confirmed(9)).toEqual(new Map());
-    expect(ledger.confirmed(25)).toEqual(new Map([[0, 102]]));
-    expect(ledger.confirmed(40)).toEqual(new Map([[0, 103], [1, 8]]));
+    expect(ledger.confirmed(25)).toEqual(new Map([['t/0', 102]]));
+    expect(ledger.confirmed(40)).toEqual(new Map([['t/0', 103], ['t/1', 8]]));
     expect(ledger.confirmed(40)).toEqual(new Map());
-    expect(ledger.confirmed(1000)).toEqual(new Map([[1, 9]]));
+    expect(ledger.confirmed(1000)).toEqual(new Map([['t/1', 9]]));
+  });
+
+  it('confirms a filtered-out record (no bytes) together with the printed record before it', () => {
+    const ledger = new CommitLedger();
+    // Offsets 5 and 6 were filtered out: they end where offset 4 ended.
+    ledger.add('u/0', 100, [0, 8, 8, 8, 16], [3, 4, 5, 6, 7]);
+    expect(ledger.confirmed(99)).toEqual(new Map());
+    expect(ledger.confirmed(100)).toEqual(new Map([['u/0', 4]]));
+    expect(ledger.confirmed(108)).toEqual(new Map([['u/0', 7]]));
+    expect(ledger.confirmed(116)).toEqual(new Map([['u/0', 8]]));
   });
 });

@@ -108,6 +108,7 @@ const SPECS: Array<[string, OutputSpec]> = [
   ['plain hex', { kind: 'flags', flags: flags({}), encoding: 'hex' }],
   ['all print flags', { kind: 'flags', flags: flags({ key: true, partition: true, offset: true, timestamp: true, headers: true, separator: ' | ' }), encoding: 'utf8' }],
   ['print flags base64', { kind: 'flags', flags: flags({ key: true, headers: true }), encoding: 'base64' }],
+  ['print topic', { kind: 'flags', flags: flags({ topic: true, offset: true }), encoding: 'utf8' }],
   ['kcat format', formatSpec('%t|%p|%o|%T|%k|%s|%h|%K|%S\\n', 'utf8')],
   ['kcat format %s\\n', formatSpec('%s\\n', 'utf8')],
   ['kcat format hex', formatSpec('%k=%s 100%%\\r\\n', 'hex')],

@@ -112,3 +112,15 @@ describe('planReset', () => {
     expect(next({ kind: 'shift', by: 100 })).toEqual([20, 5]);
   });
 });
+
+describe('parseDatetime: relative times', () => {
+  const now = Date.UTC(2026, 0, 31, 12);
+  it.each([
+    ['-1h', now - 3_600_000],
+    ['-30m', now - 1_800_000],
+    ['-2d', now - 172_800_000],
+    ['-1d12h', now - 129_600_000],
+    ['now', now],
+  ])('%s', (text, ms) => expect(parseDatetime(text, now)).toBe(ms));
+  it.each(['-1', '-1y', '+1h'])('rejects %j', (text) => expect(() => parseDatetime(text, now)).toThrow(/is not an ISO date-time/));
+});

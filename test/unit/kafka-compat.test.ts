@@ -75,18 +75,19 @@ describe('kafka-console-consumer.sh and kcat -C', () => {
     ['consume -C -t news', 'consume news --from-beginning'],
     ['consume -C -t news -o end -e', 'consume news -e --offset=end'],
     ['consume -C -t news -o -5 -e', 'consume news -e --offset=-5'],
-    ['consume -t news -o s@1000 -o e@2000', 'consume news --offset=@1000 --until 2000'],
+    ['consume -t news -o s@1000 -o e@2000', 'consume news --offset=@1000 --until @2000'],
     ['consume -t news -o json -e', 'consume news -e --output json --from-beginning'],
     ['consume -t news -p 1 -c 3 -u', 'consume news --partition 1 --max-messages=3 --from-beginning'],
     ['consume -t news -K : -e', 'consume news -e --format %k:%s\\n --from-beginning'],
     ['consume -t news -f %s\\n', 'consume news --format %s\\n --from-beginning'],
     ['consume -t news -J -g grp -o stored', 'consume news -J -g grp'],
     ['consume news -o json', 'consume news --output json'],
+    ['consume --include a.* --from-beginning', 'consume --include a.* --from-beginning'],
+    ['consume --whitelist a.* -e', 'consume -e --include a.*'],
   ])('%s', (line, expected) => expect(t(line)).toBe(expected));
 
   it.each([
     ['consume --topic a --formatter kafka.tools.LoggingMessageFormatter', /--formatter kafka.tools.LoggingMessageFormatter is not supported/],
-    ['consume --include a.*', /--include is not supported by kstream/],
     ['consume -t a -o stored', /-o stored reads the offsets a group committed: pass -g GROUP/],
     ['consume --topic a --consumer-property auto.offset.reset=none', /auto.offset.reset=none is not supported/],
   ])('refuses %s', (line, message) => expect(() => t(line)).toThrow(message));

@@ -2,40 +2,44 @@ import type { Admin, Consumer } from '../../kafka/kafkajs.js';
 import { ExitCode, KstreamError } from '../../errors.js';
 import { fromKafkaError } from '../../kafka/errors.js';
 import { committedOffsets } from './plan.js';
+import { fromKey, tpKey, type TopicPartition } from './topics.js';
+
+const keys = (tps: readonly TopicPartition[]): Set<string> => new Set(tps.map((tp) => tpKey(tp.topic, tp.partition)));
 
 /**
- * The commits of one `consume --group` run. It never moves a partition's committed offset back:
+ * The commits of one `consume --group` run, by partition key (tpKey). It never moves a partition's committed offset back:
  * it commits an offset only above the highest it has seen committed for that partition (by the
  * group, at the last join, or by itself), and only for partitions assigned to it.
  */
 export class GroupCommits {
   /** The next offset after the last record delivered, per partition: what this run wants committed. */
-  private readonly wanted = new Map<number, number>();
+  private readonly wanted = new Map<string, number>();
   /** The highest offset known committed, per partition. */
-  private readonly floor = new Map<number, number>();
+  private readonly floor = new Map<string, number>();
 
   constructor(
     private readonly consumer: Consumer,
     private readonly admin: Admin,
     private readonly group: string,
-    private readonly topic: string,
+    private readonly topics: string[],
   ) {}
 
   /** The group's committed offsets now, which also become the floor. */
-  async fetch(): Promise<Map<number, number>> {
-    const committed = await committedOffsets(this.admin, this.group, this.topic);
+  async fetch(): Promise<Map<string, number>> {
+    const committed = await committedOffsets(this.admin, this.group, this.topics);
     for (const [p, offset] of committed) this.raise(p, offset);
     return committed;
   }
 
   /** Remembers offsets whose records reached the reader. */
-  deliver(next: Map<number, number>): void {
+  deliver(next: Map<string, number>): void {
     for (const [p, offset] of next) this.wanted.set(p, Math.max(offset, this.wanted.get(p) ?? 0));
   }
 
   /** Commits what was delivered in `assigned` partitions and is above the floor. */
-  async progress(assigned: readonly number[]): Promise<void> {
-    const due = new Map([...this.wanted].filter(([p, o]) => assigned.includes(p) && o > (this.floor.get(p) ?? -1)));
+  async progress(assigned: readonly TopicPartition[]): Promise<void> {
+    const mine = keys(assigned);
+    const due = new Map([...this.wanted].filter(([p, o]) => mine.has(p) && o > (this.floor.get(p) ?? -1)));
     if (due.size === 0) return;
     await this.send(due);
   }
@@ -45,10 +49,10 @@ export class GroupCommits {
    * printed: a run killed before its first commit then resumes there, not at the latest offset.
    * Read back, because kafkajs drops a commit silently while its consumer restarts.
    */
-  async start(starts: Map<number, number>): Promise<void> {
+  async start(starts: Map<string, number>): Promise<void> {
     if (starts.size === 0) return;
     await this.send(starts);
-    const stored = await committedOffsets(this.admin, this.group, this.topic);
+    const stored = await committedOffsets(this.admin, this.group, this.topics);
     const missing = [...starts.keys()].filter((p) => !stored.has(p));
     if (missing.length > 0) throw Object.assign(new Error(`start offsets of partitions ${missing.join(', ')} not stored yet`), { retriable: true });
   }
@@ -57,8 +61,9 @@ export class GroupCommits {
    * The last commit of a run: everything delivered in `assigned` partitions, checked against what the
    * group has stored. Throws a KstreamError saying the offsets were not committed if it fails.
    */
-  async final(assigned: readonly number[]): Promise<void> {
-    const due = new Map([...this.wanted].filter(([p]) => assigned.includes(p)));
+  async final(assigned: readonly TopicPartition[]): Promise<void> {
+    const mine = keys(assigned);
+    const due = new Map([...this.wanted].filter(([p]) => mine.has(p)));
     if (due.size === 0) return;
     try {
       const behind = await this.behind(due);
@@ -71,19 +76,18 @@ export class GroupCommits {
     }
   }
 
-  private async behind(due: Map<number, number>): Promise<Map<number, number>> {
+  private async behind(due: Map<string, number>): Promise<Map<string, number>> {
     // One try (kafkajs retries within it): a stop during an outage must not wait out a long retry loop.
-    const stored = await committedOffsets(this.admin, this.group, this.topic, 1);
+    const stored = await committedOffsets(this.admin, this.group, this.topics, 1);
     return new Map([...due].filter(([p, o]) => (stored.get(p) ?? -1) < o));
   }
 
-  private async send(offsets: Map<number, number>): Promise<void> {
-    const { topic } = this;
-    await this.consumer.commitOffsets([...offsets].map(([partition, offset]) => ({ topic, partition, offset: String(offset) })));
+  private async send(offsets: Map<string, number>): Promise<void> {
+    await this.consumer.commitOffsets([...offsets].map(([key, offset]) => ({ ...fromKey(key), offset: String(offset) })));
     for (const [p, offset] of offsets) this.raise(p, offset);
   }
 
-  private raise(partition: number, offset: number): void {
+  private raise(partition: string, offset: number): void {
     if (offset > (this.floor.get(partition) ?? -1)) this.floor.set(partition, offset);
   }
 

@@ -106,6 +106,8 @@ export function compileFormat(format: string, encoding: ValueEncoding = 'utf8'):
 }
 
 export interface PrintFlags {
+  /** kstream's own: the topic first, on by default when a run reads several topics or --include. */
+  topic: boolean;
   key: boolean;
   partition: boolean;
   offset: boolean;
@@ -124,7 +126,7 @@ export interface PrintFlags {
 }
 
 export const DEFAULT_PRINT_FLAGS: PrintFlags = {
-  key: false, partition: false, offset: false, timestamp: false, headers: false, value: true,
+  topic: false, key: false, partition: false, offset: false, timestamp: false, headers: false, value: true,
   separator: '\t', lineSeparator: '\n', headersSeparator: ',', nullLiteral: 'null',
 };
 
@@ -142,7 +144,7 @@ function rawHeaderPairs(headers: RawHeaders): Array<[string, Buffer | null]> {
 
 /**
  * The default output with --print-* flags and Kafka's print.* properties, laid out as Kafka's
- * DefaultMessageFormatter writes it: `CreateTime:<ms> SEP Partition:<p> SEP Offset:<o> SEP h1:v1,h2:v2
+ * DefaultMessageFormatter writes it, after the topic when asked for (kstream's own): `topic SEP CreateTime:<ms> SEP Partition:<p> SEP Offset:<o> SEP h1:v1,h2:v2
  * SEP key SEP value LINESEP`, each part only when asked for, null as null.literal.
  */
 export function printFlagsFormat(flags: PrintFlags, encoding: ValueEncoding = 'utf8'): RecordFormatter {
@@ -153,6 +155,7 @@ export function printFlagsFormat(flags: PrintFlags, encoding: ValueEncoding = 'u
     parts.push(as === 'utf8' ? out : out.toString(as));
   };
   const fields: Field[] = [];
+  if (flags.topic) fields.push((r, p) => p.push(r.topic));
   if (flags.timestamp) {
     fields.push((r, p) => p.push(`${(r.attributes ?? 0) & LOG_APPEND_TIME ? 'LogAppendTime' : 'CreateTime'}:${r.timestamp}`));
   }

@@ -1,5 +1,4 @@
-// Wrappers around a record formatter: Kafka's --skip-message-on-error, and kcat's -o e@TS end.
-import type { Admin } from '../../kafka/kafkajs.js';
+// A wrapper around a record formatter: Kafka's --skip-message-on-error.
 import { KstreamError, ExitCode } from '../../errors.js';
 import { DeserializeError } from './deserializers.js';
 import type { Part, RecordFormatter } from './format.js';
@@ -26,21 +25,5 @@ export function guarded(format: RecordFormatter, skip: boolean, warn: (line: str
       }));
     }
     for (const p of mine) parts.push(p);
-  };
-}
-
-/**
- * Leaves out records at or after `time`: each partition ends at the offset of its first record at
- * or after it (kcat's -o e@TS). The run stops at the end of every partition (--exit).
- */
-export async function untilFilter(admin: Admin, topic: string, time: number, format: RecordFormatter): Promise<RecordFormatter> {
-  const ends = new Map<number, number>();
-  for (const o of await admin.fetchTopicOffsetsByTimestamp(topic, time)) {
-    if (Number(o.offset) >= 0) ends.set(o.partition, Number(o.offset));
-  }
-  return (record, parts) => {
-    const end = ends.get(record.partition);
-    if (end !== undefined && Number(record.offset) >= end) return;
-    format(record, parts);
   };
 }

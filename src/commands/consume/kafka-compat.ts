@@ -10,8 +10,6 @@ const OUTPUTS = ['plain', 'json', 'table', 'text'];
 
 const UNSUPPORTED: Record<string, string> = {
   '--zookeeper': 'Kafka itself removed it; use --bootstrap-server',
-  '--include': 'kstream consume reads one topic: name it with --topic',
-  '--whitelist': 'kstream consume reads one topic: name it with --topic',
   '--enable-systest-events': 'kstream prints records only',
   '--bootstrap-servers': 'spell it --bootstrap-server',
   '-G': 'kcat -G GROUP TOPIC…: use -g GROUP -t TOPIC',
@@ -22,6 +20,8 @@ const UNSUPPORTED: Record<string, string> = {
 
 export function translateConsume(args: ArgList, notes: string[]): void {
   const topic = args.value('--topic');
+  // Kafka's old name for --include (removed in Kafka 4).
+  for (const re of args.values('--whitelist')) args.push('--include', re);
   const kcatTopic = args.value('-t');
   args.flag('-C'); // kcat's consume mode: this is the consume command already
   args.flag('-u'); // kcat's unbuffered output: kstream writes each batch as it arrives
@@ -88,7 +88,7 @@ function kcatFlags(args: ArgList, kcat: boolean): void {
 /** kcat's -o: beginning, end, stored, N, -N, s@TS (start at a time) or e@TS (stop at a time). */
 function kcatOffset(args: ArgList, o: string): void {
   if (o.startsWith('e@')) {
-    args.push('--until', o.slice(2));
+    args.push('--until', '@' + o.slice(2));
     return;
   }
   if (o === 'stored') {

@@ -12,16 +12,33 @@ export type OffsetSpec =
   /** The first record at or after `time` (ms since the epoch). */
   | { kind: 'time'; time: number };
 
-const OFFSET_HINT = 'use earliest, latest, N, -N (the last N records) or @TIME (epoch ms or ISO-8601, e.g. @2026-01-31T12:00:00Z)';
+const TIME_HINT = 'epoch ms, ISO-8601 (@2026-01-31T12:00:00Z) or a time ago (@-1h, @-30m, @-2d)';
+const OFFSET_HINT = `use earliest, latest, N, -N (the last N records) or @TIME: ${TIME_HINT}`;
+const UNTIL_HINT = `use N (stop before offset N), end (the end at the start) or @TIME: ${TIME_HINT}`;
 
-/** Parses `--offset earliest|latest|N|-N|@TIME`. */
-export function parseOffsetSpec(text: string): OffsetSpec {
+/** Where each partition stops (exclusive): before an offset, before the first record at or after a time, or at its end at the start. */
+export type UntilSpec = { kind: 'offset'; offset: number } | { kind: 'time'; time: number } | { kind: 'end' };
+
+/** Parses `--until N|@TIME|end`. */
+export function parseUntilSpec(text: string, now = Date.now()): UntilSpec {
+  const t = text.trim();
+  if (t === 'end' || t === 'latest') return { kind: 'end' };
+  if (/^\d+$/.test(t) && Number.isSafeInteger(Number(t))) return { kind: 'offset', offset: Number(t) };
+  if (t.startsWith('@')) {
+    const time = parseTimestamp(t.slice(1), now);
+    if (time !== undefined) return { kind: 'time', time };
+  }
+  throw new UsageError(`--until '${text}' is not an offset, a time or end`, { hint: UNTIL_HINT });
+}
+
+/** Parses `--offset earliest|latest|N|-N|@TIME`; a relative time (@-1h) counts back from `now`. */
+export function parseOffsetSpec(text: string, now = Date.now()): OffsetSpec {
   const t = text.trim();
   if (t === 'earliest' || t === 'beginning') return { kind: 'earliest' };
   if (t === 'latest' || t === 'end') return { kind: 'latest' };
   if (/^\d+$/.test(t)) return { kind: 'absolute', offset: safeInteger(t, text) };
   if (/^-\d+$/.test(t)) return { kind: 'last', count: safeInteger(t.slice(1), text) };
-  if (t.startsWith('@')) return { kind: 'time', time: parseTime(t.slice(1)) };
+  if (t.startsWith('@')) return { kind: 'time', time: parseTime(t.slice(1), '--offset', now) };
   throw new UsageError(`--offset '${text}' is not an offset`, { hint: OFFSET_HINT });
 }
 
@@ -32,8 +49,8 @@ function safeInteger(digits: string, original: string): number {
 }
 
 /** The time of `--offset @TIME`: see parseTimestamp for the rule. */
-export function parseTime(text: string, flag = '--offset'): number {
-  const ms = parseTimestamp(text);
+export function parseTime(text: string, flag = '--offset', now = Date.now()): number {
+  const ms = parseTimestamp(text, now);
   if (ms === undefined) throw new UsageError(`${flag} '${flag === '--offset' ? '@' : ''}${text}' is not a time`, { hint: OFFSET_HINT });
   return ms;
 }
@@ -44,6 +61,23 @@ export interface PartitionRange {
   low: number;
   /** Offset the next record will get (the last stable offset for read_committed). */
   high: number;
+}
+
+/** The offset each partition stops before: never past its end at the start (an --until run ends there). */
+export function stopOffsets(spec: UntilSpec, ranges: PartitionRange[], byTime: Map<number, number> = new Map()): Map<number, number> {
+  return new Map(ranges.map(({ partition, high }) => {
+    if (spec.kind === 'end') return [partition, high];
+    if (spec.kind === 'offset') return [partition, Math.min(high, spec.offset)];
+    const at = byTime.get(partition);
+    return [partition, at === undefined || at < 0 ? high : Math.min(high, at)];
+  }));
+}
+
+/** The first offset at or after `time` in each partition (the end where there is none). */
+export async function offsetsForTime(admin: Admin, topic: string, time: number): Promise<Map<number, number>> {
+  const byTime = new Map<number, number>();
+  for (const o of await admin.fetchTopicOffsetsByTimestamp(topic, time)) byTime.set(o.partition, Number(o.offset));
+  return byTime;
 }
 
 export async function fetchRanges(admin: Admin, topic: string): Promise<PartitionRange[]> {
@@ -82,9 +116,6 @@ export function startOffsets(spec: OffsetSpec, ranges: PartitionRange[], byTime:
 
 /** Resolves a spec against the cluster for the given partitions (all of `ranges`). */
 export async function resolveStartOffsets(admin: Admin, topic: string, spec: OffsetSpec, ranges: PartitionRange[]): Promise<StartOffset[]> {
-  const byTime = new Map<number, number>();
-  if (spec.kind === 'time') {
-    for (const o of await admin.fetchTopicOffsetsByTimestamp(topic, spec.time)) byTime.set(o.partition, Number(o.offset));
-  }
+  const byTime = spec.kind === 'time' ? await offsetsForTime(admin, topic, spec.time) : new Map<number, number>();
   return startOffsets(spec, ranges, byTime);
 }

@@ -1,58 +1,70 @@
 import type { Admin } from '../../kafka/kafkajs.js';
 import { UsageError } from '../../errors.js';
 import { rootCause } from '../../kafka/errors.js';
-import { requireTopics } from '../../kafka/topic.js';
-import { fetchRanges, resolveStartOffsets, type OffsetSpec, type PartitionRange, type StartOffset } from './offsets.js';
+import { partitionForKey } from '../produce/partitioner.js';
+import { fetchRanges, offsetsForTime, resolveStartOffsets, stopOffsets, type OffsetSpec, type PartitionRange, type UntilSpec } from './offsets.js';
+import { tpKey, type TopicPartition } from './topics.js';
 
-/** Where a run starts and, for --exit, where it ends. */
+/** Where a run starts and, for --exit and --until, where it ends. */
 export interface ConsumePlan {
-  /** The partitions this run may read (with a group, the group decides which of them it gets). */
-  partitions: number[];
-  /** Partitions to move before the first fetch. */
-  seeks: StartOffset[];
-  /** Where each partition starts: the committed offset or the seek. */
-  positions: Map<number, number>;
-  /** The high watermark (last stable offset) of each partition when the run started. */
-  ends: Map<number, number>;
-  /** Messages for stderr about choices made (offsets moved into range, committed offsets used). */
+  /** The partitions this run may read, topic by topic (with a group, the group decides which of them it gets). */
+  partitions: TopicPartition[];
+  /** Where each partition starts (by tpKey): the committed offset or the start option. */
+  positions: Map<string, number>;
+  /** Where each partition stops (exclusive): its end when the run started, or --until's offset before it. */
+  ends: Map<string, number>;
+  /** Messages for stderr about choices made (offsets moved into range, committed offsets used, the partition of a key). */
   notes: string[];
 }
 
 export interface PlanOptions {
-  topic: string;
+  topics: string[];
   partitions?: number[];
   offset?: OffsetSpec;
+  until?: UntilSpec;
   group?: string;
+  /** --key: read only the partition the key hashes to, unless --partition or --all-partitions says otherwise. */
+  key?: Buffer;
+  allPartitions?: boolean;
 }
 
-export async function planConsume(admin: Admin, opts: PlanOptions): Promise<ConsumePlan> {
-  await requireTopics(admin, [opts.topic]);
-  const all = await fetchRanges(admin, opts.topic);
-  const ranges = opts.partitions ? selectPartitions(all, opts.partitions, opts.topic) : all;
-  const spec = opts.offset ?? { kind: 'latest' };
-  const notes: string[] = [];
-  let fresh = ranges;
-  const positions = new Map<number, number>();
-  if (opts.group) {
-    const committed = await committedOffsets(admin, opts.group, opts.topic);
-    for (const [partition, offset] of committed) positions.set(partition, offset);
-    fresh = ranges.filter((r) => !committed.has(r.partition));
-    if (opts.offset && committed.size > 0) {
-      notes.push(`group '${opts.group}' resumes from its committed offsets; the start option applies only to partitions without one`);
-    }
+export async function planConsume(admin: Admin, opts: PlanOptions, topics = opts.topics): Promise<ConsumePlan> {
+  const plan: ConsumePlan = { partitions: [], positions: new Map(), ends: new Map(), notes: [] };
+  const committed = opts.group && topics.length > 0 ? await committedOffsets(admin, opts.group, topics) : new Map<string, number>();
+  if (opts.offset && committed.size > 0) {
+    plan.notes.push(`group '${opts.group}' resumes from its committed offsets; the start option applies only to partitions without one`);
   }
-  const seeks = await resolveStartOffsets(admin, opts.topic, spec, fresh);
-  for (const s of seeks) {
-    positions.set(s.partition, s.offset);
-    if (s.clamped) notes.push(`partition ${s.partition}: ${s.clamped}`);
+  for (const topic of topics) await planTopic(admin, opts, topic, committed, plan);
+  return plan;
+}
+
+async function planTopic(admin: Admin, opts: PlanOptions, topic: string, committed: Map<string, number>, plan: ConsumePlan): Promise<void> {
+  const all = await fetchRanges(admin, topic);
+  const ranges = opts.partitions ? selectPartitions(all, opts.partitions, topic) : keyPartition(all, topic, opts, plan.notes);
+  const fresh = ranges.filter((r) => !committed.has(tpKey(topic, r.partition)));
+  for (const s of await resolveStartOffsets(admin, topic, opts.offset ?? { kind: 'latest' }, fresh)) {
+    plan.positions.set(tpKey(topic, s.partition), s.offset);
+    if (s.clamped) plan.notes.push(`${topic} partition ${s.partition}: ${s.clamped}`);
   }
-  return {
-    partitions: ranges.map((r) => r.partition),
-    seeks,
-    positions,
-    ends: new Map(ranges.map((r) => [r.partition, r.high])),
-    notes,
-  };
+  for (const r of ranges) {
+    const at = committed.get(tpKey(topic, r.partition));
+    if (at !== undefined) plan.positions.set(tpKey(topic, r.partition), at);
+  }
+  const until = opts.until ?? { kind: 'end' };
+  const byTime = until.kind === 'time' ? await offsetsForTime(admin, topic, until.time) : undefined;
+  for (const [partition, end] of stopOffsets(until, ranges, byTime)) plan.ends.set(tpKey(topic, partition), end);
+  plan.partitions.push(...ranges.map((r) => ({ topic, partition: r.partition })));
+}
+
+/**
+ * With --key, the one partition Kafka's default partitioner (murmur2, as the Java producer and
+ * `kstream produce`) puts the key in: the others cannot hold it, unless a custom partitioner wrote them.
+ */
+function keyPartition(all: PartitionRange[], topic: string, opts: PlanOptions, notes: string[]): PartitionRange[] {
+  if (!opts.key || opts.allPartitions || all.length === 0) return all;
+  const partition = partitionForKey(opts.key, all.length);
+  notes.push(`--key: reading only ${topic} partition ${partition} of ${all.length}, where the default (murmur2) partitioner puts this key; a topic written with a custom partitioner needs --all-partitions`);
+  return all.filter((r) => r.partition === partition);
 }
 
 function selectPartitions(all: PartitionRange[], wanted: number[], topic: string): PartitionRange[] {
@@ -66,12 +78,14 @@ function selectPartitions(all: PartitionRange[], wanted: number[], topic: string
   });
 }
 
-/** The committed offset of each partition of `topic` that has one. */
-export async function committedOffsets(admin: Admin, group: string, topic: string, attempts?: number): Promise<Map<number, number>> {
-  const [entry] = await whileCoordinatorLoads(() => admin.fetchOffsets({ groupId: group, topics: [topic] }), attempts);
-  const out = new Map<number, number>();
-  for (const p of entry?.partitions ?? []) {
-    if (Number(p.offset) >= 0) out.set(p.partition, Number(p.offset));
+/** The committed offset of each partition (by tpKey) of `topics` that has one. */
+export async function committedOffsets(admin: Admin, group: string, topics: string[], attempts?: number): Promise<Map<string, number>> {
+  const entries = await whileCoordinatorLoads(() => admin.fetchOffsets({ groupId: group, topics }), attempts);
+  const out = new Map<string, number>();
+  for (const entry of entries) {
+    for (const p of entry.partitions) {
+      if (Number(p.offset) >= 0) out.set(tpKey(entry.topic, p.partition), Number(p.offset));
+    }
   }
   return out;
 }

@@ -6,7 +6,7 @@
 import { isUtf8 } from 'node:buffer';
 import type { RecordCursor } from '../../kafka/codec/decode-batch.js';
 import type { ValueEncoding } from '../../records/envelope.js';
-import { compileFormat, jsonFormat, LOG_APPEND_TIME, parseFormat, printFlagsFormat, type FormatPiece, type Part, type PrintFlags, type RecordFormatter } from './format.js';
+import { compileFormat, jsonFormat, LOG_APPEND_TIME, parseFormat, printFlagsFormat, type ConsumedRecord, type FormatPiece, type Part, type PrintFlags, type RecordFormatter } from './format.js';
 import type { OutBuffer } from './out-buffer.js';
 
 /** What the user asked to print, before it is compiled for either path. */
@@ -36,7 +36,7 @@ export function renderer(spec: OutputSpec, topic: string): Renderer {
   if (spec.kind === 'records') return objectRenderer(spec.formatter, topic);
   if (spec.kind === 'json') return jsonRenderer(topic, spec.encoding);
   if (spec.kind === 'format') return formatRenderer(spec.pieces, topic, spec.encoding);
-  return flagsRenderer(spec.flags, spec.encoding);
+  return flagsRenderer(spec.flags, spec.encoding, topic);
 }
 
 type Field = Renderer;
@@ -112,12 +112,14 @@ function formatRenderer(pieces: FormatPiece[], topic: string, encoding: ValueEnc
 }
 
 /** Kafka's console consumer layout: see printFlagsFormat. */
-function flagsRenderer(flags: PrintFlags, encoding: ValueEncoding): Renderer {
+function flagsRenderer(flags: PrintFlags, encoding: ValueEncoding, topic: string): Renderer {
   const value = bytesField(valueStart, valueEnd, encoding, NULL);
   const key = bytesField(keyStart, keyEnd, encoding, NULL);
   const colon = Buffer.from(':');
   const noHeaders = Buffer.from('NO_HEADERS');
   const fields: Field[] = [];
+  const topicBytes = Buffer.from(topic);
+  if (flags.topic) fields.push((_c, out) => out.literal(topicBytes));
   if (flags.timestamp) {
     fields.push((c, out) => {
       out.ascii(c.attributes & LOG_APPEND_TIME ? 'LogAppendTime:' : 'CreateTime:');
@@ -218,32 +220,42 @@ function headersObject(c: RecordCursor, values: BufferEncoding): Record<string, 
   return obj;
 }
 
+/** The record at the cursor as the object a RecordFormatter takes, its bytes copied out of the batch. */
+export function cursorRecord(c: RecordCursor, topic: string): ConsumedRecord {
+  const headers: Record<string, Buffer | Buffer[]> = {};
+  for (let ok = c.firstHeader(); ok; ok = c.nextHeader()) {
+    const name = c.buf.toString('utf8', c.hKeyStart, c.hKeyEnd);
+    // A null header value stays null (the formatters print it as their null text), never empty bytes.
+    const value = (c.hValueStart >= 0 ? Buffer.from(c.buf.subarray(c.hValueStart, c.hValueEnd)) : null) as Buffer;
+    const seen = headers[name];
+    headers[name] = seen === undefined ? value : Array.isArray(seen) ? [...seen, value] : [seen, value];
+  }
+  return {
+    topic,
+    partition: c.partition,
+    offset: String(c.offset),
+    timestamp: String(c.timestamp),
+    attributes: c.attributes,
+    key: c.keyStart >= 0 ? Buffer.from(c.buf.subarray(c.keyStart, c.keyEnd)) : null,
+    value: c.valueStart >= 0 ? Buffer.from(c.buf.subarray(c.valueStart, c.valueEnd)) : null,
+    headers,
+  };
+}
+
+/** Appends a formatter's parts to `out`. */
+export function writeParts(parts: Part[], out: OutBuffer): void {
+  for (const p of parts) {
+    if (typeof p === 'string') out.utf8(p);
+    else out.bytes(p, 0, p.length);
+  }
+}
+
 /** Builds the record object a RecordFormatter takes from the cursor, then copies its parts out. */
 function objectRenderer(format: RecordFormatter, topic: string): Renderer {
   const parts: Part[] = [];
   return (c, out) => {
-    const headers: Record<string, Buffer | Buffer[]> = {};
-    for (let ok = c.firstHeader(); ok; ok = c.nextHeader()) {
-      const name = c.buf.toString('utf8', c.hKeyStart, c.hKeyEnd);
-      // A null header value stays null (the formatters print it as their null text), never empty bytes.
-      const value = (c.hValueStart >= 0 ? Buffer.from(c.buf.subarray(c.hValueStart, c.hValueEnd)) : null) as Buffer;
-      const seen = headers[name];
-      headers[name] = seen === undefined ? value : Array.isArray(seen) ? [...seen, value] : [seen, value];
-    }
     parts.length = 0;
-    format({
-      topic,
-      partition: c.partition,
-      offset: String(c.offset),
-      timestamp: String(c.timestamp),
-      attributes: c.attributes,
-      key: c.keyStart >= 0 ? Buffer.from(c.buf.subarray(c.keyStart, c.keyEnd)) : null,
-      value: c.valueStart >= 0 ? Buffer.from(c.buf.subarray(c.valueStart, c.valueEnd)) : null,
-      headers,
-    }, parts);
-    for (const p of parts) {
-      if (typeof p === 'string') out.utf8(p);
-      else out.bytes(p, 0, p.length);
-    }
+    format(cursorRecord(c, topic), parts);
+    writeParts(parts, out);
   };
 }

@@ -99,7 +99,8 @@ export function isPipe(out: NodeJS.WritableStream): boolean {
 }
 
 interface Entry {
-  partition: number;
+  /** The partition's key (tpKey). */
+  partition: string;
   /** Byte position in the output where each record ends, and its offset. */
   ends: number[];
   offsets: number[];
@@ -112,13 +113,13 @@ interface Entry {
 export class CommitLedger {
   private entries: Entry[] = [];
 
-  add(partition: number, startByte: number, ends: number[], offsets: number[]): void {
+  add(partition: string, startByte: number, ends: number[], offsets: number[]): void {
     this.entries.push({ partition, ends: ends.map((e) => startByte + e), offsets });
   }
 
   /** Next offsets to commit for every record that ends at or before byte `upTo`; forgets them. */
-  confirmed(upTo: number): Map<number, number> {
-    const next = new Map<number, number>();
+  confirmed(upTo: number): Map<string, number> {
+    const next = new Map<string, number>();
     while (this.entries.length > 0) {
       const e = this.entries[0]!;
       const count = countAtOrBelow(e.ends, upTo);

@@ -154,11 +154,11 @@ export function offsetsCsv(plan: ResetPlan): string {
   return plan.offsets.map((o) => `${o.topic},${o.partition},${o.next}\n`).join('');
 }
 
-/** The time of `--to-datetime`: see parseTimestamp for the rule. */
-export function parseDatetime(text: string): number {
-  const ms = parseTimestamp(text);
+/** The time of `--to-datetime` (relative times such as -1h count back from `now`): see parseTimestamp for the rule. */
+export function parseDatetime(text: string, now = Date.now()): number {
+  const ms = parseTimestamp(text, now);
   if (ms === undefined) {
-    throw new UsageError(`--to-datetime '${text}' is not an ISO date-time`, { hint: 'e.g. 2024-05-01T12:00:00Z, 2024-05-01, or epoch milliseconds' });
+    throw new UsageError(`--to-datetime '${text}' is not an ISO date-time`, { hint: 'e.g. 2024-05-01T12:00:00Z, 2024-05-01, epoch milliseconds, or -1h / -30m / -2d ago' });
   }
   return ms;
 }

@@ -92,7 +92,7 @@ export const resetOffsetsCommand: CommandFactory = (ctx) => ({
         'to-earliest': { type: 'boolean', describe: 'To the first offset still in the log' },
         'to-latest': { type: 'boolean', describe: 'To the log end (skip everything)' },
         'to-offset': { type: 'string', describe: 'To offset N in each partition', requiresArg: true },
-        'to-datetime': { type: 'string', describe: 'To the first record at or after an ISO date-time', requiresArg: true },
+        'to-datetime': { type: 'string', describe: 'To the first record at or after a time: ISO date-time, epoch ms, or -1h / -30m / -2d ago', requiresArg: true },
         'by-duration': { type: 'string', describe: 'To the first record of an ISO-8601 duration ago: PT1H, P1DT12H', requiresArg: true },
         'shift-by': { type: 'string', describe: 'Move by ±N from the committed offset', requiresArg: true },
         'to-current': { type: 'boolean', describe: 'To the committed offset as it is (the log end where there is none); with --export, a backup' },
