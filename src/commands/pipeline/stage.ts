@@ -8,7 +8,8 @@ import { Drain } from './drain.js';
 import { committedOffsets, fenceIds, recordedParallel, type CommittedOffset } from './fencing.js';
 import { readLimits, type TopicLimits } from './limits.js';
 import type { StageMetrics } from './metrics.js';
-import { execSink, transactionalSink, type Sink, type TransactionalSink } from './sinks.js';
+import { execSink, type Sink, type TransactionalSink } from './sinks.js';
+import { transactionalWriter } from './writer.js';
 import type { ExecFormat, Transform } from './transforms.js';
 import { isDbUnavailable } from './db/errors.js';
 import { dbSink, type DbSink } from './db/sink.js';
@@ -225,7 +226,9 @@ async function openWorker(spec: StageSpec, env: StageEnv, index: number, state: 
     })
     : spec.toExec
     ? await execSink(env.kafka, consumer, { command: spec.toExec, format: spec.execFormat, timeoutMs: spec.execTimeoutMs, ...env.io, dlq: spec.dlq })
-    : await transactionalSink(env.kafka, { transactionalId: transactionalId(spec, index), to: spec.to, groupId: spec.group, parallel: spec.parallel, limits });
+    : await transactionalWriter(env.kafka, {
+      transactionalId: transactionalId(spec, index), to: spec.to, dlq: spec.dlq, groupId: spec.group, parallel: spec.parallel, limits, retryMs: env.conn.timeoutMs,
+    });
   return {
     consumer,
     sink,
