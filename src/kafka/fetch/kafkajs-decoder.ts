@@ -77,6 +77,7 @@ export async function decodeRecordBatch(decoder: KafkajsDecoder): Promise<{ reco
     maxTimestamp: String(batch.maxTimestamp),
     timestampType: (batch.attributes & LOG_APPEND_TIME) !== 0 ? 1 : 0,
   };
+  const recordContext = { ...context, magicByte: 2 };
   const records: KafkajsMessage[] = new Array(batch.recordCount);
   cursor.reset(batch, await batchRecords(batch));
   const buf = cursor.buf;
@@ -92,7 +93,7 @@ export async function decodeRecordBatch(decoder: KafkajsDecoder): Promise<{ reco
       value: cursor.valueStart < 0 ? null : buf.subarray(cursor.valueStart, cursor.valueEnd),
       headers,
       isControlRecord: context.isControlBatch,
-      batchContext: context,
+      batchContext: recordContext,
     };
   }
   return { ...context, records };
