@@ -245,7 +245,8 @@ export class TransactionalProducer {
       }
       for (const batch of group) {
         const r = results.get(batch.partition);
-        if (!r) failed.push({ batch, error: Object.assign(new Error(`the broker did not answer for ${topic} partition ${batch.partition}`), { retriable: true }) });
+        // Named like kafkajs's errors: the stage reconnects after a client failure, not after a bug of its own.
+        if (!r) failed.push({ batch, error: Object.assign(new Error(`the broker did not answer for ${topic} partition ${batch.partition}`), { name: 'KafkaJSProtocolError', retriable: true }) });
         // A duplicate was written by an earlier try whose answer was lost: it is acknowledged.
         else if (r.errorCode !== 0 && r.errorCode !== DUPLICATE_SEQUENCE_NUMBER) failed.push({ batch, error: createErrorFromCode(r.errorCode) });
       }
