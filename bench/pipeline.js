@@ -23,19 +23,19 @@ export async function run({ brokers, records, work }) {
 
   const count = async (topic) => Number((await timeShell(`kcat -C -b ${brokers} -t ${topic} -o beginning -e -q -X isolation.level=read_committed | wc -l`)).stdout.trim());
   const pipeline = async (to, transform) => {
-    const { seconds } = await timeShell(`node ${KSTREAM} pipeline run --from ${src} --to ${to} ${transform} --exit --batch-size 10000`, { env });
+    const { seconds, rssMb } = await timeShell(`node ${KSTREAM} pipeline run --from ${src} --to ${to} ${transform} --exit --batch-size 10000`, { env });
     const got = await count(to);
     if (got !== records) throw new Error(`pipeline ${transform} wrote ${got} of ${records} records`);
-    return rate(records, seconds);
+    return { kstream: rate(records, seconds), kstreamRss: rssMb };
   };
   const kcat = async () => {
-    const { seconds } = await timeShell(`kcat -C -e -q -b ${brokers} -t ${src} -o beginning | cat | kcat -P -b ${brokers} -t ${viaKcat}`);
-    return rate(records, seconds);
+    const { seconds, rssMb } = await timeShell(`kcat -C -e -q -b ${brokers} -t ${src} -o beginning | cat | kcat -P -b ${brokers} -t ${viaKcat}`);
+    return { kcat: rate(records, seconds), kcatRss: rssMb };
   };
 
   const baseline = await kcat();
   return [
-    { case: "pipeline --map 'r.value' (EOS)", kstream: await pipeline(viaMap, `--map 'r.value'`), kcat: baseline },
-    { case: 'pipeline --exec cat (EOS)', kstream: await pipeline(viaExec, `--exec cat`), kcat: baseline },
+    { case: "pipeline --map 'r.value' (EOS)", ...(await pipeline(viaMap, `--map 'r.value'`)), ...baseline },
+    { case: 'pipeline --exec cat (EOS)', ...(await pipeline(viaExec, `--exec cat`)), ...baseline },
   ];
 }

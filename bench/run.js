@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // `npm run bench`: kstream against kcat on one broker in one run; prints records/s and ratios.
-// Set KSTREAM_BENCH_BROKERS to use a running broker, KSTREAM_BENCH_RECORDS to change the size.
+// Set KSTREAM_BENCH_BROKERS to use a running broker, KSTREAM_BENCH_RECORDS to change the size,
+// KSTREAM_BENCH_SUITES (e.g. "pipeline" or "produce,consume") to run only some suites.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -8,7 +9,8 @@ import { join } from 'node:path';
 import { freePort, startBroker, stopBroker } from '../dist/local/broker.js';
 
 const suites = [];
-for (const name of ['produce', 'consume', 'pipeline', 'db']) {
+const only = process.env.KSTREAM_BENCH_SUITES?.split(',').map((s) => s.trim());
+for (const name of ['produce', 'consume', 'pipeline', 'db'].filter((n) => !only || only.includes(n))) {
   try {
     suites.push({ name, run: (await import(`./${name}.js`)).run });
   } catch (err) {

@@ -12,8 +12,21 @@ export interface KafkajsBroker {
   versions: Record<number, { minVersion: number; maxVersion: number }> | null;
   /** Sends a protocol request object ({request: {apiKey, apiVersion, encode}, response: {decode, parse}}). */
   connectionPool: { send<T = unknown>(request: unknown): Promise<T> };
-  initProducerId(args: { transactionTimeout: number }): Promise<{ producerId: string; producerEpoch: number }>;
+  initProducerId(args: { transactionalId?: string; transactionTimeout: number }): Promise<{ producerId: string; producerEpoch: number }>;
+  // The transaction protocol (transaction.ts); producerId as kafkajs decoded it, a decimal string.
+  addPartitionsToTxn(args: TxnIds & { topics: Array<{ topic: string; partitions: number[] }> }): Promise<unknown>;
+  addOffsetsToTxn(args: TxnIds & { groupId: string }): Promise<unknown>;
+  txnOffsetCommit(args: TxnIds & {
+    groupId: string; topics: Array<{ topic: string; partitions: Array<{ partition: number; offset: string; metadata: string | null }> }>;
+  }): Promise<unknown>;
+  endTxn(args: TxnIds & { transactionResult: boolean }): Promise<unknown>;
   disconnect(): Promise<void>;
+}
+
+export interface TxnIds {
+  transactionalId: string;
+  producerId: string;
+  producerEpoch: number;
 }
 
 export interface PartitionMetadata {
@@ -29,7 +42,8 @@ export interface KafkajsCluster {
   findTopicPartitionMetadata(topic: string): PartitionMetadata[];
   findBroker(args: { nodeId: string | number }): Promise<KafkajsBroker>;
   findControllerBroker(): Promise<KafkajsBroker>;
-  findGroupCoordinator(args: { groupId: string }): Promise<KafkajsBroker>;
+  /** coordinatorType 0: the group's coordinator (default), 1: a transactional id's. */
+  findGroupCoordinator(args: { groupId: string; coordinatorType?: number }): Promise<KafkajsBroker>;
   fetchTopicsOffset(topics: Array<{ topic: string; partitions: Array<{ partition: number }>; fromBeginning: boolean }>): Promise<
     Array<{ topic: string; partitions: Array<{ partition: number; offset: string }> }>
   >;

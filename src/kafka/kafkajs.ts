@@ -1,6 +1,7 @@
 // kafkajs is CommonJS (Node cannot see its named exports from ESM) and takes ~100 ms to load,
 // so it is loaded on first use rather than at startup; `kstream --help` never pays for it.
 import type * as KafkaJs from 'kafkajs';
+import { installRecordBatchDecoder } from './fetch/kafkajs-decoder.js';
 import { installSettledRetry } from './settled-retry.js';
 
 let loading: Promise<typeof KafkaJs> | undefined;
@@ -8,6 +9,8 @@ let loading: Promise<typeof KafkaJs> | undefined;
 export function loadKafkajs(): Promise<typeof KafkaJs> {
   // Before kafkajs loads its producer, which keeps a reference to the module it patches.
   installSettledRetry();
+  // Before kafkajs loads its fetch decoders, which keep a reference to the module this replaces.
+  installRecordBatchDecoder();
   loading ??= import('kafkajs').then((m) => (m as unknown as { default: typeof KafkaJs }).default);
   return loading;
 }

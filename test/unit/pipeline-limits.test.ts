@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { aloneBytes, sendChunks } from '../../src/commands/pipeline/limits.js';
+import { aloneBytes } from '../../src/commands/pipeline/limits.js';
+import { NO_HEADERS } from '../../src/kafka/codec/encode.js';
+import { TransactionRecords } from '../../src/kafka/produce/transaction.js';
 import { parallelMetadata, recordedParallel } from '../../src/commands/pipeline/fencing.js';
 
 const rec = (value: number, headers: Record<string, Buffer> = {}) => ({ key: null, value: Buffer.alloc(value, 120), headers });
@@ -13,14 +15,18 @@ describe('aloneBytes', () => {
   ])('%#: the size of a batch of one record', (r, bytes) => expect(aloneBytes(r)).toBe(bytes));
 });
 
-describe('sendChunks', () => {
-  it('keeps each send within the limit and the count', () => {
-    const records = Array.from({ length: 10 }, () => rec(300));
-    const chunks = sendChunks(records, 1000, 100);
-    expect(chunks.map((c) => c.length)).toEqual([2, 2, 2, 2, 2]);
-    expect(sendChunks(records, 1_000_000, 4).map((c) => c.length)).toEqual([4, 4, 2]);
-    // A record over the limit alone still gets a send of its own (the size check is the stage's).
-    expect(sendChunks([rec(5000), rec(1)], 1000, 100).map((c) => c.length)).toEqual([1, 1]);
+describe('the batches of a transaction', () => {
+  it('stay within the limit; a record over it alone gets a batch of its own; a record of exactly aloneBytes fits', () => {
+    const txn = new TransactionRecords(() => 1000);
+    for (const r of [...Array.from({ length: 10 }, () => rec(300)), rec(5000), rec(1)]) txn.append('t', 0, 1, r.key, r.value, NO_HEADERS);
+    const sizes = txn.partitions()[0]!.builders.map((b) => [b.count, b.size]);
+    expect(sizes.map(([count]) => count)).toEqual([3, 3, 3, 1, 1, 1]);
+    for (const [count, size] of sizes) if (count! > 1) expect(size).toBeLessThanOrEqual(1000);
+    const exact = rec(9928);
+    const one = new TransactionRecords(() => aloneBytes(exact));
+    one.append('t', 0, 1, null, exact.value, NO_HEADERS);
+    one.append('t', 0, 1, null, exact.value, NO_HEADERS);
+    expect(one.partitions()[0]!.builders.map((b) => b.size)).toEqual([10000, 10000]);
   });
 });
 

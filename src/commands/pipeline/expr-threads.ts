@@ -1,5 +1,5 @@
 import { Worker } from 'node:worker_threads';
-import { exprThreadSource, type EvalReply, type WireRecord } from './expr-worker.js';
+import { exprThreadSource, type EvalReply, type WireBatch } from './expr-worker.js';
 import { StopRequested, TransformError, type PipeRecord } from './record.js';
 
 export interface EvalOptions {
@@ -33,7 +33,7 @@ export class ExprThreads {
     const thread = this.idle.pop() ?? this.spawn();
     thread.ref();
     const id = this.nextId++;
-    const { wire, buffer } = toWire(records);
+    const { wire, transfer } = toWire(records);
     const reply = await new Promise<EvalReply>((resolve, reject) => {
       const cleanup = () => {
         clearTimeout(timer);
@@ -62,7 +62,7 @@ export class ExprThreads {
       thread.on('message', onMessage);
       thread.on('error', onError);
       thread.on('exit', onExit);
-      thread.postMessage({ id, kind, expr, records: wire }, [buffer]);
+      thread.postMessage({ id, kind, expr, batch: wire }, transfer);
     });
     this.release(thread);
     if ('error' in reply) {
@@ -98,27 +98,62 @@ export class ExprThreads {
   }
 }
 
-/** Copies the batch's bytes into one buffer that is moved (not copied) to the thread. */
-function toWire(records: PipeRecord[]): { wire: WireRecord[]; buffer: ArrayBuffer } {
+/**
+ * The batch as a few flat arrays and one buffer that is moved (not copied) to the thread. The
+ * structured clone of an object per record (with a typed-array view per key and value) cost more
+ * than the expression itself; numbers in typed arrays and one transferred buffer cost almost nothing.
+ */
+export function toWire(records: PipeRecord[]): { wire: WireBatch; transfer: ArrayBuffer[] } {
+  const n = records.length;
   let total = 0;
   for (const r of records) {
     total += (r.key?.length ?? 0) + (r.value?.length ?? 0);
-    for (const v of Object.values(r.headers)) for (const b of Array.isArray(v) ? v : [v]) total += b.length;
+    for (const name in r.headers) {
+      const v = r.headers[name]!;
+      for (const b of Array.isArray(v) ? v : [v]) total += b.length;
+    }
   }
-  const buffer = new ArrayBuffer(total);
-  const bytes = new Uint8Array(buffer);
+  const bytes = new Uint8Array(new ArrayBuffer(total));
+  const ranges = new Int32Array(n * 4);
+  const partitions = new Int32Array(n);
+  const offsets = new Float64Array(n);
+  const timestamps = new Float64Array(n);
+  const topicIndex = new Int32Array(n);
+  const topics: string[] = [];
+  const headers: WireBatch['headers'] = [];
   let at = 0;
-  const put = (b: Buffer): Uint8Array => {
-    bytes.set(b, at);
+  const put = (b: Buffer): [number, number] => {
+    if (b.length <= 64) for (let j = 0; j < b.length; j++) bytes[at + j] = b[j]!;
+    else bytes.set(b, at);
     at += b.length;
-    return bytes.subarray(at - b.length, at);
+    return [at - b.length, at];
   };
-  const wire = records.map((r): WireRecord => {
-    const headers: WireRecord['headers'] = {};
-    for (const [name, v] of Object.entries(r.headers)) headers[name] = Array.isArray(v) ? v.map(put) : put(v);
-    const w: WireRecord = { key: r.key ? put(r.key) : null, value: r.value ? put(r.value) : null, headers };
-    if (r.origin) Object.assign(w, { topic: r.origin.topic, partition: r.origin.partition, offset: r.origin.offset, timestamp: r.origin.timestamp });
-    return w;
-  });
-  return { wire, buffer };
+  for (let i = 0; i < n; i++) {
+    const r = records[i]!;
+    const k = r.key ? put(r.key) : [-1, -1];
+    const v = r.value ? put(r.value) : [-1, -1];
+    ranges[i * 4] = k[0];
+    ranges[i * 4 + 1] = k[1];
+    ranges[i * 4 + 2] = v[0];
+    ranges[i * 4 + 3] = v[1];
+    let named: Record<string, [number, number] | Array<[number, number]>> | undefined;
+    for (const name in r.headers) {
+      const h = r.headers[name]!;
+      (named ??= {})[name] = Array.isArray(h) ? h.map(put) : put(h);
+    }
+    if (named) headers.push([i, named]);
+    const o = r.origin;
+    if (!o) {
+      topicIndex[i] = -1;
+      continue;
+    }
+    let t = topics.length > 0 && topics[topics.length - 1] === o.topic ? topics.length - 1 : topics.indexOf(o.topic);
+    if (t < 0) t = topics.push(o.topic) - 1;
+    topicIndex[i] = t;
+    partitions[i] = o.partition;
+    offsets[i] = Number(o.offset);
+    timestamps[i] = Number(o.timestamp);
+  }
+  const wire: WireBatch = { bytes, ranges, topics, topicIndex, partitions, offsets, timestamps, headers };
+  return { wire, transfer: [bytes.buffer as ArrayBuffer, ranges.buffer, topicIndex.buffer, partitions.buffer, offsets.buffer, timestamps.buffer] };
 }

@@ -59,11 +59,52 @@ export class RecordView {
   }
 }
 
+/**
+ * A batch as it crosses to the thread (toWire): keys, values and header values are [start, end)
+ * ranges of `bytes` (-1 for null), four per record in `ranges`; the origin of record i is
+ * topics[topicIndex[i]] (-1: none), partitions[i], offsets[i], timestamps[i]; `headers` lists only
+ * the records that have any, as [index, {name: range or ranges}].
+ */
+export interface WireBatch {
+  bytes: Uint8Array;
+  ranges: Int32Array;
+  topics: string[];
+  topicIndex: Int32Array;
+  partitions: Int32Array;
+  offsets: Float64Array;
+  timestamps: Float64Array;
+  headers: Array<[number, Record<string, [number, number] | Array<[number, number]>>]>;
+}
+
 export interface EvalRequest {
   id: number;
   kind: 'map' | 'filter';
   expr: string;
-  records: WireRecord[];
+  batch: WireBatch;
+}
+
+/** Record `i` of a wire batch, its bytes as views of the batch's buffer. */
+export function wireRecord(b: WireBatch, i: number, headers: Record<string, [number, number] | Array<[number, number]>> | undefined): WireRecord {
+  const view = (r: [number, number]) => b.bytes.subarray(r[0], r[1]);
+  const k = b.ranges[i * 4]!;
+  const v = b.ranges[i * 4 + 2]!;
+  const rec: WireRecord = {
+    key: k < 0 ? null : b.bytes.subarray(k, b.ranges[i * 4 + 1]),
+    value: v < 0 ? null : b.bytes.subarray(v, b.ranges[i * 4 + 3]),
+    headers: {},
+  };
+  if (headers) for (const name in headers) {
+    const h = headers[name]!;
+    rec.headers[name] = typeof h[0] === 'number' ? view(h as [number, number]) : (h as Array<[number, number]>).map(view);
+  }
+  const t = b.topicIndex[i]!;
+  if (t >= 0) {
+    rec.topic = b.topics[t];
+    rec.partition = b.partitions[i];
+    rec.offset = String(b.offsets[i]);
+    rec.timestamp = String(b.timestamps[i]);
+  }
+  return rec;
 }
 
 /**
@@ -75,7 +116,7 @@ export type EvalReply = { id: number; results: unknown[]; same?: Uint8Array } | 
 declare const require: (id: string) => any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 /** The thread's main loop: compile each expression once, evaluate a whole batch per message. */
-export function exprThreadMain(View: typeof RecordView): void {
+export function exprThreadMain(View: typeof RecordView, toRecord: typeof wireRecord): void {
   const { parentPort } = require('node:worker_threads');
   const vm = require('node:vm');
   const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
@@ -91,13 +132,15 @@ export function exprThreadMain(View: typeof RecordView): void {
   };
   const message = (err: unknown) => String((err as Error)?.message ?? err);
   parentPort.on('message', (req: EvalRequest) => {
-    const results = new Array<unknown>(req.records.length);
-    const same = new Uint8Array(req.records.length);
+    const n = req.batch.topicIndex.length;
+    const results = new Array<unknown>(n);
+    const same = new Uint8Array(n);
+    const headers = new Map(req.batch.headers);
     let i = -1;
     try {
       const fn = compile(req.expr);
-      for (i = 0; i < req.records.length; i++) {
-        const view = new View(req.records[i]!, decode);
+      for (i = 0; i < n; i++) {
+        const view = new View(toRecord(req.batch, i, headers.get(i)), decode);
         const out = fn(view);
         if (req.kind === 'filter') results[i] = Boolean(out);
         else if (typeof out === 'string' && out === view.value) same[i] = 1;
@@ -116,4 +159,4 @@ export function exprThreadMain(View: typeof RecordView): void {
 }
 
 /** The source text the thread is started from. */
-export const exprThreadSource = `${RecordView.toString()}\n(${exprThreadMain.toString()})(RecordView);\n`;
+export const exprThreadSource = `${RecordView.toString()}\n${wireRecord.toString()}\n(${exprThreadMain.toString()})(RecordView, wireRecord);\n`;

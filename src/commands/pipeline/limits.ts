@@ -42,27 +42,3 @@ export function recordBytes(r: Pick<PipeRecord, 'key' | 'value' | 'headers'>): n
 
 /** The size of a batch holding only `r`: what the broker checks against max.message.bytes. */
 export const aloneBytes = (r: Pick<PipeRecord, 'key' | 'value' | 'headers'>): number => BATCH_HEADER_BYTES + recordBytes(r);
-
-/**
- * Splits messages into sends whose batches stay within `limit`: kafkajs puts a send's messages for a
- * partition into one batch and does not split it, and the broker refuses a batch over max.message.bytes.
- * Also at most `most` messages per send (kafkajs groups a send by partition in quadratic time).
- */
-export function sendChunks<T extends Pick<PipeRecord, 'key' | 'value' | 'headers'>>(records: T[], limit: number, most: number): T[][] {
-  const chunks: T[][] = [];
-  let current: T[] = [];
-  let bytes = BATCH_HEADER_BYTES;
-  for (const r of records) {
-    // A later record's deltas take a few more bytes than the first one's.
-    const size = recordBytes(r) + 10;
-    if (current.length > 0 && (current.length >= most || bytes + size > limit)) {
-      chunks.push(current);
-      current = [];
-      bytes = BATCH_HEADER_BYTES;
-    }
-    current.push(r);
-    bytes += size;
-  }
-  if (current.length) chunks.push(current);
-  return chunks;
-}

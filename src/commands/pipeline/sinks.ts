@@ -1,7 +1,6 @@
 import type { Consumer, IHeaders, KafkaClient, Message, Producer } from '../../kafka/kafkajs.js';
 import { joinLines, runExec } from './exec.js';
-import { parallelMetadata, type CommittedOffset } from './fencing.js';
-import { sendChunks, type TopicLimits } from './limits.js';
+import type { CommittedOffset } from './fencing.js';
 import { envelopeLine, toKafkaHeaders, type PipeRecord } from './record.js';
 import type { ExecFormat } from './transforms.js';
 
@@ -30,14 +29,6 @@ export interface Sink {
   close(): Promise<void>;
 }
 
-const SEND_CHUNK = 1000;
-
-const toMessage = (r: PipeRecord): Message => {
-  const m: Message = { key: r.key, value: r.value, headers: toKafkaHeaders(r.headers) };
-  if (r.partition !== undefined) m.partition = r.partition;
-  return m;
-};
-
 export function deadLetterMessage(r: PipeRecord, error: string): Message {
   const o = r.origin;
   const headers: IHeaders = { ...toKafkaHeaders(r.headers), 'kstream-error': error.slice(0, 1000) };
@@ -52,57 +43,10 @@ export function deadLetterMessage(r: PipeRecord, error: string): Message {
 const offsetsOf = (o: BatchOffsets, metadata: string | null = null) =>
   [{ topic: o.topic, partitions: [{ partition: o.partition, offset: o.next.toString(), metadata }] }];
 
+/** Topic to topic, exactly once: see writer.ts. */
 export interface TransactionalSink extends Sink {
   /** Commits these offsets again, unchanged, with this run's --parallel in their metadata (fencing.ts). */
   recordParallel(offsets: CommittedOffset[]): Promise<void>;
-}
-
-/**
- * Topic to topic, exactly once: each batch's output and its input offsets go in one transaction.
- * The transactional id is stable for the stage and worker, so a new run fences an old one.
- */
-export async function transactionalSink(
-  kafka: KafkaClient,
-  opts: { transactionalId: string; to: string[]; groupId: string; parallel: number; limits: TopicLimits },
-): Promise<TransactionalSink> {
-  const producer = kafka.producer({ transactionalId: opts.transactionalId, idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
-  await producer.connect();
-  // kafkajs registers the transactional id on the first transaction, not on connect. Do it now, before
-  // the consumer reads the committed offsets: this fences an older run and waits until its last
-  // transaction is committed or aborted, so those offsets are final. (An empty abort sends nothing.)
-  await (await producer.transaction()).abort();
-  const metadata = parallelMetadata(opts.parallel);
-  type Offsets = Array<{ topic: string; partitions: Array<{ partition: number; offset: string; metadata: string | null }> }>;
-  const inTransaction = async (topicMessages: Array<{ topic: string; records: PipeRecord[]; message: (r: PipeRecord) => Message }>, offsets: Offsets) => {
-    const txn = await producer.transaction();
-    try {
-      for (const { topic, records, message } of topicMessages) {
-        const limit = opts.limits.get(topic) ?? 1_048_588;
-        for (const chunk of sendChunks(records, limit, SEND_CHUNK)) await txn.send({ topic, messages: chunk.map(message) });
-      }
-      await txn.sendOffsets({ consumerGroupId: opts.groupId, topics: offsets });
-      await txn.commit();
-    } catch (err) {
-      if (txn.isActive()) await txn.abort().catch(() => undefined);
-      throw err;
-    }
-  };
-  return {
-    prepare: async () => undefined,
-    commit: (outputs, offsets, dead) => inTransaction([
-      ...opts.to.map((topic) => ({ topic, records: outputs, message: toMessage })),
-      ...(dead?.records.length ? [{ topic: dead.topic, records: dead.records.map((d) => d.record), message: deadLetterFor(dead.records) }] : []),
-    ], offsetsOf(offsets, metadata)),
-    deadLetter: (inputs, error, offsets, topic) =>
-      inTransaction([{ topic, records: inputs, message: (r) => deadLetterMessage(r, error) }], offsetsOf(offsets, metadata)),
-    recordParallel: (offsets) => inTransaction([], offsets.map((o) => ({ topic: o.topic, partitions: [{ partition: o.partition, offset: o.offset, metadata }] }))),
-    close: () => producer.disconnect(),
-  };
-}
-
-function deadLetterFor(letters: DeadLetter[]): (r: PipeRecord) => Message {
-  const why = new Map(letters.map((d) => [d.record, d.error]));
-  return (r) => deadLetterMessage(r, why.get(r) ?? '');
 }
 
 /**

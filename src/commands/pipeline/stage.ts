@@ -3,12 +3,15 @@ import { unreachable, withDeadline, type Connection } from '../../kafka/connecti
 import { KstreamError } from '../../errors.js';
 import { fromKafkaError, rootCause } from '../../kafka/errors.js';
 import { requireTopics } from '../../kafka/topic.js';
-import { BatchProcessor, sleep, Stopper, type WorkerState } from './batches.js';
+import { BatchProcessor, Stopper, type WorkerState } from './batches.js';
+import { Positions } from './positions.js';
+import { sleep } from './retry.js';
 import { Drain } from './drain.js';
 import { committedOffsets, fenceIds, recordedParallel, type CommittedOffset } from './fencing.js';
 import { readLimits, type TopicLimits } from './limits.js';
 import type { StageMetrics } from './metrics.js';
-import { execSink, transactionalSink, type Sink, type TransactionalSink } from './sinks.js';
+import { execSink, type Sink, type TransactionalSink } from './sinks.js';
+import { transactionalWriter } from './writer.js';
 import type { ExecFormat, Transform } from './transforms.js';
 import { isDbUnavailable } from './db/errors.js';
 import { dbSink, type DbSink } from './db/sink.js';
@@ -82,7 +85,8 @@ export async function runStage(spec: StageSpec, env: StageEnv): Promise<void> {
   if (drain?.done()) return;
   let progressAt = Date.now();
   const progress = () => (progressAt = Date.now());
-  const committed = new Map<string, bigint>();
+  const positions = new Positions();
+  positions.drain = drain;
   const beforeConsuming = async (sink: Sink) => {
     if (!record) return;
     await (sink as TransactionalSink).recordParallel(await offsetsToRecord(spec, env));
@@ -90,7 +94,7 @@ export async function runStage(spec: StageSpec, env: StageEnv): Promise<void> {
   };
   for (let attempt = 0; ; attempt++) {
     try {
-      await runWorkers(spec, env, { drain, progress, committed, limits }, beforeConsuming);
+      await runWorkers(spec, env, { positions, progress, limits }, beforeConsuming);
       return;
     } catch (err) {
       // Only the client's failures (a broker gone, a fenced or timed-out transaction) are worth a reconnect.
@@ -173,12 +177,14 @@ interface Worker {
 }
 
 async function runWorkers(
-  spec: StageSpec, env: StageEnv, shared: Omit<WorkerState, 'stopper' | 'lag'>, beforeConsuming: (sink: Sink) => Promise<void>,
+  spec: StageSpec, env: StageEnv, shared: Omit<WorkerState, 'stopper'>, beforeConsuming: (sink: Sink) => Promise<void>,
 ): Promise<void> {
   const stopper = new Stopper();
   const onAbort = () => stopper.stop();
   env.signal.addEventListener('abort', onAbort);
-  const state: WorkerState = { ...shared, stopper, lag: new Map() };
+  const state: WorkerState = { ...shared, stopper };
+  state.positions.watch(state.positions.drain, () => stopper.stop());
+  state.positions.resetLag();
   const workers: Worker[] = [];
   try {
     // Every worker's transactional id is initialised (fencing an older run) before any of them
@@ -221,11 +227,13 @@ async function openWorker(spec: StageSpec, env: StageEnv, index: number, state: 
   const sink = spec.toDb
     ? await dbSink(env.kafka, consumer, {
       spec: spec.toDb, stage: spec.group, name: spec.name, from: spec.from, dlq: spec.dlq, env: env.io.env, timeoutMs: env.conn.timeoutMs,
-      metrics: env.metrics, warn: env.warn, positions: state.committed, seed: index === 0,
+      metrics: env.metrics, warn: env.warn, positions: state.positions.committed, seed: index === 0,
     })
     : spec.toExec
     ? await execSink(env.kafka, consumer, { command: spec.toExec, format: spec.execFormat, timeoutMs: spec.execTimeoutMs, ...env.io, dlq: spec.dlq })
-    : await transactionalSink(env.kafka, { transactionalId: transactionalId(spec, index), to: spec.to, groupId: spec.group, parallel: spec.parallel, limits });
+    : await transactionalWriter(env.kafka, {
+      transactionalId: transactionalId(spec, index), to: spec.to, dlq: spec.dlq, groupId: spec.group, parallel: spec.parallel, limits, retryMs: env.conn.timeoutMs,
+    });
   return {
     consumer,
     sink,
@@ -255,16 +263,17 @@ async function startConsumer(spec: StageSpec, w: Worker, batches: BatchProcessor
 
 /**
  * A database sink stores its own offsets: each assigned partition starts where the database says
- * (kept in `committed`, which also skips what a fetch from the group's older offset returns).
+ * (kept in Positions, which also skips what a fetch from the group's older offset returns).
  */
 function resumeFromSink(consumer: Consumer, sink: DbSink, state: WorkerState): void {
   const start = new Map(sink.resumeAt.map((r) => [`${r.topic}/${r.partition}`, r.next]));
-  for (const r of sink.resumeAt) state.drain?.resume(r.topic, r.partition, state.committed.get(`${r.topic}/${r.partition}`) ?? r.next);
-  if (state.drain?.done()) state.stopper.stop();
+  const { positions } = state;
+  for (const r of sink.resumeAt) positions.drain?.resume(r.topic, r.partition, positions.next(r.topic, r.partition) ?? r.next);
+  if (positions.drain?.done()) state.stopper.stop();
   consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
     for (const [topic, partitions] of Object.entries(payload.memberAssignment)) {
       for (const partition of partitions) {
-        const at = state.committed.get(`${topic}/${partition}`) ?? start.get(`${topic}/${partition}`);
+        const at = positions.next(topic, partition) ?? start.get(`${topic}/${partition}`);
         if (at !== undefined) consumer.seek({ topic, partition, offset: at.toString() });
       }
     }

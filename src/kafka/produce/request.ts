@@ -34,13 +34,18 @@ export interface ProtocolRequest {
   requestTimeout?: number;
 }
 
-/** The request body: one topic, one batch per partition (the broker takes no more). */
-export function encodeProduceBody(acks: number, timeoutMs: number, topic: string, batches: PartitionBatch[]): Buffer {
+/**
+ * The request body: one topic, one batch per partition (the broker takes no more). A transactional
+ * producer names its transactional id; the broker checks it against the batches' producer id and epoch.
+ */
+export function encodeProduceBody(acks: number, timeoutMs: number, topic: string, batches: PartitionBatch[], transactionalId: string | null = null): Buffer {
   const topicBytes = Buffer.from(topic, 'utf8');
-  let size = 2 + 2 + 4 + 4 + 2 + topicBytes.length + 4;
+  const idBytes = transactionalId === null ? null : Buffer.from(transactionalId, 'utf8');
+  let size = 2 + (idBytes?.length ?? 0) + 2 + 4 + 4 + 2 + topicBytes.length + 4;
   for (const b of batches) size += 4 + 4 + b.batch.length;
   const out = Buffer.allocUnsafe(size);
-  let pos = out.writeInt16BE(-1, 0); // transactional_id: null
+  let pos = out.writeInt16BE(idBytes ? idBytes.length : -1, 0); // transactional_id: null unless transactional
+  if (idBytes) pos += idBytes.copy(out, pos);
   pos = out.writeInt16BE(acks, pos);
   pos = out.writeInt32BE(timeoutMs, pos);
   pos = out.writeInt32BE(1, pos);
@@ -75,8 +80,10 @@ export function decodeProduceResponse(version: number, payload: Buffer): { parti
   return { partitions, throttleMs: payload.readInt32BE(pos) };
 }
 
-export function produceRequest(version: number, acks: number, timeoutMs: number, topic: string, batches: PartitionBatch[]): ProtocolRequest {
-  const body = encodeProduceBody(acks, timeoutMs, topic, batches);
+export function produceRequest(
+  version: number, acks: number, timeoutMs: number, topic: string, batches: PartitionBatch[], transactionalId: string | null = null,
+): ProtocolRequest {
+  const body = encodeProduceBody(acks, timeoutMs, topic, batches, transactionalId);
   return {
     request: {
       apiKey: PRODUCE_API_KEY,
