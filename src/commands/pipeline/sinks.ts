@@ -32,9 +32,17 @@ export interface Sink {
 
 const SEND_CHUNK = 1000;
 
-const toMessage = (r: PipeRecord): Message => {
+/** What a copy keeps of each record's source besides key, value and headers. */
+export interface KeepSource {
+  partition: boolean;
+  timestamp: boolean;
+}
+
+const toMessage = (r: PipeRecord, keep?: KeepSource): Message => {
   const m: Message = { key: r.key, value: r.value, headers: toKafkaHeaders(r.headers) };
   if (r.partition !== undefined) m.partition = r.partition;
+  else if (keep?.partition && r.origin) m.partition = r.origin.partition;
+  if (keep?.timestamp && r.origin) m.timestamp = r.origin.timestamp;
   return m;
 };
 
@@ -45,6 +53,8 @@ export function deadLetterMessage(r: PipeRecord, error: string): Message {
     headers['kstream-source-topic'] = o.topic;
     headers['kstream-source-partition'] = String(o.partition);
     headers['kstream-source-offset'] = o.offset;
+    // So that a re-drive (`kstream copy --dlq-redrive`) can give the record its own time back.
+    headers['kstream-source-timestamp'] = o.timestamp;
   }
   return { key: r.key, value: r.value, headers };
 }
@@ -63,8 +73,9 @@ export interface TransactionalSink extends Sink {
  */
 export async function transactionalSink(
   kafka: KafkaClient,
-  opts: { transactionalId: string; to: string[]; groupId: string; parallel: number; limits: TopicLimits },
+  opts: { transactionalId: string; to: string[]; groupId: string; parallel: number; limits: TopicLimits; keep?: KeepSource },
 ): Promise<TransactionalSink> {
+  const message = (r: PipeRecord) => toMessage(r, opts.keep);
   const producer = kafka.producer({ transactionalId: opts.transactionalId, idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
   await producer.connect();
   // kafkajs registers the transactional id on the first transaction, not on connect. Do it now, before
@@ -90,7 +101,7 @@ export async function transactionalSink(
   return {
     prepare: async () => undefined,
     commit: (outputs, offsets, dead) => inTransaction([
-      ...opts.to.map((topic) => ({ topic, records: outputs, message: toMessage })),
+      ...opts.to.map((topic) => ({ topic, records: outputs, message })),
       ...(dead?.records.length ? [{ topic: dead.topic, records: dead.records.map((d) => d.record), message: deadLetterFor(dead.records) }] : []),
     ], offsetsOf(offsets, metadata)),
     deadLetter: (inputs, error, offsets, topic) =>
