@@ -10,7 +10,7 @@ export function sparkline(values: number[]): string {
   return values.map((v) => BARS[max === 0 ? 0 : Math.min(BARS.length - 1, Math.round((v / max) * (BARS.length - 1)))]).join('');
 }
 
-/** 850 → "0.9s", 42_000 → "42s", 192_000 → "3m12s", 7_500_000 → "2h05m", more than a day → "3d04h". */
+/** 870 → "0.9s", 42_000 → "42s", 192_000 → "3m12s", 7_500_000 → "2h05m", more than a day → "3d04h". */
 export function formatAge(ms: number | null): string {
   if (ms === null) return '-';
   if (ms < 10_000) return `${(ms / 1000).toFixed(1)}s`;
