@@ -79,6 +79,7 @@ export async function copyTopic(ctx: Context, opts: CopyOptions): Promise<void> 
   const source = await createKafka(opts.source, ctx.io);
   let target = opts.target && (await createKafka(opts.target, ctx.io));
   if (target && (await sameCluster(source, opts.source, target, opts.target!))) {
+    if (opts.src === opts.dst) throw new UsageError(`the target is the source cluster, so this would copy '${opts.src}' onto itself`, { hint: 'name another destination topic' });
     ctx.info(`the target is the source cluster: copying exactly once`);
     target = undefined;
   }
