@@ -116,6 +116,22 @@ describe('kstream copy on one cluster', () => {
     expect(copies.every((x) => x.headers['kstream-error']?.includes('odd record') && x.headers['kstream-source-topic'] === src)).toBe(true);
   });
 
+  it('treats a named target with the source cluster id as the same cluster: exactly once', async () => {
+    const b = brokers();
+    const [src, dst] = [uniqueName('cp-src'), uniqueName('cp-dst')];
+    await createTopicsOn(b, [src, dst], 3);
+    const input = records(9);
+    await produceRecords(b, src, input);
+    const r = await runCli(['copy', src, dst, '--to-bootstrap-server', b, '--exit']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain('the target is the source cluster: copying exactly once');
+    expect(r.stderr).not.toContain('at least once');
+    expect(readCommittedRecords(b, dst).sort(bySortKey)).toEqual(input);
+    const self = await runCli(['copy', src, src, '--to-bootstrap-server', b, '--exit']);
+    expect(self.code).toBe(1);
+    expect(self.stderr).toMatch(/^error: the target is the source cluster, so this would copy '.*' onto itself/m);
+  });
+
   it('names what is wrong in one line', async () => {
     const missing = uniqueName('cp-missing');
     const r = await runCli(['copy', missing, 'elsewhere', '--exit']);
