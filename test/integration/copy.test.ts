@@ -60,6 +60,10 @@ describe('kstream copy on one cluster', () => {
     expect(r.code, r.stderr).toBe(0);
     const expected = input.filter((x) => Math.floor(Number(x.value.slice(1)) / 3) >= 2 && x.timestamp < T0 + 21_000);
     expect(readCommittedRecords(b, dst).sort(bySortKey)).toEqual(expected);
+    // The group stands at --until, not past it: the same copy without a window goes on from there.
+    const rest = await runCli(['copy', src, dst, '--exit']);
+    expect(rest.code, rest.stderr).toBe(0);
+    expect(readCommittedRecords(b, dst).sort(bySortKey)).toEqual(input.filter((x) => Math.floor(Number(x.value.slice(1)) / 3) >= 2));
   });
 
   it('resumes after kill -9 without losing or repeating a record (read_committed)', async () => {

@@ -13,7 +13,7 @@ import { runPipeline } from '../pipeline/runner.js';
 import type { StageSpec } from '../pipeline/stage.js';
 import { compileTransforms, type Transform, type TransformSpec } from '../pipeline/transforms.js';
 import { runCopyLoop } from './loop.js';
-import { resolveBound, seedGroup, type PartitionOffset } from './window.js';
+import { clampToUntil, resolveBound, seedGroup, type PartitionOffset } from './window.js';
 
 export interface CopyOptions {
   src: string;
@@ -85,7 +85,7 @@ export async function copyTopic(ctx: Context, opts: CopyOptions): Promise<void> 
   }
   const prepared = await withClientAdmin(source, opts.source, async (admin) => {
     await requireTopics(admin, target ? [opts.src] : [opts.src, opts.dst]);
-    const seeded = await seedGroup(admin, opts.group, opts.src, opts.from);
+    const seeded = await seedGroup(admin, opts.group, opts.src, opts.from, Math.max(opts.source.timeoutMs * 3, 30_000));
     if (opts.from && !seeded) ctx.warn(`group '${opts.group}' has committed offsets: resuming there, not at --from (pass another --group for a new copy)`);
     const until = opts.until ? await resolveBound(admin, opts.src, opts.until) : undefined;
     const atStart = opts.exit && target ? await resolveBound(admin, opts.src, { kind: 'latest' }) : undefined;
@@ -129,7 +129,14 @@ async function copyExactlyOnce(ctx: Context, kafka: KafkaClient, opts: CopyOptio
     keepSource: { partition: !opts.repartition, timestamp: true },
     ...(until ? { stopAt: until } : {}),
   };
-  await runPipeline(ctx, kafka, opts.source, [spec], { exit: opts.exit, signal: opts.signal });
+  try {
+    await runPipeline(ctx, kafka, opts.source, [spec], { exit: opts.exit, signal: opts.signal });
+  } finally {
+    if (until) {
+      await withClientAdmin(kafka, opts.source, (admin) => clampToUntil(admin, opts.group, until, Math.max(opts.source.timeoutMs * 3, 30_000)))
+        .catch((err) => ctx.warn(`could not move group '${opts.group}' back to --until: ${(err as Error).message}; a later copy with this group starts after the last batch read`));
+    }
+  }
 }
 
 /** The message a copy writes for a record: its key, value and headers, its timestamp, and its partition unless repartitioned. */

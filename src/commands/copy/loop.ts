@@ -6,6 +6,7 @@ import { unreachable, withDeadline, type Connection } from '../../connection.js'
 import { fromKafkaError } from '../../kafka-errors.js';
 import { applyTransforms, type Transform } from '../pipeline/transforms.js';
 import { fromMessage, StopRequested, type PipeRecord } from '../pipeline/record.js';
+import { whileRetriable } from './window.js';
 
 /** Where one record goes; undefined drops it. */
 export interface Routed {
@@ -46,7 +47,7 @@ export interface LoopResult {
 
 /** Copies until drained (`ends`), interrupted, or failed. */
 export async function runCopyLoop(opts: LoopOptions): Promise<LoopResult> {
-  const positions = await withSourceAdmin(opts, (admin) => startPositions(admin, opts.topic, opts.group));
+  const positions = await withSourceAdmin(opts, (admin) => whileRetriable(Math.max(opts.sourceConn.timeoutMs * 3, 30_000), () => startPositions(admin, opts.topic, opts.group)));
   const result: LoopResult = { read: 0, written: 0 };
   const done = () => opts.ends !== undefined && [...opts.ends].every(([p, end]) => (positions.get(p) ?? 0n) >= end);
   if (done() || opts.signal.aborted) return result;
