@@ -17,6 +17,8 @@ import { NameCompletion } from './completion.js';
 import { profileOutput } from './config/profile.js';
 import { pipelineCommand } from './commands/pipeline/index.js';
 import { registryCommand } from './commands/registry/index.js';
+import { copyCommand } from './commands/copy/index.js';
+import { topCommand } from './commands/top.js';
 import { translateKafkaArgs } from './compat/index.js';
 
 // yargs' ESM build wraps help text at a fixed column, mid-word ("consumer g roups"); its CommonJS
@@ -39,6 +41,8 @@ function buildCli(ctx: Context, args: string[], completion: NameCompletion) {
     .command(configsCommand(ctx))
     .command(pipelineCommand(ctx))
     .command(registryCommand(ctx))
+    .command(copyCommand(ctx))
+    .command(topCommand(ctx))
     .command(profileCommand(ctx))
     .command(completionCommand(ctx))
     // yargs answers `--get-yargs-completions` (what the scripts of `kstream completion` call);

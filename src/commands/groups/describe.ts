@@ -6,6 +6,7 @@ import { UsageError } from '../../errors.js';
 import { outputOption, printView, resolveFormat, type OutputFormat, type View } from '../../output.js';
 import { groupNotFound, watermarks } from './group.js';
 import { tpKey, type Watermarks } from '../../kafka/types.js';
+import { watchGroups, watchOptions, watchSettings } from './watch.js';
 
 export interface MemberDescription {
   memberId: string;
@@ -149,16 +150,25 @@ export const describeCommand: CommandFactory = (ctx) => ({
         offsets: { type: 'boolean', describe: 'Offsets and lag per partition (the default view)' },
         members: { type: 'boolean', describe: 'One row per member: client, host and partitions' },
         state: { type: 'boolean', describe: 'One row per group: assignment strategy, state and member count' },
+        watch: { alias: 'w', type: 'boolean', default: false, describe: 'Live: lag, rates, age of the oldest unread record and trend, refreshed each --interval (JSON lines when piped)' },
+        ...watchOptions,
         ...outputOption,
       })
       .example('$0 groups describe billing', 'Offsets and lag per partition, members below')
       .example('$0 groups describe billing -o json', 'The same as JSON, with totalLag')
-      .example('$0 groups describe --all-groups --state', 'The state of every group'),
+      .example('$0 groups describe --all-groups --state', 'The state of every group')
+      .example('$0 groups describe billing --watch', 'Live lag, rates and the age of the oldest unread record')
+      .example("$0 groups describe billing --watch --count 5 | jq .groups[0].totalLag", 'Five JSON samples, one a second, for a script'),
   handler: async (argv) => {
     const given = [...new Set((argv.groups as string[] | undefined) ?? [])];
     if (given.length && argv.allGroups) throw new UsageError('pass either group ids or --all-groups, not both');
     if (!given.length && !argv.allGroups) throw new UsageError('name a group to describe', { hint: 'e.g. `kstream groups describe billing`, or --all-groups; see `kstream groups list`' });
     const view = chosenView({ members: argv.members, state: argv.state, offsets: argv.offsets });
+    if (argv.watch) {
+      if (view !== 'offsets') throw new UsageError('--watch shows offsets and lag; it takes no --members or --state');
+      const groups = async (admin: KafkaAdmin) => (given.length ? given : allGroupIds(admin));
+      return watchGroups(ctx, connectionFrom(ctx, argv), { groups, view: 'partitions', ...watchSettings(argv as { interval?: string; count?: string }) });
+    }
     const all = await withAdmin(connectionFrom(ctx, argv), ctx.io, async (admin) => {
       const ids = given.length ? given : await allGroupIds(admin);
       const out: GroupDescription[] = [];

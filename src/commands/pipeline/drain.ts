@@ -12,7 +12,9 @@ export class Drain {
     private readonly positions: Map<string, bigint>,
   ) {}
 
-  static async capture(admin: Admin, topics: string[], groupId: string): Promise<Drain> {
+  /** `stopAt`: earlier ends than the watermarks, per partition (a copy's --until). */
+  static async capture(admin: Admin, topics: string[], groupId: string, stopAt: Array<{ topic: string; partition: number; offset: bigint }> = []): Promise<Drain> {
+    const ends = new Map(stopAt.map((s) => [key(s.topic, s.partition), s.offset]));
     const targets = new Map<string, bigint>();
     const positions = new Map<string, bigint>();
     const committed = await admin.fetchOffsets({ groupId, topics });
@@ -21,7 +23,8 @@ export class Drain {
       for (const p of await admin.fetchTopicOffsets(topic)) {
         const low = BigInt(p.low);
         const at = done.get(p.partition) ?? -1n;
-        targets.set(key(topic, p.partition), BigInt(p.high));
+        const end = ends.get(key(topic, p.partition));
+        targets.set(key(topic, p.partition), end !== undefined && end < BigInt(p.high) ? end : BigInt(p.high));
         // No committed offset (or one below the log start): the stage reads from the earliest record.
         positions.set(key(topic, p.partition), at < low ? low : at);
       }

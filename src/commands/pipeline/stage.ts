@@ -11,7 +11,7 @@ import { committedOffsets, fenceIds, recordedParallel, type CommittedOffset } fr
 import { readLimits, type TopicLimits } from './limits.js';
 import type { StageMetrics } from './metrics.js';
 import { execSink, type Sink, type TransactionalSink } from './sinks.js';
-import { transactionalWriter } from './writer.js';
+import { transactionalWriter, type KeepSource } from './writer.js';
 import type { ExecFormat, Transform } from './transforms.js';
 import { isDbUnavailable } from './db/errors.js';
 import { dbSink, type DbSink } from './db/sink.js';
@@ -37,6 +37,10 @@ export interface StageSpec {
   retries: number;
   dlq?: string;
   parallel: number;
+  /** Write each record to its source partition and with its source timestamp (unless a --map sets a partition). */
+  keepSource?: KeepSource;
+  /** Stop once each partition reaches this offset (exclusive), as --exit stops at the watermarks. */
+  stopAt?: Array<{ topic: string; partition: number; offset: bigint }>;
 }
 
 export interface StageEnv {
@@ -130,7 +134,7 @@ async function prepare(spec: StageSpec, env: StageEnv): Promise<Prepared> {
     await requireTopics(admin, [...spec.from, ...spec.to, ...(spec.dlq ? [spec.dlq] : [])]);
     const limits = await readLimits(admin, [...spec.to, ...(spec.dlq ? [spec.dlq] : [])]);
     const offsets = spec.toExec || spec.toDb ? [] : await whileRetriable(env, () => committedOffsets(admin, spec.group, spec.from));
-    const drain = env.exit ? await whileRetriable(env, () => Drain.capture(admin, spec.from, spec.group)) : undefined;
+    const drain = env.exit || spec.stopAt ? await whileRetriable(env, () => Drain.capture(admin, spec.from, spec.group, spec.stopAt)) : undefined;
     return { drain, limits, recordedParallel: recordedParallel(offsets) };
   } catch (err) {
     throw fromKafkaError(err, env.conn.brokers);
@@ -232,7 +236,7 @@ async function openWorker(spec: StageSpec, env: StageEnv, index: number, state: 
     : spec.toExec
     ? await execSink(env.kafka, consumer, { command: spec.toExec, format: spec.execFormat, timeoutMs: spec.execTimeoutMs, ...env.io, dlq: spec.dlq })
     : await transactionalWriter(env.kafka, {
-      transactionalId: transactionalId(spec, index), to: spec.to, dlq: spec.dlq, groupId: spec.group, parallel: spec.parallel, limits, retryMs: env.conn.timeoutMs,
+      transactionalId: transactionalId(spec, index), to: spec.to, dlq: spec.dlq, groupId: spec.group, parallel: spec.parallel, limits, retryMs: env.conn.timeoutMs, keep: spec.keepSource,
     });
   return {
     consumer,

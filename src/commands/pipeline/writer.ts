@@ -26,6 +26,13 @@ export interface WriterOptions {
   limits: TopicLimits;
   /** How long a failing request is retried (--timeout). */
   retryMs: number;
+  /** What a copy keeps of each record's source besides key, value and headers. */
+  keep?: KeepSource;
+}
+
+export interface KeepSource {
+  partition: boolean;
+  timestamp: boolean;
 }
 
 /** A record's headers as the block a record batch carries. */
@@ -70,10 +77,14 @@ export async function transactionalWriter(kafka: KafkaClient, opts: WriterOption
   };
   const batchBytes = (topic: string) => opts.limits.get(topic) ?? DEFAULT_MAX_MESSAGE_BYTES;
 
-  const append = (txn: TransactionRecords, topic: string, records: PipeRecord[], headersOf: (r: PipeRecord) => Buffer) => {
+  const append = (txn: TransactionRecords, topic: string, records: PipeRecord[], headersOf: (r: PipeRecord) => Buffer, keep?: KeepSource) => {
     const pick = assigner(topic);
     const now = Date.now();
-    for (const r of records) txn.append(topic, r.partition ?? pick(r.key), now, r.key, r.value, headersOf(r));
+    for (const r of records) {
+      const partition = r.partition ?? (keep?.partition && r.origin ? r.origin.partition : pick(r.key));
+      const timestamp = keep?.timestamp && r.origin ? Number(r.origin.timestamp) : now;
+      txn.append(topic, partition, timestamp, r.key, r.value, headersOf(r));
+    }
   };
   const plainHeaders = (r: PipeRecord) => headerBlock(r.headers);
   const ledger = (o: BatchOffsets): TxnOffset[] => [{ topic: o.topic, partition: o.partition, offset: o.next.toString(), metadata }];
@@ -92,7 +103,7 @@ export async function transactionalWriter(kafka: KafkaClient, opts: WriterOption
     },
     commit: async (outputs, offsets, dead) => {
       const txn = new TransactionRecords(batchBytes);
-      for (const topic of opts.to) append(txn, topic, outputs, plainHeaders);
+      for (const topic of opts.to) append(txn, topic, outputs, plainHeaders, opts.keep);
       if (dead?.records.length) deadLetters(txn, dead.topic, dead.records);
       await commit(txn, ledger(offsets));
     },

@@ -1,5 +1,6 @@
 import { groupCommand } from '../command.js';
 import { alterCommand } from './alter.js';
+import { cloneCommand } from './clone.js';
 import { createCommand } from './create.js';
 import { deleteCommand } from './delete.js';
 import { describeCommand } from './describe.js';
@@ -8,7 +9,7 @@ import { listCommand } from './list.js';
 export const topicsCommand = groupCommand({
   command: 'topics',
   describe: 'Create, list, describe, alter and delete topics',
-  children: [createCommand, listCommand, describeCommand, alterCommand, deleteCommand],
+  children: [createCommand, listCommand, describeCommand, alterCommand, deleteCommand, cloneCommand],
   examples: [
     ['$0 topics create orders --partitions 3', 'Start here: a topic with three partitions'],
     ['$0 topics --create --topic orders --partitions 3', "The same, as kafka-topics.sh writes it"],
