@@ -50,7 +50,7 @@ function commandIndex(words: string[]): number {
       if (VALUE_FLAGS.has(w)) i++;
       continue;
     }
-    return w in TRANSLATORS || ['local', 'pipeline', 'profile', 'completion'].includes(w) ? i : -1;
+    return w in TRANSLATORS || ['local', 'pipeline', 'profile', 'completion', 'cluster', 'brokers'].includes(w) ? i : -1;
   }
   return -1;
 }
