@@ -1,0 +1,71 @@
+import type { CommandFactory } from '../command.js';
+import { connectionFrom } from '../command.js';
+import { ExitCode, KstreamError, UsageError } from '../../errors.js';
+import { outputOption, type OutputFormat } from '../../output.js';
+import { reportItems, type ItemStatus } from '../../report.js';
+import { requireTopics, validateTopicName } from '../../topic.js';
+import { parseInteger } from '../../util/kv.js';
+import { withAdminSession, type AdminSession } from '../../kafka/admin/session.js';
+import { electLeaders, type ElectionKind, type ElectionResult } from '../../kafka/admin/elect-leaders.js';
+
+export interface ElectOptions { topic?: string; partitions: number[]; type: ElectionKind; timeoutMs: number }
+
+export async function runElection(s: AdminSession, opts: ElectOptions): Promise<ItemStatus[]> {
+  let scope: Map<string, number[]> | null = null;
+  if (opts.topic) {
+    await requireTopics(s.admin, [opts.topic]);
+    const { topics } = await s.admin.fetchTopicMetadata({ topics: [opts.topic] });
+    const all = topics[0]!.partitions.map((p) => p.partitionId).sort((a, b) => a - b);
+    const missing = opts.partitions.find((p) => !all.includes(p));
+    if (missing !== undefined) throw new UsageError(`topic '${opts.topic}' has no partition ${missing}`, { hint: `it has partitions 0 to ${all.length - 1}` });
+    scope = new Map([[opts.topic, opts.partitions.length ? opts.partitions : all]]);
+  }
+  await s.cluster.refreshMetadata();
+  const res = await electLeaders(await s.cluster.findControllerBroker(), opts.type, scope, opts.timeoutMs);
+  if (res.error) throw new KstreamError(`the cluster refused the election: ${res.error}`);
+  const leaders = await leadersOf(s, [...new Set(res.results.map((r) => r.topic))]);
+  return res.results.sort((a, b) => a.topic.localeCompare(b.topic) || a.partition - b.partition).map((r) => status(r, leaders.get(`${r.topic}:${r.partition}`)));
+}
+
+async function leadersOf(s: AdminSession, topics: string[]): Promise<Map<string, number>> {
+  if (topics.length === 0) return new Map();
+  const meta = await s.admin.fetchTopicMetadata({ topics });
+  return new Map(meta.topics.flatMap((t) => t.partitions.map((p) => [`${t.name}:${p.partitionId}`, p.leader] as const)));
+}
+
+/** ELECTION_NOT_NEEDED is success: the partition is already led as asked. */
+function status(r: ElectionResult, leader: number | undefined): ItemStatus {
+  const name = `${r.topic}[${r.partition}]`;
+  if (!r.error) return { name, ok: true, message: `leader is now broker ${leader}` };
+  if (r.error === 'ELECTION_NOT_NEEDED') return { name, ok: true, message: `already led by broker ${leader}; nothing to do` };
+  return { name, ok: false, message: `${r.message ?? r.error} (${r.error})`, exitCode: ExitCode.KAFKA };
+}
+
+export const electLeadersCommand: CommandFactory = (ctx) => ({
+  command: 'elect-leaders [topic]',
+  describe: "Move partition leadership back to each partition's preferred replica (or, unclean, to any live replica)",
+  builder: (y) =>
+    y
+      .positional('topic', { type: 'string', describe: 'Topic name (default: every partition of the cluster)' })
+      .options({
+        partition: { alias: 'p', type: 'string', array: true, describe: 'Only these partitions of the topic (repeatable)', requiresArg: true },
+        type: { choices: ['preferred', 'unclean'] as const, default: 'preferred' as const, describe: 'preferred: the first replica; unclean: any live replica, even out of sync (may lose records)' },
+        ...outputOption,
+      })
+      .example('$0 topics elect-leaders orders', "Each partition of orders led by its preferred replica again")
+      .example('$0 topics elect-leaders orders -p 0 --type unclean', 'Partition 0 led by any live replica (records may be lost)')
+      .example('$0 topics elect-leaders', 'Every partition of the cluster'),
+  handler: async (argv) => {
+    const topic = argv.topic === undefined ? undefined : validateTopicName(argv.topic as string);
+    const partitions = ((argv.partition as string[] | undefined) ?? []).map((p) => parseInteger(p, '--partition', 0));
+    if (partitions.length && !topic) throw new UsageError('--partition needs a topic', { hint: 'e.g. kstream topics elect-leaders orders -p 0' });
+    const conn = connectionFrom(ctx, argv);
+    const results = await withAdminSession(conn, ctx.io, (s) => runElection(s, { topic, partitions, type: argv.type as ElectionKind, timeoutMs: conn.timeoutMs }));
+    if (results.length === 0) {
+      ctx.info('every partition is already led by its preferred replica; nothing to do');
+      if (argv.output === 'json') ctx.io.stdout.write('[]\n');
+      return;
+    }
+    reportItems(ctx, 'partition', results, argv.output as OutputFormat | undefined);
+  },
+});
