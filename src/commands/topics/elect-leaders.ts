@@ -23,21 +23,25 @@ export async function runElection(s: AdminSession, opts: ElectOptions): Promise<
   await s.cluster.refreshMetadata();
   const res = await electLeaders(await s.cluster.findControllerBroker(), opts.type, scope, opts.timeoutMs);
   if (res.error) throw new KstreamError(`the cluster refused the election: ${res.error}`);
-  const leaders = await leadersOf(s, [...new Set(res.results.map((r) => r.topic))]);
-  return res.results.sort((a, b) => a.topic.localeCompare(b.topic) || a.partition - b.partition).map((r) => status(r, leaders.get(`${r.topic}:${r.partition}`)));
+  const replicas = await replicasOf(s, [...new Set(res.results.map((r) => r.topic))]);
+  return res.results.sort((a, b) => a.topic.localeCompare(b.topic) || a.partition - b.partition).map((r) => status(r, opts.type, replicas.get(`${r.topic}:${r.partition}`)));
 }
 
-async function leadersOf(s: AdminSession, topics: string[]): Promise<Map<string, number>> {
+/**
+ * Replicas and leader as the metadata says. Right after an election a broker's metadata may still
+ * name the old leader, so a preferred election reports the preferred replica, which it elected.
+ */
+async function replicasOf(s: AdminSession, topics: string[]): Promise<Map<string, { leader: number; replicas: number[] }>> {
   if (topics.length === 0) return new Map();
   const meta = await s.admin.fetchTopicMetadata({ topics });
-  return new Map(meta.topics.flatMap((t) => t.partitions.map((p) => [`${t.name}:${p.partitionId}`, p.leader] as const)));
+  return new Map(meta.topics.flatMap((t) => t.partitions.map((p) => [`${t.name}:${p.partitionId}`, p] as const)));
 }
 
 /** ELECTION_NOT_NEEDED is success: the partition is already led as asked. */
-function status(r: ElectionResult, leader: number | undefined): ItemStatus {
+function status(r: ElectionResult, type: ElectionKind, p: { leader: number; replicas: number[] } | undefined): ItemStatus {
   const name = `${r.topic}[${r.partition}]`;
-  if (!r.error) return { name, ok: true, message: `leader is now broker ${leader}` };
-  if (r.error === 'ELECTION_NOT_NEEDED') return { name, ok: true, message: `already led by broker ${leader}; nothing to do` };
+  if (!r.error) return { name, ok: true, message: type === 'preferred' ? `leader is now broker ${p?.replicas[0]}, its preferred replica` : 'a live replica was elected leader (unclean)' };
+  if (r.error === 'ELECTION_NOT_NEEDED') return { name, ok: true, message: `already led by broker ${p?.leader}; nothing to do` };
   return { name, ok: false, message: `${r.message ?? r.error} (${r.error})`, exitCode: ExitCode.KAFKA };
 }
 
