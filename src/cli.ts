@@ -2,13 +2,14 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type yargsType from 'yargs';
 import { createContext, type Context, type Io } from './context.js';
-import { connectionOptions } from './connection.js';
+import { connectionOptions } from './config/connection.js';
 import { InternalError, KstreamError, UsageError, ExitCode } from './errors.js';
-import { fromKafkaError } from './kafka-errors.js';
+import { fromKafkaError } from './kafka/errors.js';
 import { localCommand } from './commands/local/index.js';
 import { topicsCommand } from './commands/topics/index.js';
 import { brokersCommand, clusterCommand } from './commands/cluster/index.js';
 import { groupsCommand } from './commands/groups/index.js';
+import { configsCommand } from './commands/configs/index.js';
 import { consumeCommand } from './commands/consume/index.js';
 import { produceCommand } from './commands/produce/index.js';
 import { profileCommand } from './commands/profile/index.js';
@@ -37,6 +38,7 @@ function buildCli(ctx: Context, args: string[], completion: NameCompletion) {
     .command(produceCommand(ctx))
     .command(consumeCommand(ctx))
     .command(groupsCommand(ctx))
+    .command(configsCommand(ctx))
     .command(pipelineCommand(ctx))
     .command(profileCommand(ctx))
     .command(completionCommand(ctx))

@@ -1,13 +1,13 @@
 import { readFileSync } from 'node:fs';
-import type { Admin } from '../../kafkajs.js';
+import type { KafkaAdmin } from '../../kafka/admin/index.js';
+import { withAdminSession } from '../../kafka/admin/session.js';
 import type { CommandFactory } from '../command.js';
 import { connectionFrom } from '../command.js';
-import { withAdmin } from '../../connection.js';
 import { ExitCode, KstreamError, UsageError } from '../../errors.js';
 import { outputOption, type OutputFormat } from '../../output.js';
 import { confirm } from '../../prompt.js';
 import { reportItems } from '../../report.js';
-import { requireTopics, validateTopicName } from '../../topic.js';
+import { requireTopics, validateTopicName } from '../../kafka/topic.js';
 import { parseInteger } from '../../util/kv.js';
 import { parseTimestamp } from '../../util/time.js';
 import { deleteRecords, type DeleteResult, type DeleteTarget } from '../../kafka/admin/delete-records.js';
@@ -47,15 +47,15 @@ export function parseOffsetsJson(text: string, file: string): DeleteTarget[] {
 }
 
 /** The offset to delete before in each partition of `topic`. */
-export async function targetsFor(admin: Admin, topic: string, before: Before, only: number[]): Promise<DeleteTarget[]> {
+export async function targetsFor(admin: KafkaAdmin, topic: string, before: Before, only: number[]): Promise<DeleteTarget[]> {
   await requireTopics(admin, [topic]);
-  const offsets = 'time' in before ? await admin.fetchTopicOffsetsByTimestamp(topic, before.time) : await admin.fetchTopicOffsets(topic);
-  const all = offsets.map((o) => o.partition).sort((a, b) => a - b);
+  const byTime = 'time' in before ? await admin.offsetsByTime(topic, before.time) : undefined;
+  const all = (await admin.watermarks(topic)).map((o) => o.partition);
   const missing = only.find((p) => !all.includes(p));
   if (missing !== undefined) throw new UsageError(`topic '${topic}' has no partition ${missing}`, { hint: `it has partitions 0 to ${all.length - 1}` });
   const chosen = only.length ? only : all;
   return chosen.map((partition) => {
-    const offset = 'offset' in before ? before.offset : 'end' in before ? -1 : Number(offsets.find((o) => o.partition === partition)!.offset);
+    const offset = 'offset' in before ? before.offset : 'end' in before ? -1 : byTime!.get(partition)!;
     return { topic, partition, offset };
   });
 }
@@ -95,9 +95,9 @@ export const deleteRecordsCommand: CommandFactory = (ctx) => ({
     const only = ((argv.partition as string[] | undefined) ?? []).map((p) => parseInteger(p, '--partition', 0));
     const what = fileTargets ? `records of ${fileTargets.length} partition(s) listed in ${file}` : `records of '${topic}' before ${argv.before}`;
     if (!argv.yes && !(await confirm(ctx, `Delete ${what}?`))) throw new KstreamError('nothing deleted', { exitCode: ExitCode.USAGE });
-    const results = await withAdmin(connectionFrom(ctx, argv), ctx.io, async (admin) => {
-      if (fileTargets) await requireTopics(admin, [...new Set(fileTargets.map((t) => t.topic))]);
-      return deleteRecords(admin, fileTargets ?? (await targetsFor(admin, topic!, before!, only)));
+    const results = await withAdminSession(connectionFrom(ctx, argv), ctx.io, async (s) => {
+      if (fileTargets) await requireTopics(s.admin, [...new Set(fileTargets.map((t) => t.topic))]);
+      return deleteRecords(s, fileTargets ?? (await targetsFor(s.admin, topic!, before!, only)));
     });
     reportItems(ctx, 'partition', results.map(status), argv.output as OutputFormat | undefined);
   },

@@ -1,10 +1,10 @@
-import { ConfigResourceTypes, type Admin, type KafkaClient } from '../../kafkajs.js';
+import { withAdmin, type KafkaAdmin } from '../../kafka/admin/index.js';
 import type { CommandFactory } from '../command.js';
 import { connectionFrom } from '../command.js';
-import { createKafka, withAdmin, type Connection } from '../../connection.js';
+import type { Connection } from '../../kafka/connection.js';
 import type { Context } from '../../context.js';
 import { outputOption, printView, render, resolveFormat, type OutputFormat, type View } from '../../output.js';
-import { requireTopics, TOPIC_CONFIG_SOURCE, validateTopicName } from '../../topic.js';
+import { requireTopics, validateTopicName } from '../../kafka/topic.js';
 import { countRecords } from '../../kafka/fetch/count.js';
 import { watchSignals } from '../../signals.js';
 import { matchTopics, parseRegex } from './regex.js';
@@ -43,38 +43,31 @@ export interface PartitionFilters {
   withOverrides?: boolean;
 }
 
-interface ConfigEntry { configName: string; configValue: string; isDefault: boolean; isSensitive: boolean; configSource?: number }
-
-export async function describeTopic(admin: Admin, topic: string, opts: { allConfigs: boolean }): Promise<TopicDescription> {
+export async function describeTopic(admin: KafkaAdmin, topic: string, opts: { allConfigs: boolean }): Promise<TopicDescription> {
   await requireTopics(admin, [topic]);
   return describeKnownTopic(admin, topic, opts);
 }
 
-async function describeKnownTopic(admin: Admin, topic: string, opts: { allConfigs: boolean }): Promise<TopicDescription> {
-  const [{ topics }, offsets, configs] = await Promise.all([
-    admin.fetchTopicMetadata({ topics: [topic] }),
-    admin.fetchTopicOffsets(topic),
-    admin.describeConfigs({ resources: [{ type: ConfigResourceTypes.TOPIC, name: topic }], includeSynonyms: false }),
+async function describeKnownTopic(admin: KafkaAdmin, topic: string, opts: { allConfigs: boolean }): Promise<TopicDescription> {
+  const [[info], marks, entries] = await Promise.all([
+    admin.describeTopics([topic]),
+    admin.watermarks(topic),
+    admin.describeConfigs({ type: 'topics', name: topic }),
   ]);
-  const byPartition = new Map(offsets.map((o) => [o.partition, o]));
-  const partitions = topics[0]!.partitions
-    .map((p) => {
-      const o = byPartition.get(p.partitionId);
-      const low = Number(o?.low ?? 0);
-      const high = Number(o?.high ?? 0);
-      return { partition: p.partitionId, leader: p.leader, replicas: p.replicas, isr: p.isr, lowWatermark: low, highWatermark: high, records: high - low, recordsExact: false };
-    })
-    .sort((a, b) => a.partition - b.partition);
-  const entries = (configs.resources[0]?.configEntries ?? []) as ConfigEntry[];
+  const byPartition = new Map(marks.map((o) => [o.partition, o]));
+  const partitions = info!.partitions.map((p) => {
+    const { low = 0, high = 0 } = byPartition.get(p.partition) ?? {};
+    return { partition: p.partition, leader: p.leader, replicas: p.replicas, isr: p.isr, lowWatermark: low, highWatermark: high, records: high - low, recordsExact: false };
+  });
+  const own = (e: { source: string }) => e.source === 'DYNAMIC_TOPIC_CONFIG';
   return {
     name: topic,
-    minIsr: Number(entries.find((e) => e.configName === 'min.insync.replicas')?.configValue ?? 1),
-    overrides: entries.filter((e) => e.configSource === TOPIC_CONFIG_SOURCE).map((e) => e.configName).sort(),
+    minIsr: Number(entries.find((e) => e.name === 'min.insync.replicas')?.value ?? 1),
+    overrides: entries.filter(own).map((e) => e.name).sort(),
     partitions,
     configs: entries
-      .filter((e) => opts.allConfigs || e.configSource === TOPIC_CONFIG_SOURCE)
-      .map((e) => ({ name: e.configName, value: e.isSensitive ? null : e.configValue, isDefault: e.isDefault, sensitive: e.isSensitive }))
-      .sort((a, b) => a.name.localeCompare(b.name)),
+      .filter((e) => opts.allConfigs || own(e))
+      .map((e) => ({ name: e.name, value: e.sensitive ? null : e.value, isDefault: e.source === 'DEFAULT_CONFIG', sensitive: e.sensitive })),
   };
 }
 
@@ -112,17 +105,17 @@ export function describeAllView(all: TopicDescription[], format: OutputFormat): 
   return all.map((d) => `TOPIC ${d.name}\n` + render(describeView(d), format)).join('\n');
 }
 
-async function topicNames(admin: Admin, internal: boolean, regex?: RegExp): Promise<string[]> {
+async function topicNames(admin: KafkaAdmin, internal: boolean, regex?: RegExp): Promise<string[]> {
   const names = (await admin.listTopics()).filter((n) => internal || regex || !n.startsWith('__'));
   return (regex ? matchTopics(names, regex) : names).sort();
 }
 
 /** Replaces each partition's high - low by the records a consumer would read. */
-async function addCounts(ctx: Context, kafka: KafkaClient, conn: Connection, all: TopicDescription[]): Promise<void> {
+async function addCounts(ctx: Context, conn: Connection, all: TopicDescription[]): Promise<void> {
   const interruption = watchSignals(ctx);
   try {
     for (const d of all) {
-      const counts = await countRecords(kafka, d.name, { requestTimeoutMs: conn.timeoutMs, signal: interruption.signal, note: (l) => ctx.io.stderr.write(l + '\n') });
+      const counts = await countRecords(conn, ctx.io, d.name, { requestTimeoutMs: conn.timeoutMs, signal: interruption.signal, note: (l) => ctx.io.stderr.write(l + '\n') });
       interruption.throwIfInterrupted();
       for (const p of d.partitions) {
         const c = counts.find((x) => x.partition === p.partition);
@@ -173,7 +166,7 @@ export const describeCommand: CommandFactory = (ctx) => ({
       const out: TopicDescription[] = [];
       for (const topic of names) out.push(await describeKnownTopic(admin, topic, { allConfigs: argv.allConfigs as boolean }));
       const shown = applyFilters(out, filters);
-      if (argv.count) await addCounts(ctx, await createKafka(conn, ctx.io), conn, shown);
+      if (argv.count) await addCounts(ctx, conn, shown);
       return shown;
     });
     // One topic named: the same tables and JSON object as before several were possible.

@@ -3,7 +3,7 @@ import { connectionFrom } from '../command.js';
 import { ExitCode, KstreamError, UsageError } from '../../errors.js';
 import { outputOption, type OutputFormat } from '../../output.js';
 import { reportItems, type ItemStatus } from '../../report.js';
-import { requireTopics, validateTopicName } from '../../topic.js';
+import { requireTopics, validateTopicName } from '../../kafka/topic.js';
 import { parseInteger } from '../../util/kv.js';
 import { withAdminSession, type AdminSession } from '../../kafka/admin/session.js';
 import { electLeaders, type ElectionKind, type ElectionResult } from '../../kafka/admin/elect-leaders.js';
@@ -14,14 +14,13 @@ export async function runElection(s: AdminSession, opts: ElectOptions): Promise<
   let scope: Map<string, number[]> | null = null;
   if (opts.topic) {
     await requireTopics(s.admin, [opts.topic]);
-    const { topics } = await s.admin.fetchTopicMetadata({ topics: [opts.topic] });
-    const all = topics[0]!.partitions.map((p) => p.partitionId).sort((a, b) => a - b);
+    const [info] = await s.admin.describeTopics([opts.topic]);
+    const all = info!.partitions.map((p) => p.partition);
     const missing = opts.partitions.find((p) => !all.includes(p));
     if (missing !== undefined) throw new UsageError(`topic '${opts.topic}' has no partition ${missing}`, { hint: `it has partitions 0 to ${all.length - 1}` });
     scope = new Map([[opts.topic, opts.partitions.length ? opts.partitions : all]]);
   }
-  await s.cluster.refreshMetadata();
-  const res = await electLeaders(await s.cluster.findControllerBroker(), opts.type, scope, opts.timeoutMs);
+  const res = await electLeaders(await s.controller(), opts.type, scope, opts.timeoutMs);
   if (res.error) throw new KstreamError(`the cluster refused the election: ${res.error}`);
   const replicas = await replicasOf(s, [...new Set(res.results.map((r) => r.topic))]);
   return res.results.sort((a, b) => a.topic.localeCompare(b.topic) || a.partition - b.partition).map((r) => status(r, opts.type, replicas.get(`${r.topic}:${r.partition}`)));
@@ -33,8 +32,8 @@ export async function runElection(s: AdminSession, opts: ElectOptions): Promise<
  */
 async function replicasOf(s: AdminSession, topics: string[]): Promise<Map<string, { leader: number; replicas: number[] }>> {
   if (topics.length === 0) return new Map();
-  const meta = await s.admin.fetchTopicMetadata({ topics });
-  return new Map(meta.topics.flatMap((t) => t.partitions.map((p) => [`${t.name}:${p.partitionId}`, p] as const)));
+  const infos = await s.admin.describeTopics(topics);
+  return new Map(infos.flatMap((t) => t.partitions.map((p) => [`${t.name}:${p.partition}`, p] as const)));
 }
 
 /** ELECTION_NOT_NEEDED is success: the partition is already led as asked. */

@@ -1,7 +1,6 @@
-import type { Admin } from '../../kafkajs.js';
+import { withAdmin, type KafkaAdmin } from '../../kafka/admin/index.js';
 import type { CommandFactory } from '../command.js';
 import { connectionFrom } from '../command.js';
-import { withAdmin } from '../../connection.js';
 import { outputOption, printView, type OutputFormat, type View } from '../../output.js';
 import { matchTopics, parseRegex } from './regex.js';
 
@@ -13,12 +12,11 @@ export interface TopicSummary {
 }
 
 /** A --regex selects internal topics too when it matches them, as kafka-topics.sh --list --topic does. */
-export async function listTopics(admin: Admin, opts: { internal: boolean; regex?: RegExp }): Promise<TopicSummary[]> {
+export async function listTopics(admin: KafkaAdmin, opts: { internal: boolean; regex?: RegExp }): Promise<TopicSummary[]> {
   const all = await admin.listTopics();
   const names = (opts.regex ? matchTopics(all, opts.regex) : all.filter((n) => opts.internal || !n.startsWith('__'))).sort();
   if (names.length === 0) return [];
-  const { topics } = await admin.fetchTopicMetadata({ topics: names });
-  return topics
+  return (await admin.describeTopics(names))
     .map((t) => ({
       name: t.name,
       partitions: t.partitions.length,

@@ -9,8 +9,8 @@ export interface ReplicationOptions { topic: string; factor: number; timeoutMs: 
 
 export async function changeReplicationFactor(s: AdminSession, opts: ReplicationOptions): Promise<string[]> {
   const { topic, factor } = opts;
-  const [{ topics }, { brokers }] = await Promise.all([s.admin.fetchTopicMetadata({ topics: [topic] }), s.admin.describeCluster()]);
-  const current = topics[0]!.partitions.map((p) => ({ partition: p.partitionId, replicas: p.replicas }));
+  const [[info], { brokers }] = await Promise.all([s.admin.describeTopics([topic]), s.admin.describeCluster()]);
+  const current = info!.partitions.map((p) => ({ partition: p.partition, replicas: p.replicas }));
   if (factor > brokers.length) {
     throw new UsageError(`--replication-factor ${factor} needs ${factor} brokers; the cluster has ${brokers.length}`, { hint: `pass at most ${brokers.length}` });
   }
@@ -18,8 +18,7 @@ export async function changeReplicationFactor(s: AdminSession, opts: Replication
   const plan = planReplicationFactor(current, brokers.map((b) => b.nodeId), factor)
     .filter((p) => !sameList(p.replicas, current.find((c) => c.partition === p.partition)!.replicas));
   if (plan.length === 0) return [`replication factor: already ${factor}`];
-  await s.cluster.refreshMetadata();
-  const broker = await s.cluster.findControllerBroker();
+  const broker = await s.controller();
   const res = await alterReassignments(broker, plan.map((p) => ({ topic, ...p })), opts.timeoutMs);
   if (res.error) throw new KstreamError(`the cluster refused the reassignment of '${topic}': ${res.message ?? res.error} (${res.error})`);
   const failed = res.partitions.find((p) => p.error);
@@ -45,9 +44,9 @@ async function waitUntilReplicated(s: AdminSession, broker: Parameters<typeof li
 }
 
 async function inSync(s: AdminSession, topic: string, target: Map<number, number[]>): Promise<boolean> {
-  const { topics } = await s.admin.fetchTopicMetadata({ topics: [topic] });
-  return topics[0]!.partitions.every((p) => {
-    const want = target.get(p.partitionId);
+  const [info] = await s.admin.describeTopics([topic]);
+  return info!.partitions.every((p) => {
+    const want = target.get(p.partition);
     return !want || (sameList(p.replicas, want) && want.every((r) => p.isr.includes(r)));
   });
 }

@@ -1,9 +1,8 @@
 // What `kstream cluster describe` shows, gathered in one pass: DescribeCluster for ids and racks,
 // each broker's ApiVersions (kafkajs asks every broker it connects to and keeps the answer), the
 // advertised listeners from each broker's own config, and the partitions that are not healthy.
-import { ConfigResourceTypes } from '../../kafkajs.js';
 import { ConnectionError } from '../../errors.js';
-import { advertisedUnreachable, fromKafkaError } from '../../kafka-errors.js';
+import { advertisedUnreachable, fromKafkaError } from '../errors.js';
 import { apiName } from './api-names.js';
 import { describeCluster, type ClusterBroker } from './describe-cluster.js';
 import type { AdminSession } from './session.js';
@@ -39,9 +38,7 @@ export interface ClusterDescription {
 }
 
 export async function gatherCluster(s: AdminSession): Promise<ClusterDescription> {
-  await s.cluster.refreshMetadata();
-  const seed = await s.cluster.findControllerBroker();
-  const info = await describeCluster(seed);
+  const info = await describeCluster(await s.controller());
   const brokers: BrokerInfo[] = [];
   for (const b of info.brokers) {
     const conn = await connectTo(s, b);
@@ -86,27 +83,22 @@ export function intersect(perBroker: ApiRange[][]): ApiRange[] {
 }
 
 async function addListeners(s: AdminSession, brokers: BrokerInfo[]): Promise<void> {
-  try {
-    const { resources } = await s.admin.describeConfigs({
-      resources: brokers.map((b) => ({ type: ConfigResourceTypes.BROKER, name: String(b.nodeId), configNames: ['advertised.listeners'] })),
-      includeSynonyms: false,
-    });
-    for (const r of resources) {
-      const value = r.configEntries.find((e) => e.configName === 'advertised.listeners')?.configValue;
-      const broker = brokers.find((b) => String(b.nodeId) === r.resourceName);
-      if (broker && value) broker.advertisedListeners = value.split(',').map((l) => l.trim()).filter(Boolean);
+  await Promise.all(brokers.map(async (b) => {
+    try {
+      const [entry] = await s.admin.describeConfigs({ type: 'brokers', name: String(b.nodeId) }, ['advertised.listeners']);
+      if (entry?.value) b.advertisedListeners = entry.value.split(',').map((l) => l.trim()).filter(Boolean);
+    } catch {
+      // Reading broker configs needs DESCRIBE_CONFIGS on the cluster; without it the listeners stay unknown.
     }
-  } catch {
-    // Reading broker configs needs DESCRIBE_CONFIGS on the cluster; without it the listeners stay unknown.
-  }
+  }));
 }
 
 async function partitionHealth(s: AdminSession): Promise<PartitionHealth[]> {
   const names = await s.admin.listTopics();
   if (names.length === 0) return [];
-  const [{ topics }, minIsr] = await Promise.all([s.admin.fetchTopicMetadata({ topics: names }), minIsrs(s, names)]);
+  const [topics, minIsr] = await Promise.all([s.admin.describeTopics(names), minIsrs(s, names)]);
   return topics.flatMap((t) => t.partitions.map((p) => {
-    const health = { topic: t.name, partition: p.partitionId, leader: p.leader, replicas: p.replicas, isr: p.isr, minIsr: minIsr.get(t.name) ?? 1 };
+    const health = { topic: t.name, partition: p.partition, leader: p.leader, replicas: p.replicas, isr: p.isr, minIsr: minIsr.get(t.name) ?? 1 };
     return { ...health, problems: problemsOf(health) };
   })).filter((p) => p.problems.length > 0).sort((a, b) => a.topic.localeCompare(b.topic) || a.partition - b.partition);
 }
@@ -121,9 +113,9 @@ export function problemsOf(p: { leader: number; replicas: number[]; isr: number[
 
 /** min.insync.replicas of each topic (its own value or the broker default). */
 export async function minIsrs(s: Pick<AdminSession, 'admin'>, topics: string[]): Promise<Map<string, number>> {
-  const { resources } = await s.admin.describeConfigs({
-    resources: topics.map((name) => ({ type: ConfigResourceTypes.TOPIC, name, configNames: ['min.insync.replicas'] })),
-    includeSynonyms: false,
-  });
-  return new Map(resources.map((r) => [r.resourceName, Number(r.configEntries.find((e) => e.configName === 'min.insync.replicas')?.configValue ?? 1)]));
+  const values = await Promise.all(topics.map(async (name) => {
+    const [entry] = await s.admin.describeConfigs({ type: 'topics', name }, ['min.insync.replicas']);
+    return [name, Number(entry?.value ?? 1)] as const;
+  }));
+  return new Map(values);
 }

@@ -1,6 +1,6 @@
 // DeleteRecords through kafkajs's admin, reported per partition: kafkajs throws one error for
 // the whole call, with the failed partitions inside; the others were deleted all the same.
-import type { Admin } from '../../kafkajs.js';
+import type { AdminSession } from './session.js';
 import { errorName } from '../protocol/errors.js';
 
 /** offset -1: up to the high watermark (every record), as in kafka-delete-records.sh's JSON. */
@@ -14,7 +14,17 @@ export interface DeleteResult extends DeleteTarget {
 
 interface PartitionFailure { partition: number; error?: { type?: string; message?: string; code?: number } }
 
-export async function deleteRecords(admin: Admin, targets: DeleteTarget[]): Promise<DeleteResult[]> {
+export async function deleteRecords(s: AdminSession, targets: DeleteTarget[]): Promise<DeleteResult[]> {
+  const admin = s.kafka.admin();
+  await admin.connect();
+  try {
+    return await deleteWith(admin, s, targets);
+  } finally {
+    await admin.disconnect().catch(() => undefined);
+  }
+}
+
+async function deleteWith(admin: ReturnType<AdminSession['kafka']['admin']>, s: AdminSession, targets: DeleteTarget[]): Promise<DeleteResult[]> {
   const byTopic = new Map<string, DeleteTarget[]>();
   for (const t of targets) byTopic.set(t.topic, [...(byTopic.get(t.topic) ?? []), t]);
   const out: DeleteResult[] = [];
@@ -27,7 +37,7 @@ export async function deleteRecords(admin: Admin, targets: DeleteTarget[]): Prom
       if (!partitions) throw err;
       for (const f of partitions) failed.set(f.partition, f.error?.type ?? (f.error?.code !== undefined ? errorName(f.error.code) : undefined) ?? f.error?.message ?? 'failed');
     }
-    const lows = new Map((await admin.fetchTopicOffsets(topic)).map((o) => [o.partition, Number(o.low)]));
+    const lows = new Map((await s.admin.watermarks(topic)).map((o) => [o.partition, o.low]));
     for (const p of parts) out.push(failed.has(p.partition) ? { ...p, error: failed.get(p.partition) } : { ...p, lowWatermark: lows.get(p.partition) });
   }
   return out;

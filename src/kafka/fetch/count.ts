@@ -2,8 +2,9 @@
 // read from the low watermark to the last stable offset on the fetch path, skipping transaction
 // markers and aborted transactions as a consumer does. `high - low` counts those too (and the
 // offsets compaction removed), so it is only an upper bound.
-import type { KafkaClient } from '../../kafkajs.js';
+import type { Io } from '../../context.js';
 import { createCluster } from '../cluster.js';
+import { createKafka, type Connection } from '../connection.js';
 import { Fetcher } from './fetcher.js';
 
 export interface PartitionCount {
@@ -17,8 +18,8 @@ export interface PartitionCount {
 
 const FETCH = { maxWaitMs: 100, partitionMaxBytes: 4 << 20, maxBytes: 16 << 20 };
 
-export async function countRecords(kafka: KafkaClient, topic: string, opts: { requestTimeoutMs: number; signal?: AbortSignal; note: (line: string) => void }): Promise<PartitionCount[]> {
-  const cluster = createCluster(kafka, { readCommitted: true });
+export async function countRecords(conn: Connection, io: Pick<Io, 'stderr'>, topic: string, opts: { requestTimeoutMs: number; signal?: AbortSignal; note: (line: string) => void }): Promise<PartitionCount[]> {
+  const cluster = createCluster(await createKafka(conn, io), { readCommitted: true });
   await cluster.connect();
   try {
     await cluster.addTargetTopic(topic);

@@ -1,5 +1,5 @@
 import type { Admin } from './kafkajs.js';
-import { KstreamError, UsageError } from './errors.js';
+import { KstreamError, UsageError } from '../errors.js';
 
 /** Kafka's own rule: 1 to 249 of [a-zA-Z0-9._-], and not '.' or '..'. */
 export function validateTopicName(name: string): string {
@@ -21,9 +21,6 @@ export async function requireTopics(admin: { listTopics(): Promise<string[]> }, 
     });
   }
 }
-
-/** Kafka's ConfigSource for a value set on the topic itself (DYNAMIC_TOPIC_CONFIG). */
-export const TOPIC_CONFIG_SOURCE = 1;
 
 /**
  * kafkajs's `waitForLeaders` gives up at once when a busy broker still answers "unknown topic"

@@ -1,0 +1,25 @@
+// kafka-configs.sh's command line, as `kstream configs` reads it: --describe and --alter become
+// the subcommands; the entity flags (--entity-type, --entity-name, --entity-default, --topic,
+// --broker, --group…), --add-config, --delete-config and --all have the same names in kstream.
+import { ArgList, refuseUnsupported } from '../../compat/args.js';
+import { UsageError } from '../../errors.js';
+
+const ACTIONS = { '--describe': 'describe', '--alter': 'alter' } as const;
+
+const UNSUPPORTED: Record<string, string> = {
+  '--zookeeper': 'Kafka itself removed it; use --bootstrap-server',
+  '--add-config-file': 'pass the settings with --add-config KEY=VALUE,…',
+  '--bootstrap-controller': 'kstream talks to brokers; pass --bootstrap-server',
+  '--user-defaults': 'user quotas are not configs; use kafka-configs.sh',
+  '--client-defaults': 'client quotas are not configs; use kafka-configs.sh',
+};
+
+export function translateConfigs(args: ArgList): void {
+  const actions = (Object.keys(ACTIONS) as Array<keyof typeof ACTIONS>).filter((a) => args.flag(a));
+  if (actions.length === 0) return;
+  if (actions.length > 1) throw new UsageError('pass one action, not --describe and --alter', { hint: 'kafka-configs.sh takes exactly one of --describe, --alter' });
+  refuseUnsupported(args, 'kafka-configs.sh', UNSUPPORTED);
+  // --force only skips kafka-configs.sh's own confirmation; kstream asks none.
+  args.flag('--force');
+  args.unshift(ACTIONS[actions[0]!]);
+}
