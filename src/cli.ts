@@ -7,6 +7,7 @@ import { InternalError, KstreamError, UsageError, ExitCode } from './errors.js';
 import { fromKafkaError } from './kafka/errors.js';
 import { localCommand } from './commands/local/index.js';
 import { topicsCommand } from './commands/topics/index.js';
+import { brokersCommand, clusterCommand } from './commands/cluster/index.js';
 import { groupsCommand } from './commands/groups/index.js';
 import { configsCommand } from './commands/configs/index.js';
 import { consumeCommand } from './commands/consume/index.js';
@@ -35,6 +36,8 @@ function buildCli(ctx: Context, args: string[], completion: NameCompletion) {
     // In the order a user meets them.
     .command(localCommand(ctx))
     .command(topicsCommand(ctx))
+    .command(clusterCommand(ctx))
+    .command(brokersCommand(ctx))
     .command(produceCommand(ctx))
     .command(consumeCommand(ctx))
     .command(groupsCommand(ctx))

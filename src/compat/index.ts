@@ -6,7 +6,7 @@ import { translateConfigs } from '../commands/configs/kafka-compat.js';
 import { translateConsume } from '../commands/consume/kafka-compat.js';
 import { translateGroups } from '../commands/groups/kafka-compat.js';
 import { translateProduce } from '../commands/produce/kafka-compat.js';
-import { translateTopics } from '../commands/topics/kafka-compat.js';
+import { translateDeleteRecords, translateTopics } from '../commands/topics/kafka-compat.js';
 import { ArgList } from './args.js';
 import { applyClientProperties, keyValues, readPropertiesFile } from './client-properties.js';
 
@@ -24,7 +24,12 @@ const TRANSLATORS: Record<string, Translator> = {
   consume: translateConsume,
   groups: translateGroups,
   configs: translateConfigs,
+  // kafka-delete-records.sh: a subcommand of `topics` in kstream.
+  'delete-records': translateDeleteRecords,
 };
+
+/** Kafka scripts whose kstream command has another name. */
+const RENAMED: Record<string, string> = { 'delete-records': 'topics' };
 
 /** Global flags whose value is the next word, so that value is not taken for the command. */
 const VALUE_FLAGS = new Set(['-b', '--bootstrap-server', '--brokers', '--profile', '--client-id', '--timeout', '--sasl-mechanism', '--sasl-username', '--sasl-password', '--tls-ca', '--tls-cert', '--tls-key', '--tls-server-name', '--command-config', '-X']);
@@ -41,7 +46,7 @@ export function translateKafkaArgs(words: string[]): Translation {
   if (librdkafka.length) notes.push(...applyClientProperties(rest, keyValues(librdkafka, '-X'), '-X'));
   rest.values('--broker-list').forEach((b) => rest.setDefault('--bootstrap-server', b, '-b', '--brokers'));
   TRANSLATORS[command]?.(rest, notes);
-  return { args: [command, ...rest.list()], notes };
+  return { args: [RENAMED[command] ?? command, ...rest.list()], notes };
 }
 
 function commandIndex(words: string[]): number {
@@ -52,7 +57,7 @@ function commandIndex(words: string[]): number {
       if (VALUE_FLAGS.has(w)) i++;
       continue;
     }
-    return w in TRANSLATORS || ['local', 'pipeline', 'profile', 'completion'].includes(w) ? i : -1;
+    return w in TRANSLATORS || ['local', 'pipeline', 'profile', 'completion', 'cluster', 'brokers'].includes(w) ? i : -1;
   }
   return -1;
 }

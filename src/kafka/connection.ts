@@ -55,7 +55,8 @@ export async function createKafka(conn: Connection, io: Pick<Io, 'stderr'>, onEr
     logLevel: conn.verbose ? logLevel.INFO : onError ? logLevel.ERROR : logLevel.NOTHING,
     logCreator: () => (entry: LogEntry) => {
       const { message, ...extra } = entry.log;
-      if (entry.level <= logLevel.ERROR) onError?.(new Error(message));
+      // The broker's address travels along: one that is not a bootstrap server was advertised.
+      if (entry.level <= logLevel.ERROR) onError?.(Object.assign(new Error(message), { broker: (extra as { broker?: unknown }).broker }));
       if (!conn.verbose) return;
       delete (extra as Record<string, unknown>).timestamp;
       // kafkajs does not log credentials today; redacting keeps it that way whatever it logs tomorrow.

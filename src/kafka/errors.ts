@@ -109,6 +109,8 @@ export function fromKafkaError(err: unknown, brokers: string[] = []): KstreamErr
     });
   }
   if (isConnectionFailure(root) || isConnectionFailure(outer)) {
+    const advertised = advertisedAddress(root, outer, brokers);
+    if (advertised) return advertisedUnreachable(advertised, brokers, err);
     return new ConnectionError(`cannot connect to the Kafka broker${where}`, { hint: START_HINT, cause: err });
   }
   if (root.type) {
@@ -116,6 +118,25 @@ export function fromKafkaError(err: unknown, brokers: string[] = []): KstreamErr
   }
   if (!isFromKafkaOrNetwork(root)) return new InternalError(root);
   return new KstreamError(cleanMessage(root.message || outer.message), { exitCode: ExitCode.KAFKA, cause: err });
+}
+
+/**
+ * The address kafkajs failed to reach when it is none of the bootstrap servers: it came from the
+ * cluster's metadata, i.e. a broker's advertised.listeners, so the bootstrap itself answered.
+ */
+function advertisedAddress(root: KafkaJsErrorShape, outer: KafkaJsErrorShape, brokers: string[]): string | undefined {
+  const address = typeof root.broker === 'string' ? root.broker : typeof outer.broker === 'string' ? outer.broker : undefined;
+  if (!address || brokers.length === 0 || brokers.includes(address)) return undefined;
+  return address;
+}
+
+/** One wording wherever a client meets an advertised listener it cannot reach. */
+export function advertisedUnreachable(address: string, brokers: string[], cause: unknown, nodeId?: number): ConnectionError {
+  const who = nodeId === undefined ? 'a broker' : `broker ${nodeId}`;
+  return new ConnectionError(`${who} advertises ${address}, which this client cannot reach (the bootstrap ${brokers.join(',')} answered)`, {
+    hint: "the broker's advertised.listeners must name an address clients can reach: fix it on the broker, or connect from where that address resolves",
+    cause,
+  });
 }
 
 /**

@@ -34,13 +34,17 @@ describe('topics list view', () => {
 describe('topics describe view', () => {
   const d = {
     name: 't',
-    partitions: [{ partition: 0, leader: 1, replicas: [1, 2], isr: [1], lowWatermark: 5, highWatermark: 9, records: 4 }],
+    partitions: [{ partition: 0, leader: 1, replicas: [1, 2], isr: [1], lowWatermark: 5, highWatermark: 9, records: 4, recordsExact: false }],
     configs: [{ name: 'retention.ms', value: '1000', isDefault: false, sensitive: false }],
   };
   it('prints partitions, then configs, as tab-separated lines', () =>
     expect(render(describeView(d), 'plain')).toBe(
-      'PARTITION\tLEADER\tREPLICAS\tISR\tLOW\tHIGH\tRECORDS\n0\t1\t1,2\t1\t5\t9\t4\n\nCONFIGS\nNAME\tVALUE\nretention.ms\t1000\n',
+      'PARTITION\tLEADER\tREPLICAS\tISR\tLOW\tHIGH\t~RECORDS\n0\t1\t1,2\t1\t5\t9\t4\n\nCONFIGS\nNAME\tVALUE\nretention.ms\t1000\n',
     ));
+  it('heads an exact count RECORDS, and high - low ~RECORDS', () => {
+    const counted = { ...d, partitions: [{ ...d.partitions[0]!, records: 3, recordsExact: true }] };
+    expect(render(describeView(counted), 'plain').split('\n')[0]).toBe('PARTITION\tLEADER\tREPLICAS\tISR\tLOW\tHIGH\tRECORDS');
+  });
   it('omits an empty configs section', () =>
     expect(render(describeView({ ...d, configs: [] }), 'plain')).not.toContain('CONFIGS'));
 });

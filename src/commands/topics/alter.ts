@@ -4,11 +4,15 @@ import { connectionFrom } from '../command.js';
 import { UsageError } from '../../errors.js';
 import { requireTopics, validateTopicName } from '../../kafka/topic.js';
 import { parseInteger, parseKeyValues } from '../../util/kv.js';
+import { withAdminSession } from '../../kafka/admin/session.js';
+import { watchSignals } from '../../signals.js';
+import { changeReplicationFactor } from './replication.js';
 
 
 export interface AlterTopicOptions {
   topic: string;
   partitions?: number;
+  replicationFactor?: number;
   set: Array<[string, string]>;
   remove: string[];
 }
@@ -58,32 +62,50 @@ async function alterConfigs(admin: KafkaAdmin, opts: AlterTopicOptions): Promise
   return changes;
 }
 
+const NOT_THERE = 'does not exist; nothing changed (--if-exists)';
+
 export const alterCommand: CommandFactory = (ctx) => ({
   command: 'alter <topic>',
-  describe: 'Add partitions or change topic configs',
+  describe: 'Add partitions, change the replication factor or topic configs',
   builder: (y) =>
     y
       .positional('topic', { type: 'string', describe: 'Topic name' })
       .options({
         partitions: { alias: 'p', type: 'string', describe: 'New partition count (can only grow)', requiresArg: true },
+        'replication-factor': { alias: 'r', type: 'string', describe: 'New number of replicas per partition (a reassignment; waits up to --timeout for the copies)', requiresArg: true },
         config: { alias: 'c', type: 'string', array: true, describe: 'Set a config key=value (repeatable)', requiresArg: true },
         'delete-config': { type: 'string', array: true, describe: 'Return a config to its default (repeatable)', requiresArg: true },
         'if-exists': { type: 'boolean', default: false, describe: 'Change nothing, and succeed, if the topic does not exist' },
       })
       .example('$0 topics alter orders --partitions 6', 'Grow to six partitions')
-      .example('$0 topics alter orders -c retention.ms=3600000 --delete-config cleanup.policy', 'Change configs'),
+      .example('$0 topics alter orders -c retention.ms=3600000 --delete-config cleanup.policy', 'Change configs')
+      .example('$0 topics alter orders --replication-factor 3 --timeout 5m', 'Three copies of every partition, waiting up to 5 minutes for them'),
   handler: async (argv) => {
     const opts: AlterTopicOptions = {
       topic: validateTopicName(argv.topic as string),
       partitions: argv.partitions === undefined ? undefined : parseInteger(argv.partitions, '--partitions', 1),
+      replicationFactor: argv.replicationFactor === undefined ? undefined : parseInteger(argv.replicationFactor, '--replication-factor', 1, 32767),
       set: parseKeyValues(argv.config, '--config'),
       remove: (argv.deleteConfig as string[] | undefined) ?? [],
     };
-    if (opts.partitions === undefined && !opts.set.length && !opts.remove.length) {
-      throw new UsageError('nothing to change', { hint: 'pass --partitions, --config or --delete-config' });
+    if (opts.partitions === undefined && opts.replicationFactor === undefined && !opts.set.length && !opts.remove.length) {
+      throw new UsageError('nothing to change', { hint: 'pass --partitions, --replication-factor, --config or --delete-config' });
     }
-    const changes = await withAdmin(connectionFrom(ctx, argv), ctx.io, async (admin) =>
-      argv.ifExists && !(await admin.listTopics()).includes(opts.topic) ? [`does not exist; nothing changed (--if-exists)`] : alterTopic(admin, opts));
+    const conn = connectionFrom(ctx, argv);
+    const factor = opts.replicationFactor;
+    const skip = async (admin: KafkaAdmin) => argv.ifExists && !(await admin.listTopics()).includes(opts.topic);
+    const changes = factor === undefined
+      ? await withAdmin(conn, ctx.io, async (admin) => ((await skip(admin)) ? [NOT_THERE] : alterTopic(admin, opts)))
+      : await withAdminSession(conn, ctx.io, async (s) => {
+        if (await skip(s.admin)) return [NOT_THERE];
+        const lines = await alterTopic(s.admin, opts);
+        const interruption = watchSignals(ctx);
+        try {
+          return [...lines, ...(await changeReplicationFactor(s, { topic: opts.topic, factor, timeoutMs: conn.timeoutMs, signal: interruption.signal }))];
+        } finally {
+          interruption.dispose();
+        }
+      });
     for (const line of changes) ctx.info(`${opts.topic}: ${line}`);
   },
 });

@@ -9,11 +9,6 @@ const ACTIONS = { '--create': 'create', '--list': 'list', '--describe': 'describ
 const UNSUPPORTED: Record<string, string> = {
   '--zookeeper': 'Kafka itself removed it in 3.0; use --bootstrap-server',
   '--replica-assignment': 'kstream lets the broker place replicas; pass --partitions and --replication-factor',
-  '--under-replicated-partitions': 'see the REPLICAS and ISR columns of `kstream topics describe`',
-  '--under-min-isr-partitions': 'see the ISR column of `kstream topics describe`',
-  '--at-min-isr-partitions': 'see the ISR column of `kstream topics describe`',
-  '--unavailable-partitions': 'see the LEADER column of `kstream topics describe`',
-  '--topics-with-overrides': 'see the CONFIGS section of `kstream topics describe`',
   '--topic-id': 'name the topic with --topic',
   '--partition-size-limit-per-response': 'kstream describes every partition in one request',
 };
@@ -38,9 +33,10 @@ export function translateTopics(args: ArgList): void {
   const excludeInternal = args.flag('--exclude-internal');
   const needsTopic = action === 'create' || action === 'alter' || action === 'delete';
   if (needsTopic && topics.length === 0) throw new UsageError(`${actions[0]} needs --topic NAME`, { hint: `e.g. kstream topics ${actions[0]} --topic orders` });
-  if (action === 'list' && topics.length) {
-    throw new UsageError('--list with --topic is not supported', { hint: 'kstream topics list prints every topic; filter with grep, or use --describe --topic NAME' });
-  }
+  // --list and --describe take --topic as a regular expression (kafka-topics.sh's TopicFilter);
+  // a plain name stays a name, which describe then requires to exist, as Kafka's tool does.
+  const patterns = action === 'list' || action === 'describe' ? topics.filter((t) => action === 'list' || !TOPIC_NAME.test(t)) : [];
+  if (patterns.length > 1) throw new UsageError('pass one --topic pattern', { hint: "join them: --topic 'a|b'" });
   if (action === 'list' || action === 'describe') {
     if (!excludeInternal) args.push('--internal');
   }
@@ -49,5 +45,20 @@ export function translateTopics(args: ArgList): void {
     args.flag('--if-exists');
     args.push('--if-exists');
   }
-  args.unshift(action, ...topics);
+  if (patterns.length) args.push('--regex', patterns[0]!);
+  args.unshift(action, ...topics.filter((t) => !patterns.includes(t)));
+}
+
+const TOPIC_NAME = /^[a-zA-Z0-9_-][a-zA-Z0-9._-]*$/;
+
+/**
+ * kafka-delete-records.sh --offset-json-file F: `topics delete-records --offset-json-file F`,
+ * without a question, as Kafka's tool asks none.
+ */
+export function translateDeleteRecords(args: ArgList): void {
+  if (!args.has('--offset-json-file')) {
+    throw new UsageError('kafka-delete-records.sh needs --offset-json-file FILE', { hint: 'or use `kstream topics delete-records TOPIC --before OFFSET`' });
+  }
+  args.unshift('delete-records');
+  args.push('--yes');
 }

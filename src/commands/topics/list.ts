@@ -2,6 +2,7 @@ import { withAdmin, type KafkaAdmin } from '../../kafka/admin/index.js';
 import type { CommandFactory } from '../command.js';
 import { connectionFrom } from '../command.js';
 import { outputOption, printView, type OutputFormat, type View } from '../../output.js';
+import { matchTopics, parseRegex } from './regex.js';
 
 export interface TopicSummary {
   name: string;
@@ -10,8 +11,10 @@ export interface TopicSummary {
   internal: boolean;
 }
 
-export async function listTopics(admin: KafkaAdmin, opts: { internal: boolean }): Promise<TopicSummary[]> {
-  const names = (await admin.listTopics()).filter((n) => opts.internal || !n.startsWith('__')).sort();
+/** A --regex selects internal topics too when it matches them, as kafka-topics.sh --list --topic does. */
+export async function listTopics(admin: KafkaAdmin, opts: { internal: boolean; regex?: RegExp }): Promise<TopicSummary[]> {
+  const all = await admin.listTopics();
+  const names = (opts.regex ? matchTopics(all, opts.regex) : all.filter((n) => opts.internal || !n.startsWith('__'))).sort();
   if (names.length === 0) return [];
   return (await admin.describeTopics(names))
     .map((t) => ({
@@ -39,12 +42,15 @@ export const listCommand: CommandFactory = (ctx) => ({
     y
       .options({
         internal: { type: 'boolean', default: false, describe: 'Include internal topics such as __consumer_offsets' },
+        regex: { type: 'string', describe: 'Only topics whose whole name matches this regular expression', requiresArg: true },
         ...outputOption,
       })
       .example('$0 topics list', 'Names, one per line when piped')
-      .example('$0 topics list -o json', 'Names, partitions and replication factor as JSON'),
+      .example('$0 topics list -o json', 'Names, partitions and replication factor as JSON')
+      .example("$0 topics list --regex 'orders\\..*'", 'Topics whose name starts with orders.'),
   handler: async (argv) => {
-    const topics = await withAdmin(connectionFrom(ctx, argv), ctx.io, (admin) => listTopics(admin, { internal: argv.internal }));
+    const regex = argv.regex === undefined ? undefined : parseRegex(argv.regex as string);
+    const topics = await withAdmin(connectionFrom(ctx, argv), ctx.io, (admin) => listTopics(admin, { internal: argv.internal, regex }));
     printView(ctx.io, topicsView(topics), argv.output as OutputFormat | undefined);
   },
 });
