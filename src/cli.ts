@@ -16,6 +16,9 @@ import { NameCompletion } from './completion.js';
 import { profileOutput } from './config/profile.js';
 import { pipelineCommand } from './commands/pipeline/index.js';
 import { translateKafkaArgs } from './compat/index.js';
+import { aclsCommand } from './commands/acls/index.js';
+import { usersCommand } from './commands/users/index.js';
+import { transactionsCommand } from './commands/transactions/index.js';
 
 // yargs' ESM build wraps help text at a fixed column, mid-word ("consumer g roups"); its CommonJS
 // build wraps at word boundaries (wrap-ansi).
@@ -35,6 +38,9 @@ function buildCli(ctx: Context, args: string[], completion: NameCompletion) {
     .command(consumeCommand(ctx))
     .command(groupsCommand(ctx))
     .command(pipelineCommand(ctx))
+    .command(transactionsCommand(ctx))
+    .command(aclsCommand(ctx))
+    .command(usersCommand(ctx))
     .command(profileCommand(ctx))
     .command(completionCommand(ctx))
     // yargs answers `--get-yargs-completions` (what the scripts of `kstream completion` call);
