@@ -88,6 +88,11 @@ export function fromKafkaError(err: unknown, brokers: string[] = []): KstreamErr
   if (isConnectionFailure(root) || isConnectionFailure(outer)) {
     return new ConnectionError(`cannot connect to the Kafka broker${where}`, { hint: START_HINT, cause: err });
   }
+  if (root.type && /AUTHORIZATION_FAILED$/.test(root.type)) {
+    return new KstreamError(`not authorized: ${protocolMessage(root)}`, {
+      exitCode: ExitCode.KAFKA, hint: 'ask for an ACL that allows it (`kstream acls create`), or connect as a user that has one', cause: err,
+    });
+  }
   if (root.type) {
     return new KstreamError(`Kafka refused the request: ${protocolMessage(root)}`, { exitCode: ExitCode.KAFKA, cause: err });
   }

@@ -1,5 +1,6 @@
 import type { Admin } from './kafkajs.js';
 import { KstreamError, UsageError } from './errors.js';
+import { rootCause } from './kafka-errors.js';
 
 /** Kafka's own rule: 1 to 249 of [a-zA-Z0-9._-], and not '.' or '..'. */
 export function validateTopicName(name: string): string {
@@ -11,15 +12,30 @@ export function validateTopicName(name: string): string {
   return name;
 }
 
-/** Throws a one-line error naming the first topic of `names` that the cluster does not have. */
-export async function requireTopics(admin: { listTopics(): Promise<string[]> }, names: string[]): Promise<void> {
+/**
+ * Throws a one-line error naming the first topic of `names` that the cluster does not have. A topic
+ * the user may not describe is left out of every listing as if it did not exist: its metadata says which.
+ */
+export async function requireTopics(admin: Pick<Admin, 'listTopics' | 'fetchTopicMetadata'>, names: string[]): Promise<void> {
   const existing = new Set(await admin.listTopics());
   const missing = names.find((n) => !existing.has(n));
   if (missing !== undefined) {
+    await refuseIfHidden(admin, missing);
     throw new UsageError(`topic '${missing}' does not exist`, {
       hint: `create it with \`kstream topics create ${missing}\`, or see \`kstream topics list\``,
     });
   }
+}
+
+/** Throws "not authorized" for a topic missing from a listing because the user may not describe it. */
+export async function refuseIfHidden(admin: Pick<Admin, 'fetchTopicMetadata'>, topic: string): Promise<void> {
+  await admin.fetchTopicMetadata({ topics: [topic] }).catch((err: unknown) => {
+    if ((rootCause(err) as { type?: string })?.type === 'TOPIC_AUTHORIZATION_FAILED') {
+      throw new KstreamError(`not authorized to use topic '${topic}' (TOPIC_AUTHORIZATION_FAILED)`, {
+        hint: `ask for an ACL that allows it (\`kstream acls create --principal User:NAME --operation read --topic ${topic}\`), or connect as a user that has one`,
+      });
+    }
+  });
 }
 
 /** Kafka's ConfigSource for a value set on the topic itself (DYNAMIC_TOPIC_CONFIG). */

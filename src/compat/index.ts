@@ -6,6 +6,8 @@ import { translateConsume } from '../commands/consume/kafka-compat.js';
 import { translateGroups } from '../commands/groups/kafka-compat.js';
 import { translateProduce } from '../commands/produce/kafka-compat.js';
 import { translateTopics } from '../commands/topics/kafka-compat.js';
+import { translateAcls } from '../commands/acls/kafka-compat.js';
+import { translateTransactions } from '../commands/transactions/kafka-compat.js';
 import { ArgList } from './args.js';
 import { applyClientProperties, keyValues, readPropertiesFile } from './client-properties.js';
 
@@ -22,6 +24,8 @@ const TRANSLATORS: Record<string, Translator> = {
   produce: translateProduce,
   consume: translateConsume,
   groups: translateGroups,
+  acls: translateAcls,
+  transactions: translateTransactions,
 };
 
 /** Global flags whose value is the next word, so that value is not taken for the command. */

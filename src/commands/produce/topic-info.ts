@@ -1,7 +1,7 @@
 import type { Admin } from '../../kafkajs.js';
 import { ConfigResourceTypes } from '../../kafkajs.js';
 import { UsageError } from '../../errors.js';
-import { waitForLeaders } from '../../topic.js';
+import { refuseIfHidden, waitForLeaders } from '../../topic.js';
 import type { ProduceOptions } from './options.js';
 
 /** Kafka's default max.message.bytes, used if the topic's cannot be read. */
@@ -16,6 +16,7 @@ export interface TopicInfo {
 export async function prepareTopic(admin: Admin, opts: ProduceOptions, info: (line: string) => void, timeoutMs: number): Promise<TopicInfo> {
   if (!(await admin.listTopics()).includes(opts.topic)) {
     if (!opts.createTopic) {
+      await refuseIfHidden(admin, opts.topic);
       throw new UsageError(`topic '${opts.topic}' does not exist`, {
         hint: `create it with \`kstream topics create ${opts.topic}\`, or pass --create-topic`,
       });

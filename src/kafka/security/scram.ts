@@ -57,7 +57,7 @@ export function saltedPassword(mechanism: ScramMechanism, password: string, salt
   return pbkdf2Sync(Buffer.from(password, 'utf8'), salt, iterations, hash.bytes, hash.name);
 }
 
-function describeRequest(version: number, users: string[] | null): RawRequest<{ error?: string; errorMessage?: string; results: UserCredentials[] }> {
+function describeRequest(version: number, users: string[]): RawRequest<{ error?: string; errorMessage?: string; results: UserCredentials[] }> {
   return {
     apiKey: 50, apiName: 'DescribeUserScramCredentials', apiVersion: version, flexible: true,
     encode: (w) => {
@@ -116,12 +116,36 @@ function alterRequest(version: number, deletions: Deletion[], upsertions: Upsert
 export async function describeScramUsers(session: Session, users: string[]) {
   const broker = await session.anyBroker();
   const version = pickVersion(broker, 50, 'DescribeUserScramCredentials', { min: 0, max: 0 });
-  return sendRaw(broker, describeRequest(version, users.length ? users : null));
+  // An empty list, not null, for every user: Kafka 3.9 answers an unauthorized null with no response at all (a NullPointerException).
+  return sendRaw(broker, describeRequest(version, users));
 }
 
-/** Deletes and upserts credentials in one request; one result per user. */
+/**
+ * Deletes and upserts credentials; one result per user. KRaft refuses a request that changes one user
+ * twice (DUPLICATE_RESOURCE, even for two mechanisms), so each round of requests changes a user once.
+ */
 export async function alterScramUsers(session: Session, change: { deletions?: Deletion[]; upsertions?: Upsertion[] }): Promise<UserResult[]> {
   const broker = await session.anyBroker();
   const version = pickVersion(broker, 51, 'AlterUserScramCredentials', { min: 0, max: 0 });
-  return sendRaw(broker, alterRequest(version, change.deletions ?? [], change.upsertions ?? []));
+  const results = new Map<string, UserResult>();
+  for (const round of rounds([...(change.deletions ?? []).map((d) => ({ d })), ...(change.upsertions ?? []).map((u) => ({ u }))])) {
+    const deletions = round.flatMap((c) => ('d' in c ? [c.d] : []));
+    const upsertions = round.flatMap((c) => ('u' in c ? [c.u] : []));
+    for (const r of await sendRaw(broker, alterRequest(version, deletions, upsertions))) {
+      if (!results.get(r.user)?.error) results.set(r.user, r);
+    }
+  }
+  return [...results.values()];
+}
+
+/** Changes split so that no user appears twice in one round. */
+function rounds<C extends { d: Deletion } | { u: Upsertion }>(changes: C[]): C[][] {
+  const out: C[][] = [];
+  for (const c of changes) {
+    const user = 'd' in c ? c.d.user : c.u.user;
+    let round = out.find((r) => !r.some((x) => ('d' in x ? x.d.user : x.u.user) === user));
+    if (!round) out.push((round = []));
+    round.push(c);
+  }
+  return out;
 }
