@@ -80,7 +80,9 @@ async function markerAt(session: Session, spec: { topic: string; partition: numb
       hint: open.length ? `open transactions there start at ${open.join(', ')}` : 'that partition has no open transaction: see `kstream transactions describe-producers`',
     });
   }
-  return { topic: spec.topic, partition: spec.partition, producerId: producer.producerId, producerEpoch: producer.producerEpoch, coordinatorEpoch: producer.coordinatorEpoch };
+  return { topic: spec.topic, partition: spec.partition, producerId: producer.producerId, producerEpoch: producer.producerEpoch,
+    // -1 until a marker was written: the broker then takes 0, as kafka-transactions.sh sends.
+    coordinatorEpoch: Math.max(0, producer.coordinatorEpoch) };
 }
 
 /** The leader of each asked-for partition (every partition when none is asked for), grouped by leader. */
