@@ -1,5 +1,7 @@
 import type { Context } from './context.js';
-import { resolveConnection, withAdmin, withDeadline, type ConnectionArgs } from './connection.js';
+import { resolveConnection, type ConnectionArgs } from './config/connection.js';
+import { withDeadline } from './kafka/connection.js';
+import { withAdmin } from './kafka/admin/index.js';
 import { configPath, readConfig } from './config/file.js';
 import { selectProfile } from './config/profile.js';
 
@@ -59,7 +61,7 @@ async function namesFromBroker(ctx: Context, argv: Record<string, unknown>, kind
   const conn = { ...resolveConnection(args, ctx.io.env, selected?.profile), timeoutMs: COMPLETION_TIMEOUT_MS, verbose: false };
   const silent = { stderr: { write: () => true } as unknown as NodeJS.WritableStream };
   const list = withAdmin(conn, silent, async (admin) =>
-    kind === 'topic' ? (await admin.listTopics()).filter((t) => !t.startsWith('__')) : (await admin.listGroups()).groups.map((g) => g.groupId),
+    kind === 'topic' ? (await admin.listTopics()).filter((t) => !t.startsWith('__')) : (await admin.listGroups()).map((g) => g.groupId),
   );
   return (await withDeadline(list, COMPLETION_TIMEOUT_MS, () => new Error('no answer'))).sort();
 }

@@ -1,6 +1,7 @@
 import type { Argv, CommandModule } from 'yargs';
 import type { Context } from '../context.js';
-import { resolveConnection, type Connection, type ConnectionArgs } from '../connection.js';
+import { resolveConnection, type ConnectionArgs } from '../config/connection.js';
+import type { Connection } from '../kafka/connection.js';
 import { profileFor } from '../config/profile.js';
 
 /** A yargs command module built for one run, so handlers reach stdio through the context. */
@@ -12,10 +13,10 @@ export function connectionFrom(ctx: Context, argv: object): Connection {
   const args = argv as ConnectionArgs;
   const selected = profileFor(ctx, args.profile);
   const conn = resolveConnection(args, ctx.io.env, selected?.profile);
-  if (conn.ssl && typeof conn.ssl === 'object' && conn.ssl.rejectUnauthorized === false) {
+  if (conn.ssl?.rejectUnauthorized === false) {
     ctx.warn(ctx.color.bold('TLS certificate checks are OFF (insecure-skip-verify): anyone on the network path can read and change this traffic'));
   }
-  if ((conn.sasl as { mechanism?: string } | undefined)?.mechanism === 'plain' && !conn.ssl && !conn.brokers.every(isLoopback)) {
+  if (conn.sasl?.mechanism === 'plain' && !conn.ssl && !conn.brokers.every(isLoopback)) {
     ctx.warn('SASL PLAIN without TLS sends the password in clear text over the network; add --tls (or tls: in the profile)');
   }
   return conn;

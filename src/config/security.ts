@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
-import type { ConnectionOptions } from 'node:tls';
-import type { SASLOptions } from '../kafkajs.js';
+import type { SaslSettings, TlsSettings } from '../kafka/connection.js';
 import { UsageError } from '../errors.js';
 import { resolvePassword } from './secrets.js';
 import { SASL_MECHANISMS, type Profile, type SaslMechanism } from './schema.js';
@@ -19,7 +18,7 @@ export interface SecurityArgs {
 }
 
 /** SASL settings from flags over the profile; undefined when no mechanism is configured anywhere. */
-export function resolveSasl(args: SecurityArgs, env: NodeJS.ProcessEnv, profile: Profile | undefined): SASLOptions | undefined {
+export function resolveSasl(args: SecurityArgs, env: NodeJS.ProcessEnv, profile: Profile | undefined): SaslSettings | undefined {
   const mechanism = (args.saslMechanism ?? profile?.sasl?.mechanism)?.toLowerCase();
   if (mechanism === undefined) {
     if (args.saslUsername !== undefined || args.saslPassword !== undefined) {
@@ -40,11 +39,11 @@ export function resolveSasl(args: SecurityArgs, env: NodeJS.ProcessEnv, profile:
       hint: 'set KSTREAM_SASL_PASSWORD, pass --sasl-password, or give sasl.passwordEnv or sasl.passwordFile in the profile',
     });
   }
-  return { mechanism: mechanism as SaslMechanism, username, password } as SASLOptions;
+  return { mechanism: mechanism as SaslMechanism, username, password };
 }
 
-/** TLS options for kafkajs from flags over the profile; undefined when TLS is off. */
-export function resolveTls(args: SecurityArgs, profile: Profile | undefined): ConnectionOptions | undefined {
+/** TLS settings from flags over the profile; undefined when TLS is off. */
+export function resolveTls(args: SecurityArgs, profile: Profile | undefined): TlsSettings | undefined {
   const p = profile?.tls;
   const anyFlag = [args.tlsCa, args.tlsCert, args.tlsKey, args.tlsServerName].some((v) => v !== undefined) || args.insecureSkipVerify;
   const enabled = args.tls ?? (anyFlag || p !== undefined);
@@ -53,7 +52,7 @@ export function resolveTls(args: SecurityArgs, profile: Profile | undefined): Co
   const cert = args.tlsCert ?? p?.cert;
   const key = args.tlsKey ?? p?.key;
   if (Boolean(cert) !== Boolean(key)) throw new UsageError('--tls-cert and --tls-key go together', { hint: 'mutual TLS needs both the client certificate and its key' });
-  const options: ConnectionOptions = { rejectUnauthorized: !(args.insecureSkipVerify ?? p?.insecureSkipVerify ?? false) };
+  const options: TlsSettings = { rejectUnauthorized: !(args.insecureSkipVerify ?? p?.insecureSkipVerify ?? false) };
   if (ca) options.ca = [readPem(ca, 'CA certificate (--tls-ca)')];
   if (cert) options.cert = readPem(cert, 'client certificate (--tls-cert)');
   if (key) options.key = readPem(key, 'client key (--tls-key)');

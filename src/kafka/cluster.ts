@@ -4,7 +4,7 @@
 // client builds its clusters with a private factory, a Symbol property; reaching it keeps one source
 // of connection settings instead of a second copy. test/unit/kafka-fetch-cluster.test.ts fails if a
 // kafkajs update renames it.
-import type { KafkaClient } from '../kafkajs.js';
+import type { KafkaClient } from './kafkajs.js';
 import { KstreamError } from '../errors.js';
 
 export interface KafkajsBroker {

@@ -2,8 +2,7 @@
 // a group's committed offsets for some partitions, as `kafka-consumer-groups.sh --delete-offsets`
 // does. Sent with kafkajs's own cluster, encoder and decoder, to the group's coordinator.
 import { createRequire } from 'node:module';
-import type { KafkaClient } from '../kafkajs.js';
-import { createCluster } from './cluster.js';
+import type { KafkajsCluster } from './cluster.js';
 
 const require = createRequire(import.meta.url);
 
@@ -67,13 +66,8 @@ function request(groupId: string, topics: Map<string, number[]>) {
   };
 }
 
-export async function deleteOffsets(kafka: KafkaClient, groupId: string, topics: Map<string, number[]>): Promise<OffsetDeleteResult> {
-  const cluster = createCluster(kafka);
-  await cluster.connect();
-  try {
-    const coordinator = await cluster.findGroupCoordinator({ groupId });
-    return (await coordinator.connectionPool.send(request(groupId, topics))) as OffsetDeleteResult;
-  } finally {
-    await cluster.disconnect().catch(() => undefined);
-  }
+/** Sent to the group's coordinator over `cluster` (connected by the caller). */
+export async function deleteOffsets(cluster: KafkajsCluster, groupId: string, topics: Map<string, number[]>): Promise<OffsetDeleteResult> {
+  const coordinator = await cluster.findGroupCoordinator({ groupId });
+  return (await coordinator.connectionPool.send(request(groupId, topics))) as OffsetDeleteResult;
 }

@@ -1,8 +1,8 @@
 // A kafkajs cluster (metadata, broker connections) for the requests kstream sends itself, opened
 // with the connection's settings and deadline, and closed after one function has run.
 import type { Io } from '../context.js';
-import { createKafka, unreachable, withDeadline, type Connection } from '../connection.js';
-import { fromKafkaError } from '../kafka-errors.js';
+import { createKafka, unreachable, withDeadline, type Connection } from './connection.js';
+import { fromKafkaError } from './errors.js';
 import { createCluster, type KafkajsBroker, type KafkajsCluster } from './cluster.js';
 
 export interface Session {

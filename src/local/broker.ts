@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, openSync, closeSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
-import { loadKafkajs } from '../kafkajs.js';
+import { probeBrokerCount } from '../kafka/admin/index.js';
 import { ExitCode, KstreamError } from '../errors.js';
 import { checkJava, ensureKafkaJars, homeLauncher, jarLauncher, type JvmOptions, type KafkaLauncher } from './distribution.js';
 import { LOG4J_PROPERTIES, newClusterId, serverProperties } from './server-config.js';
@@ -231,8 +231,6 @@ export function spawnDetached(launcher: KafkaLauncher, files: ReturnType<typeof 
 /** Polls metadata until the broker answers; fails early, with its log, if the process dies. */
 async function waitUntilReady(state: BrokerState, waitMs: number, address: string): Promise<void> {
   const deadline = Date.now() + waitMs;
-  const { Kafka, logLevel } = await loadKafkajs();
-  const kafka = new Kafka({ brokers: [address], clientId: 'kstream-local', logLevel: logLevel.NOTHING, connectionTimeout: 1000, retry: { retries: 0 } });
   while (Date.now() < deadline) {
     if (!isAlive(state.pid)) {
       const { cause, errors } = explainLog(tail(state.logFile, 2000));
@@ -241,16 +239,8 @@ async function waitUntilReady(state: BrokerState, waitMs: number, address: strin
         hint: `see the whole log in ${state.logFile}`,
       });
     }
-    const admin = kafka.admin();
-    try {
-      await admin.connect();
-      await admin.describeCluster();
-      return;
-    } catch {
-      await sleep(250);
-    } finally {
-      await admin.disconnect().catch(() => undefined);
-    }
+    if ((await probeBrokerCount(address)) > 0) return;
+    await sleep(250);
   }
   throw new KstreamError(`the broker did not answer within ${Math.round(waitMs / 1000)}s`, {
     details: tail(state.logFile, 15),

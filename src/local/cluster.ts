@@ -12,7 +12,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ExitCode, KstreamError, UsageError } from '../errors.js';
-import { loadKafkajs, type KafkaClient } from '../kafkajs.js';
+import { probeBrokerCount } from '../kafka/admin/index.js';
 import {
   brokerStatus, explainLog, formatStorage, freePort, isAlive, isFormatted, killAndWait, launcherFor, layout,
   portIsFree, readState, sleep, spawnDetached, stateFile, stopBroker, tail, type BrokerState,
@@ -183,7 +183,6 @@ function spawnNode(launcher: KafkaLauncher, node: ClusterNode, env: NodeJS.Proce
 /** Polls each started node until its metadata lists all `size` brokers; fails early, with its log, if one dies. */
 async function waitForCluster(started: Array<{ node: ClusterNode; broker: BrokerState }>, size: number, waitMs: number): Promise<void> {
   const deadline = Date.now() + waitMs;
-  const { Kafka, logLevel } = await loadKafkajs();
   const pending = new Set(started);
   while (pending.size > 0) {
     for (const s of pending) {
@@ -191,8 +190,7 @@ async function waitForCluster(started: Array<{ node: ClusterNode; broker: Broker
         const { cause, errors } = explainLog(tail(s.broker.logFile, 2000));
         throw new KstreamError(`node ${s.node.nodeId} exited while starting: ${cause}`, { details: errors, hint: `see the whole log in ${s.broker.logFile}` });
       }
-      const kafka = new Kafka({ brokers: [s.broker.bootstrap], clientId: 'kstream-local', logLevel: logLevel.NOTHING, connectionTimeout: 1000, retry: { retries: 0 } });
-      if ((await brokersSeen(kafka)) === size) pending.delete(s);
+      if ((await probeBrokerCount(s.broker.bootstrap)) === size) pending.delete(s);
     }
     if (pending.size === 0) return;
     if (Date.now() >= deadline) {
@@ -203,18 +201,6 @@ async function waitForCluster(started: Array<{ node: ClusterNode; broker: Broker
       });
     }
     await sleep(250);
-  }
-}
-
-async function brokersSeen(kafka: KafkaClient): Promise<number> {
-  const admin = kafka.admin();
-  try {
-    await admin.connect();
-    return (await admin.describeCluster()).brokers.length;
-  } catch {
-    return 0;
-  } finally {
-    await admin.disconnect().catch(() => undefined);
   }
 }
 

@@ -2,7 +2,7 @@
 // cluster metadata, where `kafka-storage format --add-scram` can put them only once, so later ones
 // are upserted through AlterUserScramCredentials on the PLAINTEXT listener (a super user's).
 import { KstreamError } from '../errors.js';
-import { resolveConnection } from '../connection.js';
+import { resolveConnection } from '../config/connection.js';
 import type { Io } from '../context.js';
 import { withSession } from '../kafka/session.js';
 import { alterScramUsers, SCRAM_MECHANISMS } from '../kafka/security/scram.js';

@@ -1,6 +1,6 @@
 // Sets up consumer groups with kafkajs directly, so the groups tests do not depend on kstream consume.
-import type { Consumer } from '../../src/kafkajs.js';
-import { waitForLeaders } from '../../src/topic.js';
+import type { Consumer } from '../../src/kafka/kafkajs.js';
+import { waitForLeaders } from '../../src/kafka/topic.js';
 import { testKafka, testProducer, withTestAdmin } from './kafka.js';
 
 /** Creates `topic` with one partition per entry of `counts`, and `counts[p]` records in partition p. */

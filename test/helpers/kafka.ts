@@ -1,5 +1,5 @@
-import { loadKafkajs, type Admin, type KafkaClient, type Producer } from '../../src/kafkajs.js';
-import { waitForLeaders } from '../../src/topic.js';
+import { loadKafkajs, type Admin, type KafkaClient, type Producer } from '../../src/kafka/kafkajs.js';
+import { waitForLeaders } from '../../src/kafka/topic.js';
 import { brokers } from './cli.js';
 
 /** A kafkajs client on the test broker (or `on`), for setting up and checking state around CLI runs. */

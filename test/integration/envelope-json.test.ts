@@ -2,7 +2,7 @@
 // kcat -J lines are records (not tombstones), and bad envelopes are errors naming line and field.
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import type { IHeaders } from '../../src/kafkajs.js';
+import type { IHeaders } from '../../src/kafka/kafkajs.js';
 import { runCli } from '../helpers/cli.js';
 import { testKafka } from '../helpers/kafka.js';
 import { countRecords, createTopic, kcat } from '../helpers/produce.js';

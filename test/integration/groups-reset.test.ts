@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { runCli, uniqueName } from '../helpers/cli.js';
 import { testProducer, withTestAdmin } from '../helpers/kafka.js';
 import { consumeAndCommit, readAsGroup, seedTopic } from '../helpers/groups.js';
-import { waitForLeaders } from '../../src/topic.js';
+import { waitForLeaders } from '../../src/kafka/topic.js';
 
 /** A topic with 6 and 4 records and a group that has read 3 and 2 of them. */
 async function setup(prefix: string) {

@@ -1,7 +1,8 @@
 // How connection-time failures of SASL and TLS read; the real ones are in test/integration/security.test.ts.
 import { describe, expect, it } from 'vitest';
-import { fromKafkaError } from '../../src/kafka-errors.js';
-import { resolveConnection, unreachable } from '../../src/connection.js';
+import { fromKafkaError } from '../../src/kafka/errors.js';
+import { resolveConnection } from '../../src/config/connection.js';
+import { unreachable } from '../../src/kafka/connection.js';
 
 function kafkaJsError(name: string, message: string, extra: Record<string, unknown> = {}): Error {
   return Object.assign(new Error(message), { name, ...extra });

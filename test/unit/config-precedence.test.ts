@@ -2,7 +2,7 @@ import { rmSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { resolveConnection } from '../../src/connection.js';
+import { resolveConnection } from '../../src/config/connection.js';
 import { parseConfig } from '../../src/config/file.js';
 import { selectProfile } from '../../src/config/profile.js';
 import type { Profile } from '../../src/config/schema.js';

@@ -5,9 +5,10 @@ import { describe, expect, it } from 'vitest';
 import { reportError } from '../../src/cli.js';
 import { createContext } from '../../src/context.js';
 import { ExitCode, KstreamError, UsageError } from '../../src/errors.js';
-import { fromKafkaError } from '../../src/kafka-errors.js';
-import { describeAnswer, NOT_KAFKA_CODE } from '../../src/kafka-socket.js';
-import { parseTimeout, retryFor } from '../../src/connection.js';
+import { fromKafkaError } from '../../src/kafka/errors.js';
+import { describeAnswer, NOT_KAFKA_CODE } from '../../src/kafka/socket.js';
+import { parseTimeout } from '../../src/config/connection.js';
+import { retryFor } from '../../src/kafka/connection.js';
 
 const named = (name: string, message: string, extra: Record<string, unknown> = {}) => Object.assign(new Error(message), { name, ...extra });
 const wrapped = (inner: unknown) => Object.assign(new Error('retries exhausted'), { name: 'KafkaJSNonRetriableError', originalError: inner });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadKafkajs } from '../../src/kafkajs.js';
+import { loadKafkajs } from '../../src/kafka/kafkajs.js';
 import { createCluster } from '../../src/kafka/cluster.js';
 
 // The fetch path reaches kafkajs's cluster through a private factory; a kafkajs update that renames

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { parseDuration } from '../../src/util/duration.js';
 import { parseInteger, parseKeyValues } from '../../src/util/kv.js';
-import { validateTopicName } from '../../src/topic.js';
-import { parseBrokers, resolveConnection } from '../../src/connection.js';
+import { validateTopicName } from '../../src/kafka/topic.js';
+import { parseBrokers, resolveConnection } from '../../src/config/connection.js';
 
 describe('parseDuration', () => {
   it.each([

@@ -1,8 +1,7 @@
 import type { CommandFactory } from '../command.js';
 import { connectionFrom } from '../command.js';
-import { withAdmin } from '../../connection.js';
+import { withAdmin } from '../../kafka/admin/index.js';
 import { outputOption, printView, type OutputFormat } from '../../output.js';
-import { createAcls } from '../../kafka/security/acls.js';
 import { aclOptions, bindingsFrom, type AclArgs } from './spec.js';
 import { aclsView } from './view.js';
 
@@ -17,7 +16,7 @@ export const createCommand: CommandFactory = (ctx) => ({
       .example('$0 acls --add --allow-principal User:alice --operation Read --topic orders', 'As kafka-acls.sh writes it'),
   handler: async (argv) => {
     const acls = bindingsFrom(argv as AclArgs);
-    await withAdmin(connectionFrom(ctx, argv), ctx.io, (admin) => createAcls(admin, acls));
+    await withAdmin(connectionFrom(ctx, argv), ctx.io, (admin) => admin.createAcls(acls));
     ctx.info(`created ${acls.length} ACL${acls.length === 1 ? '' : 's'}`);
     printView(ctx.io, aclsView(acls), argv.output as OutputFormat | undefined);
   },

@@ -1,9 +1,8 @@
 import type { CommandFactory } from '../command.js';
 import { connectionFrom } from '../command.js';
-import { withAdmin } from '../../connection.js';
+import { withAdmin } from '../../kafka/admin/index.js';
 import { UsageError } from '../../errors.js';
 import { outputOption, printView, type OutputFormat } from '../../output.js';
-import { deleteAcls } from '../../kafka/security/acls.js';
 import { aclOptions, filtersFrom, hasResource, type AclArgs } from './spec.js';
 import { aclsView, sortAcls } from './view.js';
 
@@ -19,7 +18,7 @@ export const deleteCommand: CommandFactory = (ctx) => ({
     const args = argv as AclArgs;
     // A filter without a resource would match every ACL of the cluster: too easy to type by mistake.
     if (!hasResource(args)) throw new UsageError('name the resources whose ACLs to delete', { hint: 'pass --topic, --group, --transactional-id or --cluster (--topic \'*\' --pattern-type any for all topics)' });
-    const deleted = await withAdmin(connectionFrom(ctx, argv), ctx.io, (admin) => deleteAcls(admin, filtersFrom(args)));
+    const deleted = await withAdmin(connectionFrom(ctx, argv), ctx.io, (admin) => admin.deleteAcls(filtersFrom(args)));
     ctx.info(deleted.length ? `deleted ${deleted.length} ACL${deleted.length === 1 ? '' : 's'}` : 'no ACL matched; nothing deleted');
     printView(ctx.io, aclsView(sortAcls(deleted)), argv.output as OutputFormat | undefined);
   },

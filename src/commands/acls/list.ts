@@ -1,8 +1,7 @@
 import type { CommandFactory } from '../command.js';
 import { connectionFrom } from '../command.js';
-import { withAdmin } from '../../connection.js';
+import { withAdmin } from '../../kafka/admin/index.js';
 import { outputOption, printView, type OutputFormat } from '../../output.js';
-import { describeAcls } from '../../kafka/security/acls.js';
 import { aclOptions, filtersFrom, type AclArgs } from './spec.js';
 import { aclsView, sortAcls } from './view.js';
 
@@ -17,7 +16,7 @@ export const listCommand: CommandFactory = (ctx) => ({
       .example('$0 acls --list --principal User:alice', 'As kafka-acls.sh writes it'),
   handler: async (argv) => {
     const filters = filtersFrom(argv as AclArgs);
-    const found = await withAdmin(connectionFrom(ctx, argv), ctx.io, async (admin) => (await Promise.all(filters.map((f) => describeAcls(admin, f)))).flat());
+    const found = await withAdmin(connectionFrom(ctx, argv), ctx.io, async (admin) => (await Promise.all(filters.map((f) => admin.describeAcls(f)))).flat());
     printView(ctx.io, aclsView(sortAcls(dedupe(found))), argv.output as OutputFormat | undefined);
   },
 });

@@ -1,4 +1,4 @@
-import { loadKafkajs, type Assigner, type PartitionAssigner } from '../../kafkajs.js';
+import { loadKafkajs, type Assigner, type PartitionAssigner } from '../../kafka/kafkajs.js';
 
 /**
  * A partition assigner that gives exactly `partitions` of `topic` to every member.

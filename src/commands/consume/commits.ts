@@ -1,6 +1,6 @@
-import type { Admin, Consumer } from '../../kafkajs.js';
+import type { Admin, Consumer } from '../../kafka/kafkajs.js';
 import { ExitCode, KstreamError } from '../../errors.js';
-import { fromKafkaError } from '../../kafka-errors.js';
+import { fromKafkaError } from '../../kafka/errors.js';
 import { committedOffsets } from './plan.js';
 
 /**

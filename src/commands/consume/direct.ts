@@ -1,7 +1,7 @@
 // consume without --group: kstream's own fetch loop (src/kafka/fetch) reads the partitions directly,
 // with no consumer group at all, and each fetch response is rendered straight from its bytes into one
 // output buffer and written in one write. With --group, loop.ts reads through kafkajs's consumer.
-import type { Admin, KafkaClient } from '../../kafkajs.js';
+import type { Admin, KafkaClient } from '../../kafka/kafkajs.js';
 import { createCluster } from '../../kafka/cluster.js';
 import { Fetcher, type FetchedRecords, type StartPosition } from '../../kafka/fetch/fetcher.js';
 import { openTransactionNotice } from '../../kafka/transactions/stall.js';

@@ -1,5 +1,5 @@
 // Wrappers around a record formatter: Kafka's --skip-message-on-error, and kcat's -o e@TS end.
-import type { Admin } from '../../kafkajs.js';
+import type { Admin } from '../../kafka/kafkajs.js';
 import { KstreamError, ExitCode } from '../../errors.js';
 import { DeserializeError } from './deserializers.js';
 import type { Part, RecordFormatter } from './format.js';

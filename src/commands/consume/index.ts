@@ -3,11 +3,12 @@ import type { CommandFactory } from '../command.js';
 import { connectionFrom } from '../command.js';
 import { typedArgv, type ArgsOf } from '../args.js';
 import type { Context } from '../../context.js';
-import { createKafka, withAdmin } from '../../connection.js';
+import { createKafka } from '../../kafka/connection.js';
+import { withClientAdmin } from '../../kafka/admin/index.js';
 import { UsageError, type KstreamError } from '../../errors.js';
 import type { ValueEncoding } from '../../records/envelope.js';
 import { watchSignals } from '../../signals.js';
-import { validateTopicName } from '../../topic.js';
+import { validateTopicName } from '../../kafka/topic.js';
 import { parseInteger, parseKeyValues } from '../../util/kv.js';
 import { consumeDirect } from './direct.js';
 import { applyProperties, DEFAULT_PRINT_FLAGS, kcatJsonFormat, type PrintFlags, type RecordFormatter } from './format.js';
@@ -120,7 +121,7 @@ async function runConsume(ctx: Context, argv: ConsumeArgs & object): Promise<voi
       stop.abort();
     };
     const signal = AbortSignal.any([interruption.signal, stop.signal]);
-    const result = await withAdmin(conn, ctx.io, async (admin) => {
+    const result = await withClientAdmin(conn, ctx.io, async (admin) => {
       let output = outputSpecFrom(argv);
       // -o e@TS and the deserializers' errors need each record as an object: format it from one.
       if (until !== undefined || output.kind === 'records') {

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import type { Admin, Consumer, EachBatchPayload, KafkaClient, KafkaMessage } from '../../kafkajs.js';
-import { fromKafkaError, rootCause } from '../../kafka-errors.js';
+import type { Admin, Consumer, EachBatchPayload, KafkaClient, KafkaMessage } from '../../kafka/kafkajs.js';
+import { fromKafkaError, rootCause } from '../../kafka/errors.js';
 import { fixedAssigner } from './assigner.js';
 import { GroupCommits } from './commits.js';
 import type { Part, RecordFormatter } from './format.js';

@@ -1,4 +1,4 @@
-import type { Admin } from '../../kafkajs.js';
+import type { Admin } from '../../kafka/kafkajs.js';
 import { UsageError } from '../../errors.js';
 import { parseTimestamp } from '../../util/time.js';
 

@@ -1,7 +1,7 @@
-import type { Admin } from '../../kafkajs.js';
+import type { Admin } from '../../kafka/kafkajs.js';
 import { UsageError } from '../../errors.js';
-import { rootCause } from '../../kafka-errors.js';
-import { requireTopics } from '../../topic.js';
+import { rootCause } from '../../kafka/errors.js';
+import { requireTopics } from '../../kafka/topic.js';
 import { fetchRanges, resolveStartOffsets, type OffsetSpec, type PartitionRange, type StartOffset } from './offsets.js';
 
 /** Where a run starts and, for --exit, where it ends. */

@@ -1,13 +1,11 @@
-import type { Admin, KafkaClient } from '../../kafkajs.js';
+import { withAdmin, type KafkaAdmin } from '../../kafka/admin/index.js';
 import type { CommandFactory } from '../command.js';
 import { connectionFrom } from '../command.js';
-import { createKafka, withAdmin } from '../../connection.js';
 import { ExitCode, UsageError } from '../../errors.js';
-import { deleteOffsets } from '../../kafka/offset-delete.js';
 import { outputOption, type OutputFormat } from '../../output.js';
 import { reportItems, type ItemStatus } from '../../report.js';
-import { requireTopics } from '../../topic.js';
-import { fetchCommitted, groupNotFound, describeGroup } from './group.js';
+import { requireTopics } from '../../kafka/topic.js';
+import { groupNotFound } from './group.js';
 import { mergeSelections, parseTopicSpec, type TopicSelection } from './plan.js';
 
 /** Why Kafka refused, in words a user can act on. */
@@ -19,9 +17,9 @@ const REFUSALS: Record<string, string> = {
 };
 
 /** The partitions to delete: those named, or every partition the group committed for a bare topic. */
-async function partitionsToDelete(admin: Admin, group: string, selections: TopicSelection[]): Promise<Map<string, number[]>> {
-  const state = await describeGroup(admin, group);
-  const committed = await fetchCommitted(admin, group);
+async function partitionsToDelete(admin: KafkaAdmin, group: string, selections: TopicSelection[]): Promise<Map<string, number[]>> {
+  const state = await admin.describeGroup(group);
+  const committed = await admin.committedOffsets(group);
   if (state.state === 'Dead' && committed.size === 0) throw groupNotFound(group);
   await requireTopics(admin, selections.map((s) => s.topic));
   const out = new Map<string, number[]>();
@@ -32,10 +30,10 @@ async function partitionsToDelete(admin: Admin, group: string, selections: Topic
   return out;
 }
 
-export async function deleteGroupOffsets(kafka: KafkaClient, admin: Admin, group: string, selections: TopicSelection[]): Promise<ItemStatus[]> {
+export async function deleteGroupOffsets(admin: KafkaAdmin, group: string, selections: TopicSelection[]): Promise<ItemStatus[]> {
   const targets = await partitionsToDelete(admin, group, selections);
   if (targets.size === 0) return [];
-  const result = await deleteOffsets(kafka, group, targets);
+  const result = await admin.deleteCommittedOffsets(group, targets);
   if (result.error) {
     const message = REFUSALS[result.error] ?? result.error;
     return [...targets].flatMap(([topic, ps]) => ps.map((p) => ({ name: `${topic}:${p}`, ok: false, message, exitCode: ExitCode.USAGE })));
@@ -63,8 +61,7 @@ export const deleteOffsetsCommand: CommandFactory = (ctx) => ({
     const group = argv.group as string;
     const selections = mergeSelections(specs.map(parseTopicSpec));
     const conn = connectionFrom(ctx, argv);
-    const kafka = await createKafka(conn, ctx.io);
-    const results = await withAdmin(conn, ctx.io, (admin) => deleteGroupOffsets(kafka, admin, group, selections));
+    const results = await withAdmin(conn, ctx.io, (admin) => deleteGroupOffsets(admin, group, selections));
     if (results.length === 0) return ctx.info(`group ${group} has no committed offsets for ${selections.map((s) => s.topic).join(', ')}; nothing to delete`);
     reportItems(ctx, 'partition', results, argv.output as OutputFormat | undefined);
   },

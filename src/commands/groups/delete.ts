@@ -1,9 +1,8 @@
-import type { Admin } from '../../kafkajs.js';
+import { withAdmin, type KafkaAdmin } from '../../kafka/admin/index.js';
 import type { CommandFactory } from '../command.js';
 import { connectionFrom } from '../command.js';
-import { withAdmin } from '../../connection.js';
 import { ExitCode, KstreamError, UsageError } from '../../errors.js';
-import { fromKafkaError } from '../../kafka-errors.js';
+import { kafkaCode } from '../../kafka/errors.js';
 import { outputOption, type OutputFormat } from '../../output.js';
 import { confirm } from '../../prompt.js';
 import { reportItems, type ItemStatus } from '../../report.js';
@@ -15,18 +14,17 @@ const REFUSALS: Record<string, string> = {
 };
 
 /** Deletes each group in turn so that every one gets its own status. */
-export async function deleteGroups(admin: Admin, groups: string[]): Promise<ItemStatus[]> {
+export async function deleteGroups(admin: KafkaAdmin, groups: string[]): Promise<ItemStatus[]> {
   const results: ItemStatus[] = [];
   for (const group of groups) {
     try {
-      await admin.deleteGroups([group]);
+      await admin.deleteGroup(group);
       results.push({ name: group, ok: true, message: 'deleted' });
     } catch (err) {
-      const type = (err as { groups?: Array<{ error?: { type?: string } }> }).groups?.[0]?.error?.type ?? '';
-      const refusal = REFUSALS[type];
+      const refusal = REFUSALS[kafkaCode(err) ?? ''];
       results.push(refusal
         ? { name: group, ok: false, message: refusal, exitCode: ExitCode.USAGE }
-        : { name: group, ok: false, message: fromKafkaError(err).message, exitCode: ExitCode.KAFKA });
+        : { name: group, ok: false, message: (err as Error).message, exitCode: ExitCode.KAFKA });
     }
   }
   return results;
@@ -49,7 +47,7 @@ export const deleteCommand: CommandFactory = (ctx) => ({
     const named = [...new Set((argv.groups as string[] | undefined) ?? [])];
     if (named.length && argv.allGroups) throw new UsageError('pass either group ids or --all-groups, not both');
     const conn = connectionFrom(ctx, argv);
-    const groups = argv.allGroups ? await withAdmin(conn, ctx.io, async (admin) => (await admin.listGroups()).groups.map((g) => g.groupId).sort()) : named;
+    const groups = argv.allGroups ? await withAdmin(conn, ctx.io, async (admin) => (await admin.listGroups()).map((g) => g.groupId)) : named;
     if (groups.length === 0) {
       if (argv.allGroups) return ctx.info('no groups to delete');
       throw new UsageError('name at least one group to delete', { hint: 'or pass --all-groups' });

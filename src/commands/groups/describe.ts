@@ -1,11 +1,11 @@
-import type { Admin } from '../../kafkajs.js';
+import { withAdmin, type KafkaAdmin } from '../../kafka/admin/index.js';
 import type { CommandFactory } from '../command.js';
 import { connectionFrom } from '../command.js';
-import { withAdmin } from '../../connection.js';
 import type { Context } from '../../context.js';
 import { UsageError } from '../../errors.js';
 import { outputOption, printView, resolveFormat, type OutputFormat, type View } from '../../output.js';
-import { assignedPartitions, describeGroup, fetchCommitted, groupNotFound, watermarks, type GroupState } from './group.js';
+import { groupNotFound, watermarks } from './group.js';
+import { tpKey, type Watermarks } from '../../kafka/types.js';
 
 export interface MemberDescription {
   memberId: string;
@@ -36,17 +36,17 @@ export interface GroupDescription {
   totalLag: number;
 }
 
-export async function describeConsumerGroup(admin: Admin, groupId: string): Promise<GroupDescription> {
-  const [group, committed] = await Promise.all([describeGroup(admin, groupId), fetchCommitted(admin, groupId)]);
+export async function describeConsumerGroup(admin: KafkaAdmin, groupId: string): Promise<GroupDescription> {
+  const [group, committed] = await Promise.all([admin.describeGroup(groupId), admin.committedOffsets(groupId)]);
   if (group.state === 'Dead' && committed.size === 0) throw groupNotFound(groupId);
-  const members = await describeMembers(group);
+  const members = group.members;
   const owner = new Map<string, string>();
-  for (const m of members) for (const a of m.assignment) for (const p of a.partitions) owner.set(`${a.topic}:${p}`, m.memberId);
+  for (const m of members) for (const a of m.assignment) for (const p of a.partitions) owner.set(tpKey(a.topic, p), m.memberId);
   const topics = [...new Set([...committed.keys(), ...members.flatMap((m) => m.assignment.map((a) => a.topic))])].sort();
   const existing = new Set(await admin.listTopics());
   const offsets: PartitionLag[] = [];
   for (const topic of topics) {
-    const marks = existing.has(topic) ? await watermarks(admin, topic) : new Map<number, { low: number; high: number }>();
+    const marks = existing.has(topic) ? await watermarks(admin, topic) : new Map<number, Watermarks>();
     const partitions = new Set([...marks.keys(), ...(committed.get(topic)?.keys() ?? [])]);
     for (const partition of [...partitions].sort((a, b) => a - b)) {
       const c = committed.get(topic)?.get(partition) ?? null;
@@ -57,26 +57,12 @@ export async function describeConsumerGroup(admin: Admin, groupId: string): Prom
         committed: c,
         logEnd: mark?.high ?? null,
         lag: mark === undefined ? null : mark.high - (c ?? mark.low),
-        memberId: owner.get(`${topic}:${partition}`) ?? null,
+        memberId: owner.get(tpKey(topic, partition)) ?? null,
       });
     }
   }
   const totalLag = offsets.reduce((sum, o) => sum + (o.lag ?? 0), 0);
   return { group: groupId, state: group.state, protocolType: group.protocolType, protocol: group.protocol, members, offsets, totalLag };
-}
-
-async function describeMembers(group: GroupState): Promise<MemberDescription[]> {
-  const members: MemberDescription[] = [];
-  for (const m of group.members) {
-    const assigned = await assignedPartitions(group, m.memberAssignment);
-    members.push({
-      memberId: m.memberId,
-      clientId: m.clientId,
-      host: m.clientHost.replace(/^\//, ''),
-      assignment: Object.entries(assigned).map(([topic, partitions]) => ({ topic, partitions: [...partitions].sort((a, b) => a - b) })),
-    });
-  }
-  return members;
 }
 
 export function groupView(d: GroupDescription): View {
@@ -133,8 +119,8 @@ function chosenView(argv: { members?: boolean; state?: boolean; offsets?: boolea
   return views[0] ?? 'offsets';
 }
 
-async function allGroupIds(admin: Admin): Promise<string[]> {
-  return (await admin.listGroups()).groups.map((g) => g.groupId).sort();
+async function allGroupIds(admin: KafkaAdmin): Promise<string[]> {
+  return (await admin.listGroups()).map((g) => g.groupId);
 }
 
 function printDescriptions(ctx: Context, all: GroupDescription[], view: DescribeView, format: OutputFormat | undefined): void {

@@ -1,7 +1,6 @@
-import type { Admin } from '../../kafkajs.js';
+import { withAdmin, type KafkaAdmin } from '../../kafka/admin/index.js';
 import type { CommandFactory } from '../command.js';
 import { connectionFrom } from '../command.js';
-import { withAdmin } from '../../connection.js';
 import { outputOption, printView, type OutputFormat, type View } from '../../output.js';
 
 export interface GroupSummary {
@@ -11,11 +10,9 @@ export interface GroupSummary {
   members: number;
 }
 
-export async function listGroups(admin: Admin): Promise<GroupSummary[]> {
-  const ids = (await admin.listGroups()).groups.map((g) => g.groupId);
-  if (ids.length === 0) return [];
-  const { groups } = await admin.describeGroups(ids);
-  return groups
+export async function listGroups(admin: KafkaAdmin): Promise<GroupSummary[]> {
+  const ids = (await admin.listGroups()).map((g) => g.groupId);
+  return (await admin.describeGroups(ids))
     .map((g) => ({ group: g.groupId, state: g.state, protocolType: g.protocolType, members: g.members.length }))
     .sort((a, b) => a.group.localeCompare(b.group));
 }

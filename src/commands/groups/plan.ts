@@ -1,7 +1,7 @@
 // Pure planning for `groups reset-offsets`: parse the selection and the mode, then compute each
 // partition's new offset from what the broker reported. No Kafka calls here, so every rule is unit-tested.
 import { UsageError } from '../../errors.js';
-import { validateTopicName } from '../../topic.js';
+import { validateTopicName } from '../../kafka/topic.js';
 import { parseInteger } from '../../util/kv.js';
 import { parseTimestamp } from '../../util/time.js';
 

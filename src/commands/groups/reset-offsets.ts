@@ -1,12 +1,11 @@
-import type { Admin } from '../../kafkajs.js';
+import { withAdmin, type KafkaAdmin } from '../../kafka/admin/index.js';
 import type { Context } from '../../context.js';
 import type { CommandFactory } from '../command.js';
 import { connectionFrom } from '../command.js';
-import { withAdmin } from '../../connection.js';
 import { UsageError } from '../../errors.js';
 import { outputOption, render, resolveFormat, type OutputFormat, type View } from '../../output.js';
-import { requireTopics } from '../../topic.js';
-import { describeGroup, fetchCommitted, groupNotFound, isActive, watermarks } from './group.js';
+import { requireTopics } from '../../kafka/topic.js';
+import { groupNotFound, isActive, watermarks, type Committed } from './group.js';
 import { readFileSync } from 'node:fs';
 import {
   mergeSelections, offsetsCsv, parseResetMode, parseTopicSpec, planReset,
@@ -27,15 +26,15 @@ export interface ResetResult extends ResetPlan {
 }
 
 /** Plans the reset and, with `execute`, commits it; refuses while the group has members. */
-export async function resetOffsets(admin: Admin, opts: ResetOffsetsOptions): Promise<ResetResult> {
-  const group = await describeGroup(admin, opts.group);
+export async function resetOffsets(admin: KafkaAdmin, opts: ResetOffsetsOptions): Promise<ResetResult> {
+  const group = await admin.describeGroup(opts.group);
   if (isActive(group.state)) {
     const n = group.members.length;
     throw new UsageError(`group '${opts.group}' has ${n} active member${n === 1 ? '' : 's'} (state ${group.state}); offsets can only be reset while it has none`, {
       hint: `stop its consumers first; see \`kstream groups describe ${opts.group}\``,
     });
   }
-  const committed = await fetchCommitted(admin, opts.group);
+  const committed = await admin.committedOffsets(opts.group);
   if (!opts.topics && committed.size === 0) {
     if (group.state === 'Dead') throw groupNotFound(opts.group);
     throw new UsageError(`group '${opts.group}' has no committed offsets`, { hint: 'name the topics with --topic' });
@@ -49,7 +48,7 @@ export async function resetOffsets(admin: Admin, opts: ResetOffsetsOptions): Pro
   return { ...plan, newGroup: group.state === 'Dead' && committed.size === 0 };
 }
 
-async function partitionStates(admin: Admin, s: TopicSelection, committed: Map<string, Map<number, number>>, mode: ResetMode): Promise<PartitionState[]> {
+async function partitionStates(admin: KafkaAdmin, s: TopicSelection, committed: Committed, mode: ResetMode): Promise<PartitionState[]> {
   const marks = await watermarks(admin, s.topic);
   const all = [...marks.keys()].sort((a, b) => a - b);
   const missing = s.partitions?.find((p) => !marks.has(p));
@@ -57,7 +56,7 @@ async function partitionStates(admin: Admin, s: TopicSelection, committed: Map<s
     throw new UsageError(`topic '${s.topic}' has no partition ${missing}`, { hint: `it has partitions 0 to ${all.length - 1}` });
   }
   const atTime = mode.kind === 'datetime'
-    ? new Map((await admin.fetchTopicOffsetsByTimestamp(s.topic, mode.timestamp)).map((o) => [o.partition, Number(o.offset)]))
+    ? await admin.offsetsByTime(s.topic, mode.timestamp)
     : undefined;
   return (s.partitions ?? all).map((partition) => ({
     topic: s.topic,
@@ -69,13 +68,8 @@ async function partitionStates(admin: Admin, s: TopicSelection, committed: Map<s
   }));
 }
 
-/** kafkajs commits one topic per call (it briefly joins the group to do so). */
-async function commit(admin: Admin, groupId: string, plan: ResetPlan): Promise<void> {
-  const topics = [...new Set(plan.offsets.map((o) => o.topic))];
-  for (const topic of topics) {
-    const partitions = plan.offsets.filter((o) => o.topic === topic).map((o) => ({ partition: o.partition, offset: String(o.next) }));
-    await admin.setOffsets({ groupId, topic, partitions });
-  }
+async function commit(admin: KafkaAdmin, groupId: string, plan: ResetPlan): Promise<void> {
+  await admin.commitOffsets(groupId, plan.offsets.map((o) => ({ topic: o.topic, partition: o.partition, offset: o.next })));
 }
 
 export function planView(group: string, execute: boolean, plan: ResetPlan): View {
@@ -125,7 +119,7 @@ export const resetOffsetsCommand: CommandFactory = (ctx) => ({
     // Bad topic specs fail before connecting.
     const selected = specs.length ? mergeSelections(specs.map(parseTopicSpec)) : undefined;
     const result = await withAdmin(connectionFrom(ctx, argv), ctx.io, async (admin) => {
-      const fromGroup = argv.fromGroup === undefined ? undefined : { name: String(argv.fromGroup), offsets: await fetchCommitted(admin, String(argv.fromGroup)) };
+      const fromGroup = argv.fromGroup === undefined ? undefined : { name: String(argv.fromGroup), offsets: await admin.committedOffsets(String(argv.fromGroup)) };
       if (fromGroup && fromGroup.offsets.size === 0) throw new UsageError(`group '${fromGroup.name}' has no committed offsets to copy`);
       const mode = parseResetMode({
         toEarliest: argv.toEarliest, toLatest: argv.toLatest, toOffset: argv.toOffset, toDatetime: argv.toDatetime, byDuration: argv.byDuration,

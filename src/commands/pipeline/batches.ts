@@ -1,6 +1,6 @@
-import type { EachBatchPayload } from '../../kafkajs.js';
+import type { EachBatchPayload } from '../../kafka/kafkajs.js';
 import { ExitCode, KstreamError } from '../../errors.js';
-import { rootCause } from '../../kafka-errors.js';
+import { rootCause } from '../../kafka/errors.js';
 import type { Drain } from './drain.js';
 import { aloneBytes, type TopicLimits } from './limits.js';
 import { fromMessage, StopRequested, TransformError, type PipeRecord } from './record.js';

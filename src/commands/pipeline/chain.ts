@@ -1,5 +1,5 @@
 import { UsageError } from '../../errors.js';
-import { validateTopicName } from '../../topic.js';
+import { validateTopicName } from '../../kafka/topic.js';
 import type { ExecFormat, TransformSpec } from './transforms.js';
 
 /**

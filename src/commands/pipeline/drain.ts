@@ -1,4 +1,4 @@
-import type { Admin } from '../../kafkajs.js';
+import type { Admin } from '../../kafka/kafkajs.js';
 
 const key = (topic: string, partition: number) => `${topic}\u0000${partition}`;
 

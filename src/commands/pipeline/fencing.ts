@@ -1,4 +1,4 @@
-import type { Admin, KafkaClient } from '../../kafkajs.js';
+import type { Admin, KafkaClient } from '../../kafka/kafkajs.js';
 
 /**
  * Workers of a stage that no longer exist (a run with --parallel 3, killed, then run with

@@ -1,4 +1,4 @@
-import { ConfigResourceTypes, type Admin } from '../../kafkajs.js';
+import { ConfigResourceTypes, type Admin } from '../../kafka/kafkajs.js';
 import type { PipeRecord } from './record.js';
 
 /** Kafka's default max.message.bytes, used if a topic's cannot be read. */

@@ -1,5 +1,5 @@
 import { UsageError } from '../../errors.js';
-import { validateTopicName } from '../../topic.js';
+import { validateTopicName } from '../../kafka/topic.js';
 import { parseDuration } from '../../util/duration.js';
 import { parseInteger } from '../../util/kv.js';
 import { parseChain } from './chain.js';

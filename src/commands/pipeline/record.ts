@@ -1,5 +1,5 @@
 import { isUtf8 } from 'node:buffer';
-import type { EachBatchPayload, IHeaders } from '../../kafkajs.js';
+import type { EachBatchPayload, IHeaders } from '../../kafka/kafkajs.js';
 import { toEnvelope, type ParsedEnvelope } from '../../records/envelope.js';
 
 /** Where a record was read from; kept through --map and --filter, lost after --exec (its output belongs to the whole batch). */

@@ -1,6 +1,6 @@
 import type { CommandFactory } from '../command.js';
 import { connectionFrom } from '../command.js';
-import { createKafka } from '../../connection.js';
+import { createKafka } from '../../kafka/connection.js';
 import { UsageError } from '../../errors.js';
 import { watchSignals } from '../../signals.js';
 import { parseInteger } from '../../util/kv.js';

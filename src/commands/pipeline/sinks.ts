@@ -1,4 +1,4 @@
-import type { Consumer, IHeaders, KafkaClient, Message, Producer } from '../../kafkajs.js';
+import type { Consumer, IHeaders, KafkaClient, Message, Producer } from '../../kafka/kafkajs.js';
 import { joinLines, runExec } from './exec.js';
 import { parallelMetadata, type CommittedOffset } from './fencing.js';
 import { sendChunks, type TopicLimits } from './limits.js';

@@ -1,8 +1,8 @@
-import type { Consumer, KafkaClient } from '../../kafkajs.js';
-import { unreachable, withDeadline, type Connection } from '../../connection.js';
+import type { Consumer, KafkaClient } from '../../kafka/kafkajs.js';
+import { unreachable, withDeadline, type Connection } from '../../kafka/connection.js';
 import { KstreamError } from '../../errors.js';
-import { fromKafkaError, rootCause } from '../../kafka-errors.js';
-import { requireTopics } from '../../topic.js';
+import { fromKafkaError, rootCause } from '../../kafka/errors.js';
+import { requireTopics } from '../../kafka/topic.js';
 import { BatchProcessor, sleep, Stopper, type WorkerState } from './batches.js';
 import { Drain } from './drain.js';
 import { committedOffsets, fenceIds, recordedParallel, type CommittedOffset } from './fencing.js';

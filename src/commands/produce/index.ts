@@ -1,7 +1,7 @@
 import { access, constants, stat } from 'node:fs/promises';
 import type { CommandFactory } from '../command.js';
 import { connectionFrom } from '../command.js';
-import { createKafka } from '../../connection.js';
+import { createKafka } from '../../kafka/connection.js';
 import type { Context } from '../../context.js';
 import { UsageError } from '../../errors.js';
 import { watchSignals } from '../../signals.js';

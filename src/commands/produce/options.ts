@@ -1,7 +1,7 @@
 import type { Options } from 'yargs';
 import { UsageError } from '../../errors.js';
 import type { ArgsOf } from '../args.js';
-import { validateTopicName } from '../../topic.js';
+import { validateTopicName } from '../../kafka/topic.js';
 import { parseInteger, parseKeyValues } from '../../util/kv.js';
 
 export const COMPRESSIONS = ['none', 'gzip', 'snappy', 'lz4', 'zstd'] as const;

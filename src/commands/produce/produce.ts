@@ -1,13 +1,14 @@
-import type { KafkaClient } from '../../kafkajs.js';
-import { unreachable, withDeadline, type Connection } from '../../connection.js';
+import type { KafkaClient } from '../../kafka/kafkajs.js';
+import { unreachable, withDeadline, type Connection } from '../../kafka/connection.js';
 import type { Io } from '../../context.js';
 import type { KstreamError } from '../../errors.js';
-import { fromKafkaError } from '../../kafka-errors.js';
+import { fromKafkaError } from '../../kafka/errors.js';
 import { BatchProducer } from '../../kafka/produce/producer.js';
 import type { ProduceOptions } from './options.js';
 import { ProduceRun } from './run.js';
 import type { ProduceStats } from './summary.js';
 import { prepareTopic, type TopicInfo } from './topic-info.js';
+import { KafkaAdmin } from '../../kafka/admin/index.js';
 
 export interface ProduceDeps {
   kafka: KafkaClient;
@@ -51,14 +52,13 @@ export async function produceRecords(deps: ProduceDeps, opts: ProduceOptions, st
 }
 
 async function withTopic(deps: ProduceDeps, opts: ProduceOptions): Promise<TopicInfo> {
-  const admin = deps.kafka.admin();
+  const admin = await KafkaAdmin.on(deps.kafka, deps.conn);
   try {
-    await withDeadline(admin.connect(), deps.conn.timeoutMs, () => unreachable(deps.conn));
     return await prepareTopic(admin, opts, deps.info, deps.conn.timeoutMs);
   } catch (err) {
     throw fromKafkaError(err, deps.conn.brokers);
   } finally {
-    await admin.disconnect().catch(() => undefined);
+    await admin.close();
   }
 }
 

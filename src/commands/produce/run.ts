@@ -1,6 +1,6 @@
 import { createReadStream } from 'node:fs';
 import { ExitCode, KstreamError, UsageError } from '../../errors.js';
-import { fromKafkaError } from '../../kafka-errors.js';
+import { fromKafkaError } from '../../kafka/errors.js';
 import { BATCH_HEADER_BYTES } from '../../kafka/codec/encode.js';
 import { RecordSender, type AckedRound, type BatchSink, type InputPosition } from '../../kafka/produce/sender.js';
 import { drained, readChunks } from './lines.js';

@@ -1,7 +1,6 @@
-import type { Admin } from '../../kafkajs.js';
-import { ConfigResourceTypes } from '../../kafkajs.js';
+import type { KafkaAdmin } from '../../kafka/admin/index.js';
 import { UsageError } from '../../errors.js';
-import { refuseIfHidden, waitForLeaders } from '../../topic.js';
+import { refuseIfHidden } from '../../kafka/topic.js';
 import type { ProduceOptions } from './options.js';
 
 /** Kafka's default max.message.bytes, used if the topic's cannot be read. */
@@ -13,7 +12,7 @@ export interface TopicInfo {
 }
 
 /** Checks (or creates, with --create-topic) the topic and reads what the sender must respect. */
-export async function prepareTopic(admin: Admin, opts: ProduceOptions, info: (line: string) => void, timeoutMs: number): Promise<TopicInfo> {
+export async function prepareTopic(admin: KafkaAdmin, opts: ProduceOptions, info: (line: string) => void, timeoutMs: number): Promise<TopicInfo> {
   if (!(await admin.listTopics()).includes(opts.topic)) {
     if (!opts.createTopic) {
       await refuseIfHidden(admin, opts.topic);
@@ -21,8 +20,7 @@ export async function prepareTopic(admin: Admin, opts: ProduceOptions, info: (li
         hint: `create it with \`kstream topics create ${opts.topic}\`, or pass --create-topic`,
       });
     }
-    await admin.createTopics({ topics: [{ topic: opts.topic, numPartitions: opts.partitions }], waitForLeaders: false });
-    await waitForLeaders(admin, opts.topic, timeoutMs);
+    await admin.createTopic({ name: opts.topic, partitions: opts.partitions }, timeoutMs);
     info(`created topic '${opts.topic}'`);
   }
   const topic = await describeTopic(admin, opts.topic);
@@ -32,13 +30,12 @@ export async function prepareTopic(admin: Admin, opts: ProduceOptions, info: (li
   return topic;
 }
 
-async function describeTopic(admin: Admin, topic: string): Promise<TopicInfo> {
-  const resource = { type: ConfigResourceTypes.TOPIC, name: topic, configNames: ['max.message.bytes'] };
-  const [{ topics }, configs] = await Promise.all([
-    admin.fetchTopicMetadata({ topics: [topic] }),
+async function describeTopic(admin: KafkaAdmin, topic: string): Promise<TopicInfo> {
+  const [[info], configs] = await Promise.all([
+    admin.describeTopics([topic]),
     // Reading configs may be denied where writing is allowed: then assume Kafka's default.
-    admin.describeConfigs({ resources: [resource], includeSynonyms: false }).catch(() => undefined),
+    admin.describeConfigs({ type: 'topics', name: topic }, ['max.message.bytes']).catch(() => undefined),
   ]);
-  const entry = configs?.resources[0]?.configEntries.find((e) => e.configName === 'max.message.bytes');
-  return { partitions: topics[0]!.partitions.length, maxMessageBytes: Number(entry?.configValue ?? DEFAULT_MAX_MESSAGE_BYTES) };
+  const entry = configs?.find((e) => e.name === 'max.message.bytes');
+  return { partitions: info!.partitions.length, maxMessageBytes: Number(entry?.value ?? DEFAULT_MAX_MESSAGE_BYTES) };
 }

@@ -1,5 +1,5 @@
 import type { CommandFactory } from '../command.js';
-import { parseBrokers, type ConnectionArgs } from '../../connection.js';
+import { parseBrokers, type ConnectionArgs } from '../../config/connection.js';
 import { configPath, readConfig, writeConfig } from '../../config/file.js';
 import { checkProfile, type Profile } from '../../config/schema.js';
 import { KstreamError, UsageError } from '../../errors.js';

@@ -1,9 +1,8 @@
-import { ConfigResourceTypes, type Admin } from '../../kafkajs.js';
+import { withAdmin, type KafkaAdmin } from '../../kafka/admin/index.js';
 import type { CommandFactory } from '../command.js';
 import { connectionFrom } from '../command.js';
-import { withAdmin } from '../../connection.js';
 import { UsageError } from '../../errors.js';
-import { requireTopics, TOPIC_CONFIG_SOURCE, validateTopicName } from '../../topic.js';
+import { requireTopics, validateTopicName } from '../../kafka/topic.js';
 import { parseInteger, parseKeyValues } from '../../util/kv.js';
 
 
@@ -15,7 +14,7 @@ export interface AlterTopicOptions {
 }
 
 /** Returns one line per change made. */
-export async function alterTopic(admin: Admin, opts: AlterTopicOptions): Promise<string[]> {
+export async function alterTopic(admin: KafkaAdmin, opts: AlterTopicOptions): Promise<string[]> {
   await requireTopics(admin, [opts.topic]);
   const changes: string[] = [];
   if (opts.partitions !== undefined) changes.push(...(await growPartitions(admin, opts.topic, opts.partitions)));
@@ -23,47 +22,39 @@ export async function alterTopic(admin: Admin, opts: AlterTopicOptions): Promise
   return changes;
 }
 
-async function growPartitions(admin: Admin, topic: string, count: number): Promise<string[]> {
-  const { topics } = await admin.fetchTopicMetadata({ topics: [topic] });
-  const current = topics[0]!.partitions.length;
+async function growPartitions(admin: KafkaAdmin, topic: string, count: number): Promise<string[]> {
+  const [info] = await admin.describeTopics([topic]);
+  const current = info!.partitions.length;
   if (count < current) {
     throw new UsageError(`topic '${topic}' has ${current} partitions; Kafka can only add partitions, not remove them`, {
       hint: `pass --partitions ${current} or more`,
     });
   }
   if (count === current) return [`partitions: already ${current}`];
-  await admin.createPartitions({ topicPartitions: [{ topic, count }] });
+  await admin.createPartitions(topic, count);
   return [`partitions: ${current} -> ${count}`];
 }
 
 /**
- * kafkajs only speaks the non-incremental AlterConfigs API, which replaces every topic-level
- * config at once; so read the current ones and send them back with the change applied.
+ * One IncrementalAlterConfigs with every change: the broker applies them to the configs as they
+ * are then, so a change another client makes meanwhile to another key is kept. The configs read
+ * first only check the names and word the report.
  */
-async function alterConfigs(admin: Admin, opts: AlterTopicOptions): Promise<string[]> {
-  const resource = { type: ConfigResourceTypes.TOPIC, name: opts.topic };
-  const described = await admin.describeConfigs({ resources: [resource], includeSynonyms: false });
-  const entries = described.resources[0]?.configEntries ?? [];
-  const known = new Set(entries.map((e) => e.configName));
-  const current = new Map(
-    entries.filter((e) => (e as { configSource?: number }).configSource === TOPIC_CONFIG_SOURCE).map((e) => [e.configName, e.configValue]),
-  );
+async function alterConfigs(admin: KafkaAdmin, opts: AlterTopicOptions): Promise<string[]> {
+  const resource = { type: 'topics' as const, name: opts.topic };
+  const entries = await admin.describeConfigs(resource);
+  const known = new Set(entries.map((e) => e.name));
+  const current = new Map(entries.filter((e) => e.source === 'DYNAMIC_TOPIC_CONFIG').map((e) => [e.name, e.value]));
   for (const name of [...opts.set.map(([k]) => k), ...opts.remove]) {
     if (!known.has(name)) throw new UsageError(`'${name}' is not a topic config`, { hint: 'see `kstream topics describe <topic> --all-configs`' });
   }
   const changes: string[] = [];
-  for (const name of opts.remove) {
-    changes.push(current.has(name) ? `${name}: removed (back to default)` : `${name}: not set, nothing to remove`);
-    current.delete(name);
-  }
-  for (const [name, value] of opts.set) {
-    changes.push(`${name}: ${current.get(name) ?? '(default)'} -> ${value}`);
-    current.set(name, value);
-  }
-  await admin.alterConfigs({
-    validateOnly: false,
-    resources: [{ ...resource, configEntries: [...current].map(([name, value]) => ({ name, value })) }],
-  });
+  for (const name of opts.remove) changes.push(current.has(name) ? `${name}: removed (back to default)` : `${name}: not set, nothing to remove`);
+  for (const [name, value] of opts.set) changes.push(`${name}: ${current.get(name) ?? '(default)'} -> ${value}`);
+  await admin.alterConfigs(resource, [
+    ...opts.remove.map((name) => ({ op: 'delete' as const, name })),
+    ...opts.set.map(([name, value]) => ({ op: 'set' as const, name, value })),
+  ]);
   return changes;
 }
 

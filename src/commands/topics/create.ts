@@ -1,14 +1,13 @@
-import type { Admin, ITopicConfig } from '../../kafkajs.js';
+import { withAdmin, type KafkaAdmin } from '../../kafka/admin/index.js';
 import type { CommandFactory } from '../command.js';
 import { connectionFrom } from '../command.js';
-import { withAdmin } from '../../connection.js';
 import { ExitCode, UsageError } from '../../errors.js';
-import { fromKafkaError } from '../../kafka-errors.js';
+import { kafkaCode } from '../../kafka/errors.js';
 import { outputOption, type OutputFormat } from '../../output.js';
 import { ask } from '../../prompt.js';
 import { reportItems, type ItemStatus } from '../../report.js';
 import type { Context } from '../../context.js';
-import { validateTopicName, waitForLeaders } from '../../topic.js';
+import { validateTopicName } from '../../kafka/topic.js';
 import { parseInteger, parseKeyValues } from '../../util/kv.js';
 
 export interface CreateTopicsOptions {
@@ -20,36 +19,26 @@ export interface CreateTopicsOptions {
 }
 
 /** Creates each topic in turn so that every one gets its own status. */
-export async function createTopics(admin: Admin, opts: CreateTopicsOptions, timeoutMs = 30_000): Promise<ItemStatus[]> {
+export async function createTopics(admin: KafkaAdmin, opts: CreateTopicsOptions, timeoutMs = 30_000): Promise<ItemStatus[]> {
   const results: ItemStatus[] = [];
   for (const topic of opts.topics) results.push(await createOne(admin, topic, opts, timeoutMs));
   return results;
 }
 
-async function createOne(admin: Admin, topic: string, opts: CreateTopicsOptions, timeoutMs: number): Promise<ItemStatus> {
-  const spec: ITopicConfig = {
-    topic,
-    numPartitions: opts.partitions,
-    replicationFactor: opts.replicationFactor,
-    configEntries: opts.configs.map(([name, value]) => ({ name, value })),
-  };
+async function createOne(admin: KafkaAdmin, topic: string, opts: CreateTopicsOptions, timeoutMs: number): Promise<ItemStatus> {
   try {
-    const created = await admin.createTopics({ topics: [spec], waitForLeaders: false });
-    if (created) {
-      await waitForLeaders(admin, topic, timeoutMs);
-      return { name: topic, ok: true, message: 'created' };
-    }
+    const spec = { name: topic, partitions: opts.partitions, replicationFactor: opts.replicationFactor, configs: opts.configs };
+    if (await admin.createTopic(spec, timeoutMs)) return { name: topic, ok: true, message: 'created' };
     return opts.ifNotExists
       ? { name: topic, ok: true, message: 'already exists' }
       : { name: topic, ok: false, message: 'already exists (pass --if-not-exists to accept that)', exitCode: ExitCode.USAGE };
   } catch (err) {
-    const inner = (err as { errors?: unknown[] }).errors?.[0] ?? err;
-    if ((inner as { type?: string }).type === 'INVALID_REPLICATION_FACTOR') {
+    if (kafkaCode(err) === 'INVALID_REPLICATION_FACTOR') {
       const { brokers } = await admin.describeCluster();
       const message = `replication factor ${opts.replicationFactor} is more than the ${brokers.length} broker(s) of this cluster`;
       return { name: topic, ok: false, message, exitCode: ExitCode.USAGE };
     }
-    return { name: topic, ok: false, message: fromKafkaError(inner).message, exitCode: ExitCode.KAFKA };
+    return { name: topic, ok: false, message: (err as Error).message, exitCode: ExitCode.KAFKA };
   }
 }
 

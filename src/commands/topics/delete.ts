@@ -1,15 +1,13 @@
-import type { Admin } from '../../kafkajs.js';
+import { withAdmin, type KafkaAdmin } from '../../kafka/admin/index.js';
 import type { CommandFactory } from '../command.js';
 import { connectionFrom } from '../command.js';
-import { withAdmin } from '../../connection.js';
 import { ExitCode, KstreamError } from '../../errors.js';
-import { fromKafkaError } from '../../kafka-errors.js';
 import { outputOption, type OutputFormat } from '../../output.js';
 import { confirm } from '../../prompt.js';
 import { reportItems, type ItemStatus } from '../../report.js';
-import { validateTopicName } from '../../topic.js';
+import { validateTopicName } from '../../kafka/topic.js';
 
-export async function deleteTopics(admin: Admin, topics: string[], ifExists = false): Promise<ItemStatus[]> {
+export async function deleteTopics(admin: KafkaAdmin, topics: string[], ifExists = false): Promise<ItemStatus[]> {
   const existing = new Set(await admin.listTopics());
   const results: ItemStatus[] = [];
   for (const topic of topics) {
@@ -18,10 +16,10 @@ export async function deleteTopics(admin: Admin, topics: string[], ifExists = fa
       continue;
     }
     try {
-      await admin.deleteTopics({ topics: [topic] });
+      await admin.deleteTopic(topic);
       results.push({ name: topic, ok: true, message: 'deleted' });
     } catch (err) {
-      results.push({ name: topic, ok: false, message: fromKafkaError(err).message, exitCode: ExitCode.KAFKA });
+      results.push({ name: topic, ok: false, message: (err as Error).message, exitCode: ExitCode.KAFKA });
     }
   }
   return results;

@@ -1,9 +1,8 @@
-import { ConfigResourceTypes, type Admin } from '../../kafkajs.js';
+import { withAdmin, type KafkaAdmin } from '../../kafka/admin/index.js';
 import type { CommandFactory } from '../command.js';
 import { connectionFrom } from '../command.js';
-import { withAdmin } from '../../connection.js';
 import { outputOption, printView, render, resolveFormat, type OutputFormat, type View } from '../../output.js';
-import { requireTopics, TOPIC_CONFIG_SOURCE, validateTopicName } from '../../topic.js';
+import { requireTopics, validateTopicName } from '../../kafka/topic.js';
 
 
 export interface PartitionDescription {
@@ -23,30 +22,24 @@ export interface TopicDescription {
   configs: Array<{ name: string; value: string | null; isDefault: boolean; sensitive: boolean }>;
 }
 
-export async function describeTopic(admin: Admin, topic: string, opts: { allConfigs: boolean }): Promise<TopicDescription> {
+export async function describeTopic(admin: KafkaAdmin, topic: string, opts: { allConfigs: boolean }): Promise<TopicDescription> {
   await requireTopics(admin, [topic]);
-  const [{ topics }, offsets, configs] = await Promise.all([
-    admin.fetchTopicMetadata({ topics: [topic] }),
-    admin.fetchTopicOffsets(topic),
-    admin.describeConfigs({ resources: [{ type: ConfigResourceTypes.TOPIC, name: topic }], includeSynonyms: false }),
+  const [[info], marks, entries] = await Promise.all([
+    admin.describeTopics([topic]),
+    admin.watermarks(topic),
+    admin.describeConfigs({ type: 'topics', name: topic }),
   ]);
-  const byPartition = new Map(offsets.map((o) => [o.partition, o]));
-  const partitions = topics[0]!.partitions
-    .map((p) => {
-      const o = byPartition.get(p.partitionId);
-      const low = Number(o?.low ?? 0);
-      const high = Number(o?.high ?? 0);
-      return { partition: p.partitionId, leader: p.leader, replicas: p.replicas, isr: p.isr, lowWatermark: low, highWatermark: high, records: high - low };
-    })
-    .sort((a, b) => a.partition - b.partition);
-  const entries = configs.resources[0]?.configEntries ?? [];
+  const byPartition = new Map(marks.map((o) => [o.partition, o]));
+  const partitions = info!.partitions.map((p) => {
+    const { low = 0, high = 0 } = byPartition.get(p.partition) ?? {};
+    return { partition: p.partition, leader: p.leader, replicas: p.replicas, isr: p.isr, lowWatermark: low, highWatermark: high, records: high - low };
+  });
   return {
     name: topic,
     partitions,
     configs: entries
-      .filter((e) => opts.allConfigs || (e as { configSource?: number }).configSource === TOPIC_CONFIG_SOURCE)
-      .map((e) => ({ name: e.configName, value: e.isSensitive ? null : e.configValue, isDefault: e.isDefault, sensitive: e.isSensitive }))
-      .sort((a, b) => a.name.localeCompare(b.name)),
+      .filter((e) => opts.allConfigs || e.source === 'DYNAMIC_TOPIC_CONFIG')
+      .map((e) => ({ name: e.name, value: e.sensitive ? null : e.value, isDefault: e.source === 'DEFAULT_CONFIG', sensitive: e.sensitive })),
   };
 }
 
@@ -66,7 +59,7 @@ export function describeAllView(all: TopicDescription[], format: OutputFormat): 
   return all.map((d) => `TOPIC ${d.name}\n` + render(describeView(d), format)).join('\n');
 }
 
-async function topicNames(admin: Admin, internal: boolean): Promise<string[]> {
+async function topicNames(admin: KafkaAdmin, internal: boolean): Promise<string[]> {
   return (await admin.listTopics()).filter((n) => internal || !n.startsWith('__')).sort();
 }
 

@@ -1,7 +1,6 @@
-import type { Admin } from '../../kafkajs.js';
+import { withAdmin, type KafkaAdmin } from '../../kafka/admin/index.js';
 import type { CommandFactory } from '../command.js';
 import { connectionFrom } from '../command.js';
-import { withAdmin } from '../../connection.js';
 import { outputOption, printView, type OutputFormat, type View } from '../../output.js';
 
 export interface TopicSummary {
@@ -11,11 +10,10 @@ export interface TopicSummary {
   internal: boolean;
 }
 
-export async function listTopics(admin: Admin, opts: { internal: boolean }): Promise<TopicSummary[]> {
+export async function listTopics(admin: KafkaAdmin, opts: { internal: boolean }): Promise<TopicSummary[]> {
   const names = (await admin.listTopics()).filter((n) => opts.internal || !n.startsWith('__')).sort();
   if (names.length === 0) return [];
-  const { topics } = await admin.fetchTopicMetadata({ topics: names });
-  return topics
+  return (await admin.describeTopics(names))
     .map((t) => ({
       name: t.name,
       partitions: t.partitions.length,

@@ -4,7 +4,7 @@
 // so decoding and the network overlap. Metadata and ListOffsets stay on kafkajs's cluster.
 import { createRequire } from 'node:module';
 import { KstreamError } from '../../errors.js';
-import { fromKafkaError, rootCause } from '../../kafka-errors.js';
+import { fromKafkaError, rootCause } from '../errors.js';
 import { RecordCursor } from '../codec/decode-batch.js';
 import type { KafkajsBroker as KafkaBroker, KafkajsCluster as KafkaCluster } from '../cluster.js';
 import { FETCH_API_KEY, FETCH_VERSION, fetchProtocol, type FetchedPartition, type FetchRequest, type FetchResponse } from './protocol.js';

@@ -1,9 +1,9 @@
 // ACLs through kafkajs's DescribeAcls, CreateAcls and DeleteAcls, in kstream's own terms: Kafka's
 // names (TOPIC, READ, ALLOW, PREFIXED) instead of kafkajs's numeric enums, and the errors of a
 // cluster without an authorizer or of a caller without the right to manage ACLs worded for a user.
-import type { Admin } from '../../kafkajs.js';
+import type { Admin } from '../kafkajs.js';
 import { ExitCode, KstreamError, UsageError } from '../../errors.js';
-import { rootCause } from '../../kafka-errors.js';
+import { kafkaCode } from '../errors.js';
 
 // Kafka's codes (AclOperation, AclPermissionType, ResourceType, PatternType), as kafkajs sends them.
 export const ACL_OPERATIONS = {
@@ -114,7 +114,7 @@ async function explained<T>(request: Promise<T>): Promise<T> {
   try {
     return await request;
   } catch (err) {
-    const type = (rootCause(err) as { type?: string })?.type;
+    const type = kafkaCode(err);
     if (type === 'SECURITY_DISABLED') {
       throw new KstreamError('this cluster has no authorizer, so it keeps no ACLs (SECURITY_DISABLED)', {
         exitCode: ExitCode.KAFKA, hint: 'set authorizer.class.name on the brokers; locally: kstream local start --sasl --authorizer', cause: err,

@@ -1,5 +1,5 @@
 import { KstreamError } from '../../../errors.js';
-import type { Consumer, KafkaClient, Producer } from '../../../kafkajs.js';
+import type { Consumer, KafkaClient, Producer } from '../../../kafka/kafkajs.js';
 import type { StageMetrics } from '../metrics.js';
 import { TransformError, type PipeRecord } from '../record.js';
 import { deadLetterMessage, type BatchOffsets, type Sink } from '../sinks.js';

@@ -1,6 +1,14 @@
 import type { Admin } from './kafkajs.js';
-import { KstreamError, UsageError } from './errors.js';
-import { rootCause } from './kafka-errors.js';
+import { KstreamError, UsageError } from '../errors.js';
+import { kafkaCode } from './errors.js';
+
+/** What the topic checks need of an admin client (KafkaAdmin has both). */
+export interface TopicLister {
+  listTopics(): Promise<string[]>;
+  describeTopics?(names: string[]): Promise<unknown>;
+  /** kafkajs's, for the commands not yet on KafkaAdmin. */
+  fetchTopicMetadata?(opts: { topics: string[] }): Promise<unknown>;
+}
 
 /** Kafka's own rule: 1 to 249 of [a-zA-Z0-9._-], and not '.' or '..'. */
 export function validateTopicName(name: string): string {
@@ -16,7 +24,7 @@ export function validateTopicName(name: string): string {
  * Throws a one-line error naming the first topic of `names` that the cluster does not have. A topic
  * the user may not describe is left out of every listing as if it did not exist: its metadata says which.
  */
-export async function requireTopics(admin: Pick<Admin, 'listTopics' | 'fetchTopicMetadata'>, names: string[]): Promise<void> {
+export async function requireTopics(admin: TopicLister, names: string[]): Promise<void> {
   const existing = new Set(await admin.listTopics());
   const missing = names.find((n) => !existing.has(n));
   if (missing !== undefined) {
@@ -28,18 +36,16 @@ export async function requireTopics(admin: Pick<Admin, 'listTopics' | 'fetchTopi
 }
 
 /** Throws "not authorized" for a topic missing from a listing because the user may not describe it. */
-export async function refuseIfHidden(admin: Pick<Admin, 'fetchTopicMetadata'>, topic: string): Promise<void> {
-  await admin.fetchTopicMetadata({ topics: [topic] }).catch((err: unknown) => {
-    if ((rootCause(err) as { type?: string })?.type === 'TOPIC_AUTHORIZATION_FAILED') {
+export async function refuseIfHidden(admin: Omit<TopicLister, 'listTopics'>, topic: string): Promise<void> {
+  const metadata = admin.describeTopics ? admin.describeTopics([topic]) : admin.fetchTopicMetadata?.({ topics: [topic] });
+  await metadata?.catch((err: unknown) => {
+    if (kafkaCode(err) === 'TOPIC_AUTHORIZATION_FAILED') {
       throw new KstreamError(`not authorized to use topic '${topic}' (TOPIC_AUTHORIZATION_FAILED)`, {
         hint: `ask for an ACL that allows it (\`kstream acls create --principal User:NAME --operation read --topic ${topic}\`), or connect as a user that has one`,
       });
     }
   });
 }
-
-/** Kafka's ConfigSource for a value set on the topic itself (DYNAMIC_TOPIC_CONFIG). */
-export const TOPIC_CONFIG_SOURCE = 1;
 
 /**
  * kafkajs's `waitForLeaders` gives up at once when a busy broker still answers "unknown topic"

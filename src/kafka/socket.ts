@@ -1,7 +1,7 @@
 import net from 'node:net';
 import tls from 'node:tls';
 import type { ISocketFactory } from 'kafkajs';
-import { formatDuration } from './util/duration.js';
+import { formatDuration } from '../util/duration.js';
 
 /** The `code` of the error a guarded socket is destroyed with; kafka-errors.ts maps it. */
 export const NOT_KAFKA_CODE = 'KSTREAM_NOT_KAFKA';

@@ -1,5 +1,5 @@
-import { ConnectionError, InternalError, KstreamError, ExitCode } from './errors.js';
-import { NOT_KAFKA_CODE } from './kafka-socket.js';
+import { ConnectionError, InternalError, KstreamError, ExitCode } from '../errors.js';
+import { NOT_KAFKA_CODE } from './socket.js';
 
 /** The fields kafkajs puts on its errors; all optional because any of them may be absent. */
 interface KafkaJsErrorShape extends Error {
@@ -10,6 +10,29 @@ interface KafkaJsErrorShape extends Error {
   errors?: unknown[];
   broker?: string;
   topic?: string;
+}
+
+/**
+ * Kafka refused a request with an error code: `code` is Kafka's name for it
+ * (TOPIC_ALREADY_EXISTS, NON_EMPTY_GROUP…), so a command decides what it means by that name alone.
+ */
+export class KafkaRequestError extends KstreamError {
+  readonly code: string;
+  constructor(code: string, message: string, opts: { cause?: unknown; hint?: string } = {}) {
+    super(message, { exitCode: ExitCode.KAFKA, ...opts });
+    this.name = 'KafkaRequestError';
+    this.code = code;
+  }
+}
+
+/**
+ * Kafka's error name in whatever kafkajs threw, wherever kafkajs put it: on the error (`type`), on
+ * the innermost cause of its retry wrappers, or on the first item of a batch (see batchMember).
+ */
+export function kafkaCode(err: unknown): string | undefined {
+  if (err instanceof KafkaRequestError) return err.code;
+  const e = batchMember(rootCause(err)) as KafkaJsErrorShape | undefined;
+  return e && typeof e === 'object' ? e.type : undefined;
 }
 
 const START_HINT = 'start one with `kstream local start`, or point --bootstrap-server at a running broker';
@@ -65,7 +88,7 @@ function tlsFailure(e: KafkaJsErrorShape): { what: string; detail: string; hint:
  */
 export function fromKafkaError(err: unknown, brokers: string[] = []): KstreamError {
   if (err instanceof KstreamError) return err;
-  const root = rootCause(err) as KafkaJsErrorShape;
+  const root = batchMember(rootCause(err)) as KafkaJsErrorShape;
   const outer = err as KafkaJsErrorShape;
   const where = brokers.length ? ` at ${brokers.join(',')}` : '';
   if (!root || typeof root !== 'object' || typeof root.message !== 'string') return new InternalError(root ?? err);
@@ -89,15 +112,25 @@ export function fromKafkaError(err: unknown, brokers: string[] = []): KstreamErr
     return new ConnectionError(`cannot connect to the Kafka broker${where}`, { hint: START_HINT, cause: err });
   }
   if (root.type && /AUTHORIZATION_FAILED$/.test(root.type)) {
-    return new KstreamError(`not authorized: ${protocolMessage(root)}`, {
-      exitCode: ExitCode.KAFKA, hint: 'ask for an ACL that allows it (`kstream acls create`), or connect as a user that has one', cause: err,
+    return new KafkaRequestError(root.type, `not authorized: ${protocolMessage(root)}`, {
+      hint: 'ask for an ACL that allows it (`kstream acls create`), or connect as a user that has one', cause: err,
     });
   }
   if (root.type) {
-    return new KstreamError(`Kafka refused the request: ${protocolMessage(root)}`, { exitCode: ExitCode.KAFKA, cause: err });
+    return new KafkaRequestError(root.type, `Kafka refused the request: ${protocolMessage(root)}`, { cause: err });
   }
   if (!isFromKafkaOrNetwork(root)) return new InternalError(root);
   return new KstreamError(cleanMessage(root.message || outer.message), { exitCode: ExitCode.KAFKA, cause: err });
+}
+
+/**
+ * The error of the first item of a batch kafkajs failed as a whole: createTopics puts them in
+ * `errors`, deleteGroups in `groups[].error`. kstream sends one item per call, so it is the one.
+ */
+function batchMember(e: unknown): unknown {
+  const batch = e as (KafkaJsErrorShape & { groups?: Array<{ error?: unknown }> }) | undefined;
+  const member = batch?.errors?.[0] ?? batch?.groups?.find((g) => g.error)?.error;
+  return member && typeof member === 'object' && typeof (member as Error).message === 'string' ? rootCause(member) : e;
 }
 
 /**

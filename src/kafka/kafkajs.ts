@@ -1,7 +1,7 @@
 // kafkajs is CommonJS (Node cannot see its named exports from ESM) and takes ~100 ms to load,
 // so it is loaded on first use rather than at startup; `kstream --help` never pays for it.
 import type * as KafkaJs from 'kafkajs';
-import { installSettledRetry } from './kafka/settled-retry.js';
+import { installSettledRetry } from './settled-retry.js';
 
 let loading: Promise<typeof KafkaJs> | undefined;
 
