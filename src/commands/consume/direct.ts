@@ -4,7 +4,7 @@
 import type { Admin, KafkaClient } from '../../kafka/kafkajs.js';
 import { createCluster } from '../../kafka/cluster.js';
 import { Fetcher, type FetchedRecords, type StartPosition } from '../../kafka/fetch/fetcher.js';
-import { openTransactionNotice } from '../../kafka/transactions/stall.js';
+import { holderOn, openTransactionNotice } from '../../kafka/transactions/stall.js';
 import type { ConsumeOptions, ConsumeResult, StopReason } from './loop.js';
 import { OutBuffer } from './out-buffer.js';
 import { planConsume } from './plan.js';
@@ -60,7 +60,7 @@ class DirectRun {
 
   constructor(private readonly deps: DirectDeps, private readonly opts: DirectOptions, starts: StartPosition[]) {
     this.cluster = createCluster(deps.kafka, { readCommitted: !opts.readUncommitted });
-    const onOffsets = opts.readUncommitted ? undefined : openTransactionNotice({ cluster: this.cluster }, opts.topic, deps.note);
+    const onOffsets = opts.readUncommitted ? undefined : openTransactionNotice(opts.topic, holderOn({ cluster: this.cluster }, opts.topic), deps.note);
     this.fetcher = new Fetcher(
       this.cluster,
       { topic: opts.topic, readCommitted: !opts.readUncommitted, requestTimeoutMs: deps.requestTimeoutMs, note: deps.note, onOffsets, ...FETCH },

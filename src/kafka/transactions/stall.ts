@@ -10,9 +10,18 @@ export type OffsetsObserver = (partition: number, position: number, lastStableOf
 /** How long a partition must stay held before the notice: a transaction normally ends within moments. */
 export const STALL_NOTICE_MS = 3_000;
 
+/** The producer whose open transaction starts at `lso` on a partition, if DescribeProducers finds one. */
+export type HolderLookup = (partition: number, lso: number) => Promise<ActiveProducer | undefined>;
+
+/** Looks the holder up on the reader's own cluster connection. */
+export function holderOn(session: Pick<Session, 'cluster'>, topic: string): HolderLookup {
+  return (partition, lso) =>
+    describeProducers(session as Session, topic, [partition]).then(([p]) => p?.producers.find((s) => s.currentTxnStartOffset === lso));
+}
+
 export function openTransactionNotice(
-  session: Pick<Session, 'cluster'>,
   topic: string,
+  findHolder: HolderLookup,
   note: (line: string) => void,
   now: () => number = Date.now,
 ): OffsetsObserver {
@@ -33,11 +42,8 @@ export function openTransactionNotice(
     }
     if (now() - h.at < STALL_NOTICE_MS) return;
     state = 'asking';
-    const holder = describeProducers(session as Session, topic, [partition]).then(
-      ([p]) => p?.producers.find((s) => s.currentTxnStartOffset === lso),
-      () => undefined,
-    );
-    void holder.then((producer) => {
+    // Without the producer (DescribeProducers refused, say) the notice still says why reading waits.
+    void findHolder(partition, lso).catch(() => undefined).then((producer) => {
       state = 'told';
       note(stallLine(topic, partition, lso, hw, producer));
     });
