@@ -10,12 +10,14 @@ import { runCli, uniqueName, type CliResult } from '../helpers/cli.js';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'kstream-acls-'));
 let plaintext = '';
+let port = 0;
 let sasl = '';
 const topic = uniqueName('guarded');
 const group = uniqueName('readers');
 
 beforeAll(async () => {
-  const start = await runCli(['local', 'start', '--port', String(await freePort()), '--data-dir', dataDir, '--sasl', '--authorizer', '--sasl-user', 'alice:alice-secret'], { noBrokers: true });
+  port = await freePort();
+  const start = await runCli(['local', 'start', '--port', String(port), '--data-dir', dataDir, '--sasl', '--authorizer', '--sasl-user', 'alice:alice-secret'], { noBrokers: true });
   expect(start.code, start.stderr).toBe(0);
   plaintext = start.stdout.trim();
   const status = JSON.parse((await runCli(['local', 'status', '--data-dir', dataDir, '-o', 'json'], { noBrokers: true })).stdout);
@@ -118,6 +120,17 @@ describe('SCRAM users', () => {
     expect(r.stderr).toContain('already running: SCRAM credentials set for dave');
     const login = await as('dave', 'dave-secret', ['topics', 'list']);
     expect(login.code, login.stderr).toBe(0);
+  });
+
+  it('`local start --sasl --sasl-user` on a data dir formatted before adds the user through the broker', async () => {
+    expect((await runCli(['local', 'stop', '--data-dir', dataDir], { noBrokers: true })).code).toBe(0);
+    const r = await runCli(['local', 'start', '--port', String(port), '--data-dir', dataDir, '--sasl', '--authorizer', '--sasl-user', 'frank:frank-secret'], { noBrokers: true });
+    expect(r.code, r.stderr).toBe(0);
+    sasl = JSON.parse((await runCli(['local', 'status', '--data-dir', dataDir, '-o', 'json'], { noBrokers: true })).stdout).listeners.SASL_PLAINTEXT;
+    const login = await as('frank', 'frank-secret', ['topics', 'list']);
+    expect(login.code, login.stderr).toBe(0);
+    // Still under the authorizer: frank has no ACL.
+    expectOneError(await as('frank', 'frank-secret', ['consume', topic, '--from-beginning', '--exit']), 2, /not authorized/);
   });
 
   it('refuses a user without a password, in one line', async () => {
