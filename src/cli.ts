@@ -21,6 +21,9 @@ import { registryCommand } from './commands/registry/index.js';
 import { copyCommand } from './commands/copy/index.js';
 import { topCommand } from './commands/top.js';
 import { translateKafkaArgs } from './compat/index.js';
+import { aclsCommand } from './commands/acls/index.js';
+import { usersCommand } from './commands/users/index.js';
+import { transactionsCommand } from './commands/transactions/index.js';
 
 // yargs' ESM build wraps help text at a fixed column, mid-word ("consumer g roups"); its CommonJS
 // build wraps at word boundaries (wrap-ansi).
@@ -46,6 +49,10 @@ function buildCli(ctx: Context, args: string[], completion: NameCompletion) {
     .command(registryCommand(ctx))
     .command(copyCommand(ctx))
     .command(topCommand(ctx))
+
+    .command(transactionsCommand(ctx))
+    .command(aclsCommand(ctx))
+    .command(usersCommand(ctx))
     .command(profileCommand(ctx))
     .command(completionCommand(ctx))
     // yargs answers `--get-yargs-completions` (what the scripts of `kstream completion` call);

@@ -7,6 +7,8 @@ import { translateConsume } from '../commands/consume/kafka-compat.js';
 import { translateGroups } from '../commands/groups/kafka-compat.js';
 import { translateProduce } from '../commands/produce/kafka-compat.js';
 import { translateDeleteRecords, translateTopics } from '../commands/topics/kafka-compat.js';
+import { translateAcls } from '../commands/acls/kafka-compat.js';
+import { translateTransactions } from '../commands/transactions/kafka-compat.js';
 import { ArgList } from './args.js';
 import { applyClientProperties, keyValues, readPropertiesFile } from './client-properties.js';
 
@@ -26,6 +28,8 @@ const TRANSLATORS: Record<string, Translator> = {
   configs: translateConfigs,
   // kafka-delete-records.sh: a subcommand of `topics` in kstream.
   'delete-records': translateDeleteRecords,
+  acls: translateAcls,
+  transactions: translateTransactions,
 };
 
 /** Kafka scripts whose kstream command has another name. */

@@ -113,6 +113,11 @@ export function fromKafkaError(err: unknown, brokers: string[] = []): KstreamErr
     if (advertised) return advertisedUnreachable(advertised, brokers, err);
     return new ConnectionError(`cannot connect to the Kafka broker${where}`, { hint: START_HINT, cause: err });
   }
+  if (root.type && /AUTHORIZATION_FAILED$/.test(root.type)) {
+    return new KafkaRequestError(root.type, `not authorized: ${protocolMessage(root)}`, {
+      hint: 'ask for an ACL that allows it (`kstream acls create`), or connect as a user that has one', cause: err,
+    });
+  }
   if (root.type) {
     return new KafkaRequestError(root.type, `Kafka refused the request: ${protocolMessage(root)}`, { cause: err });
   }

@@ -1,5 +1,14 @@
 import type { Admin } from './kafkajs.js';
 import { KstreamError, UsageError } from '../errors.js';
+import { kafkaCode } from './errors.js';
+
+/** What the topic checks need of an admin client (KafkaAdmin has both). */
+export interface TopicLister {
+  listTopics(): Promise<string[]>;
+  describeTopics?(names: string[]): Promise<unknown>;
+  /** kafkajs's, for the commands not yet on KafkaAdmin. */
+  fetchTopicMetadata?(opts: { topics: string[] }): Promise<unknown>;
+}
 
 /** Kafka's own rule: 1 to 249 of [a-zA-Z0-9._-], and not '.' or '..'. */
 export function validateTopicName(name: string): string {
@@ -11,15 +20,31 @@ export function validateTopicName(name: string): string {
   return name;
 }
 
-/** Throws a one-line error naming the first topic of `names` that the cluster does not have. */
-export async function requireTopics(admin: { listTopics(): Promise<string[]> }, names: string[]): Promise<void> {
+/**
+ * Throws a one-line error naming the first topic of `names` that the cluster does not have. A topic
+ * the user may not describe is left out of every listing as if it did not exist: its metadata says which.
+ */
+export async function requireTopics(admin: TopicLister, names: string[]): Promise<void> {
   const existing = new Set(await admin.listTopics());
   const missing = names.find((n) => !existing.has(n));
   if (missing !== undefined) {
+    await refuseIfHidden(admin, missing);
     throw new UsageError(`topic '${missing}' does not exist`, {
       hint: `create it with \`kstream topics create ${missing}\`, or see \`kstream topics list\``,
     });
   }
+}
+
+/** Throws "not authorized" for a topic missing from a listing because the user may not describe it. */
+export async function refuseIfHidden(admin: Omit<TopicLister, 'listTopics'>, topic: string): Promise<void> {
+  const metadata = admin.describeTopics ? admin.describeTopics([topic]) : admin.fetchTopicMetadata?.({ topics: [topic] });
+  await metadata?.catch((err: unknown) => {
+    if (kafkaCode(err) === 'TOPIC_AUTHORIZATION_FAILED') {
+      throw new KstreamError(`not authorized to use topic '${topic}' (TOPIC_AUTHORIZATION_FAILED)`, {
+        hint: `ask for an ACL that allows it (\`kstream acls create --principal User:NAME --operation read --topic ${topic}\`), or connect as a user that has one`,
+      });
+    }
+  });
 }
 
 /**

@@ -13,6 +13,8 @@ import type { ExtraListener } from './security.js';
 export interface SecurityInfo {
   saslMechanisms?: string[];
   saslUsers?: string[];
+  /** SASL users the authorizer lets do anything; set when the broker runs one. */
+  superUsers?: string[];
   tlsCa?: string;
   tlsClientCert?: string;
   tlsClientKey?: string;

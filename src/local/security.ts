@@ -61,9 +61,24 @@ export function tlsProperties(files: TlsFiles, listener = 'ssl'): Record<string,
   };
 }
 
+/**
+ * KRaft's own authorizer, refusing whatever no ACL allows. The super users are the admin SASL user
+ * and User:ANONYMOUS: the principal of the PLAINTEXT and CONTROLLER listeners, which the broker and
+ * the controller use to talk to each other (and which therefore stays unrestricted on this lab broker).
+ */
+export function authorizerProperties(admin: SaslUser): Record<string, string> {
+  return {
+    'authorizer.class.name': 'org.apache.kafka.metadata.authorizer.StandardAuthorizer',
+    'super.users': `User:ANONYMOUS;User:${admin.name}`,
+    'allow.everyone.if.no.acl.found': 'false',
+  };
+}
+
 export interface SecurityRequest {
   dataDir: string;
   sasl: boolean;
+  /** With SASL: run StandardAuthorizer, DEFAULT_SASL_USER being a super user. */
+  authorizer?: boolean;
   saslPort?: number;
   users: SaslUser[];
   tls: boolean;
@@ -78,11 +93,16 @@ export async function planSecurity(req: SecurityRequest, freePort: () => Promise
   const extraProperties: Record<string, string> = {};
   const formatArgs: string[] = [];
   const security: Record<string, unknown> = {};
+  if (req.authorizer && !req.sasl) throw new UsageError('--authorizer needs --sasl', { hint: 'ACLs are granted to SASL users: add --sasl' });
   if (req.sasl) {
     extraListeners.push({ name: 'SASL_PLAINTEXT', port: req.saslPort ?? (await freePort()) });
     Object.assign(extraProperties, saslProperties(req.users));
     formatArgs.push(...scramFormatArgs(req.users));
     Object.assign(security, { saslMechanisms: LOCAL_SASL_MECHANISMS, saslUsers: req.users.map((u) => u.name) });
+    if (req.authorizer) {
+      Object.assign(extraProperties, authorizerProperties(DEFAULT_SASL_USER));
+      Object.assign(security, { superUsers: [DEFAULT_SASL_USER.name] });
+    }
   }
   if (req.tls) {
     const files = tlsFiles(req.dataDir);

@@ -8,6 +8,7 @@
 import type { Admin, KafkaClient } from '../../kafka/kafkajs.js';
 import { createCluster, type KafkajsCluster } from '../../kafka/cluster.js';
 import { Fetcher, type FetchedRecords, type StartPosition } from '../../kafka/fetch/fetcher.js';
+import { holderOn, openTransactionNotice } from '../../kafka/transactions/stall.js';
 import type { ConsumedRecord, Part, RecordFormatter } from './format.js';
 import type { ConsumeResult } from './loop.js';
 import { OutBuffer } from './out-buffer.js';
@@ -122,9 +123,11 @@ class DirectRun {
 
   private startTopic(topic: string, starts: StartPosition[]): void {
     if (this.stops.over || starts.every((s) => s.stopAt !== undefined && s.offset >= s.stopAt)) return;
+    // A read_committed reader held at an open transaction says so once per topic (stall.ts).
+    const onOffsets = this.opts.readUncommitted ? undefined : openTransactionNotice(topic, holderOn({ cluster: this.cluster }, topic), this.deps.note);
     const fetcher = new Fetcher(
       this.cluster,
-      { topic, readCommitted: !this.opts.readUncommitted, requestTimeoutMs: this.deps.requestTimeoutMs, note: this.deps.note, ...FETCH },
+      { topic, readCommitted: !this.opts.readUncommitted, requestTimeoutMs: this.deps.requestTimeoutMs, note: this.deps.note, onOffsets, ...FETCH },
       starts,
     );
     this.fetchers.add(fetcher);

@@ -1,11 +1,12 @@
 import type { CommandFactory } from '../command.js';
 import type { Context } from '../../context.js';
-import { freePort, isFormatted, startBroker, type BrokerState } from '../../local/broker.js';
+import { brokerStatus, freePort, isFormatted, startBroker, type BrokerState } from '../../local/broker.js';
+import { upsertScramUsers } from '../../local/scram-users.js';
 import { MAX_NODES, readCluster, startCluster } from '../../local/cluster.js';
 import { defaultDataDir } from '../../local/paths.js';
 import { UsageError } from '../../errors.js';
 import { join } from 'node:path';
-import { DEFAULT_SASL_USER, parseSaslUser, planSecurity } from '../../local/security.js';
+import { DEFAULT_SASL_USER, parseSaslUser, planSecurity, type SaslUser } from '../../local/security.js';
 import { ensureTlsFiles } from '../../local/tls.js';
 import { parseDuration } from '../../util/duration.js';
 import { parseInteger } from '../../util/kv.js';
@@ -29,7 +30,11 @@ export const startCommand: CommandFactory = (ctx) => ({
         'sasl-port': { type: 'string', describe: 'Port of the SASL listener (default: a free one)', requiresArg: true, group: 'Security listeners:' },
         'sasl-user': {
           type: 'string', array: true, requiresArg: true, group: 'Security listeners:',
-          describe: `NAME:PASSWORD of a SASL user (repeatable; default ${DEFAULT_SASL_USER.name}:${DEFAULT_SASL_USER.password}); SCRAM users are created on the first start of a data dir only`,
+          describe: `NAME:PASSWORD of a SASL user (repeatable; default ${DEFAULT_SASL_USER.name}:${DEFAULT_SASL_USER.password}); on a running broker, or a data dir formatted before, SCRAM users are added through the broker`,
+        },
+        authorizer: {
+          type: 'boolean', default: false, group: 'Security listeners:',
+          describe: `With --sasl: run KRaft's StandardAuthorizer, so SASL users need ACLs (\`kstream acls\`); ${DEFAULT_SASL_USER.name} and the PLAINTEXT listener are super users`,
         },
         tls: { type: 'boolean', default: false, describe: 'Add an SSL listener with certificates made for this data dir', group: 'Security listeners:' },
         'tls-port': { type: 'string', describe: 'Port of the SSL listener (default: a free one)', requiresArg: true, group: 'Security listeners:' },
@@ -40,7 +45,9 @@ export const startCommand: CommandFactory = (ctx) => ({
       .example('$0 local start --port 19092 --data-dir /tmp/k2', 'A second, separate broker')
       .example('$0 local start --nodes 3 --data-dir /tmp/k3', 'Three nodes on 127.0.0.1:9092-9094, replication factor 3')
       .example('$0 local start --sasl --sasl-user alice:alice-secret --tls', 'With SASL and TLS listeners besides PLAINTEXT')
-      .example('$0 local start --schema-registry', 'And a Schema Registry at http://127.0.0.1:8081/apis/ccompat/v7'),
+      .example('$0 local start --schema-registry', 'And a Schema Registry at http://127.0.0.1:8081/apis/ccompat/v7')
+      .example('$0 local start --sasl --authorizer --sasl-user alice:alice-secret', 'alice may do only what ACLs allow')
+      .example('$0 local start --sasl --sasl-user bob:bob-secret', 'On a running broker: adds the SCRAM user bob'),
   handler: async (argv) => {
     const dataDir = argv.dataDir ?? defaultDataDir(ctx.io.env);
     const kafkaUp = argv.schemaRegistry ? runningKafka(dataDir) : undefined;
@@ -57,14 +64,15 @@ export const startCommand: CommandFactory = (ctx) => ({
       return registry.finish();
     }
     const users = ((argv.saslUser as string[] | undefined) ?? []).map(parseSaslUser);
-    if (argv.sasl && users.length && isFormatted(dataDir)) {
-      ctx.warn(`${dataDir} is already formatted: SCRAM users are only created on a first start (PLAIN users apply now)`);
-    }
+    const running = brokerStatus(dataDir);
+    if (running && argv.sasl && users.length) return addUsers(ctx, running, users);
+    const formatted = isFormatted(dataDir);
     const request = {
       dataDir,
       sasl: argv.sasl,
+      authorizer: argv.authorizer,
       saslPort: port(argv.saslPort, '--sasl-port'),
-      users: users.length ? users : [DEFAULT_SASL_USER],
+      users: withAdmin(users, argv.authorizer),
       tls: argv.tls,
       tlsPort: port(argv.tlsPort, '--tls-port'),
       saslSslPort: port(argv.saslSslPort, '--sasl-ssl-port'),
@@ -82,11 +90,29 @@ export const startCommand: CommandFactory = (ctx) => ({
       security: plan.extraListeners.length ? plan.security : undefined,
     }));
     ctx.info(`${ctx.color.green('Kafka is running')} (${state.kafka}, pid ${state.pid}); log: ${state.logFile}`);
+    // Formatting created the SCRAM users of a new data dir; an older one gets them from the broker.
+    if (argv.sasl && formatted && users.length) await upsertScramUsers(state.bootstrap, request.users, ctx.io);
     printListeners(ctx, state);
     ctx.io.stdout.write(state.bootstrap + '\n');
     await registry.finish();
   },
 });
+
+/** The SASL users to create: those named (default kstream), and the admin user when an authorizer runs. */
+function withAdmin(users: SaslUser[], authorizer: boolean): SaslUser[] {
+  if (users.length === 0) return [DEFAULT_SASL_USER];
+  return authorizer && !users.some((u) => u.name === DEFAULT_SASL_USER.name) ? [DEFAULT_SASL_USER, ...users] : users;
+}
+
+/** `local start --sasl --sasl-user …` on a running broker: its SCRAM users are upserted, nothing restarts. */
+async function addUsers(ctx: Context, running: BrokerState, users: SaslUser[]): Promise<void> {
+  if (!running.listeners?.SASL_PLAINTEXT) {
+    throw new UsageError(`the broker running at ${running.bootstrap} has no SASL listener`, { hint: 'stop it with `kstream local stop`, then start it with --sasl' });
+  }
+  await upsertScramUsers(running.bootstrap, users, ctx.io);
+  ctx.info(`the broker at ${running.bootstrap} is already running: SCRAM credentials set for ${users.map((u) => u.name).join(', ')} (PLAIN users change at the next start)`);
+  ctx.io.stdout.write(running.bootstrap + '\n');
+}
 
 async function startLocalCluster(ctx: Context, argv: { dataDir: string; nodes: number; port?: string; kafkaHome?: string; wait: string; sasl: boolean; tls: boolean }) {
   if (argv.sasl || argv.tls) throw new UsageError('--sasl and --tls are for a one-node broker; a cluster has PLAINTEXT listeners only', { hint: 'drop them, or start without --nodes' });
@@ -109,7 +135,8 @@ async function startLocalCluster(ctx: Context, argv: { dataDir: string; nodes: n
 export function printListeners(ctx: Context, state: BrokerState): void {
   const sec = state.security ?? {};
   if (state.listeners?.SASL_PLAINTEXT) {
-    ctx.info(`SASL_PLAINTEXT at ${state.listeners.SASL_PLAINTEXT} (${sec.saslMechanisms?.join(', ')}; users: ${sec.saslUsers?.join(', ')})`);
+    const authz = sec.superUsers ? `; StandardAuthorizer, super user: ${sec.superUsers.join(', ')}` : '';
+    ctx.info(`SASL_PLAINTEXT at ${state.listeners.SASL_PLAINTEXT} (${sec.saslMechanisms?.join(', ')}; users: ${sec.saslUsers?.join(', ')}${authz})`);
   }
   if (state.listeners?.SSL) {
     ctx.info(`SSL at ${state.listeners.SSL} (--tls-ca ${sec.tlsCa}; for mutual TLS --tls-cert ${sec.tlsClientCert} --tls-key ${sec.tlsClientKey})`);

@@ -1,5 +1,6 @@
 import type { KafkaAdmin } from '../../kafka/admin/index.js';
 import { UsageError } from '../../errors.js';
+import { refuseIfHidden } from '../../kafka/topic.js';
 import type { ProduceOptions } from './options.js';
 
 /** Kafka's default max.message.bytes, used if the topic's cannot be read. */
@@ -14,6 +15,7 @@ export interface TopicInfo {
 export async function prepareTopic(admin: KafkaAdmin, opts: ProduceOptions, info: (line: string) => void, timeoutMs: number): Promise<TopicInfo> {
   if (!(await admin.listTopics()).includes(opts.topic)) {
     if (!opts.createTopic) {
+      await refuseIfHidden(admin, opts.topic);
       throw new UsageError(`topic '${opts.topic}' does not exist`, {
         hint: `create it with \`kstream topics create ${opts.topic}\`, or pass --create-topic`,
       });

@@ -18,6 +18,7 @@ import {
   brokerFor, DESCRIBE_CONFIGS, describeConfigsRequest, INCREMENTAL_ALTER_CONFIGS, incrementalAlterConfigsRequest,
 } from './configs.js';
 import { decodeAssignment } from './groups.js';
+import { createAcls, deleteAcls, describeAcls, type AclBinding, type AclFilter } from '../security/acls.js';
 
 export interface AdminOptions {
   /** How long connecting may take; default the connection's --timeout. */
@@ -216,6 +217,21 @@ export class KafkaAdmin {
     const version = pickVersion(broker, INCREMENTAL_ALTER_CONFIGS.apiKey, INCREMENTAL_ALTER_CONFIGS.apiName, INCREMENTAL_ALTER_CONFIGS);
     const { error } = await this.call(() => sendRaw(broker, incrementalAlterConfigsRequest(resource, changes, version, opts.validateOnly)));
     if (error) throw new KafkaRequestError(error.code, error.message);
+  }
+
+  // ACLs (src/kafka/security/acls.ts)
+
+  describeAcls(filter: AclFilter): Promise<AclBinding[]> {
+    return this.call(() => describeAcls(this.admin, filter));
+  }
+
+  createAcls(acls: AclBinding[]): Promise<void> {
+    return this.call(() => createAcls(this.admin, acls));
+  }
+
+  /** Deletes every ACL matching one of `filters`; returns the ACLs deleted. */
+  deleteAcls(filters: AclFilter[]): Promise<AclBinding[]> {
+    return this.call(() => deleteAcls(this.admin, filters));
   }
 
   // Raw requests

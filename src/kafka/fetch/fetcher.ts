@@ -32,6 +32,8 @@ export interface FetcherOptions {
   requestTimeoutMs: number;
   /** One line for stderr (offset resets, reconnects). */
   note: (line: string) => void;
+  /** Hears each partition's fetch position, last stable offset and high watermark. */
+  onOffsets?: (partition: number, position: number, lastStableOffset: number, highWatermark: number) => void;
 }
 
 /** One response's records, for the sink to walk; walk() returns true if onRecord stopped it. */
@@ -234,8 +236,10 @@ export class Fetcher {
     for (const p of res.partitions) {
       const s = this.states.get(p.partition);
       if (!s || s.done || s.leader !== leader || asked.get(p.partition) !== s.position) continue;
-      if (p.errorCode === 0) out.push(p);
-      else this.onPartitionError(s, p.errorCode);
+      if (p.errorCode === 0) {
+        out.push(p);
+        this.opts.onOffsets?.(p.partition, s.position, p.lastStableOffset, p.highWatermark);
+      } else this.onPartitionError(s, p.errorCode);
     }
     return out;
   }

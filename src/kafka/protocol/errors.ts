@@ -3,13 +3,18 @@
 import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
+// Codes newer than kafkajs's table, which the requests kstream sends itself can meet.
+const NEWER: Array<[number, string]> = [
+  [91, 'RESOURCE_NOT_FOUND'], [92, 'DUPLICATE_RESOURCE'], [93, 'UNACCEPTABLE_CREDENTIAL'], [105, 'TRANSACTIONAL_ID_NOT_FOUND'],
+];
 let byCode: Map<number, string> | undefined;
 
 /** Kafka's error name for a code (UNKNOWN_TOPIC_OR_PARTITION…); undefined for 0 (no error). */
 export function errorName(code: number): string | undefined {
   if (code === 0) return undefined;
-  byCode ??= new Map(
-    (require('kafkajs/src/protocol/error') as { errorCodes: Array<{ type: string; code: number }> }).errorCodes.map((e) => [e.code, e.type]),
-  );
+  byCode ??= new Map([
+    ...NEWER,
+    ...(require('kafkajs/src/protocol/error') as { errorCodes: Array<{ type: string; code: number }> }).errorCodes.map((e) => [e.code, e.type] as [number, string]),
+  ]);
   return byCode.get(code) ?? `error code ${code}`;
 }
