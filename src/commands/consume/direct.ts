@@ -110,6 +110,8 @@ class DirectRun {
       },
       (records) => out.stage(records),
     );
+    // Records held back for a schema fetch (see render.ts's decodingRenderer).
+    if (render.settle) await render.settle(out);
     this.records += count;
     if (count > 0) this.resetIdleTimer();
     if (cut) this.reason ??= 'max-messages';

@@ -15,6 +15,8 @@ import { guarded, untilFilter } from './guards.js';
 import { consume, type ConsumeOptions, type ConsumeResult } from './loop.js';
 import { parseOffsetSpec, parseTime, type OffsetSpec } from './offsets.js';
 import { formatSpec, recordFormatter, type OutputSpec } from './render.js';
+import { DECODE_OPTIONS, decoderFor, withDecoding } from '../../serde/consume-options.js';
+import { openRegistry } from '../../serde/connect.js';
 
 export const options = {
   'from-beginning': { type: 'boolean', default: false, describe: 'Read every record still stored (same as --offset earliest)' },
@@ -39,6 +41,7 @@ export const options = {
   until: { type: 'string', requiresArg: true, describe: 'Stop before the first record at or after TIME (epoch ms or ISO-8601; kcat -o e@TS); implies --exit' },
   'skip-message-on-error': { type: 'boolean', default: false, describe: 'A record a --property *.deserializer cannot decode is skipped with a warning, not the end of the run' },
   quiet: { alias: 'q', type: 'boolean', default: false, describe: 'No summary on stderr' },
+  ...DECODE_OPTIONS,
 } satisfies Record<string, Options>;
 
 /** The argv of consume: its option table's flags, camel-cased, and the topic. */
@@ -108,6 +111,8 @@ async function runConsume(ctx: Context, argv: ConsumeArgs & object): Promise<voi
   const base = consumeOptionsFrom(argv);
   const until = argv.until === undefined ? undefined : parseTime(argv.until.replace(/^@/, ''), '--until');
   const conn = connectionFrom(ctx, argv);
+  const registry = openRegistry(ctx, argv);
+  const decoder = decoderFor(ctx, argv, registry?.api, registry?.isNotFound ?? (() => false));
   const interruption = watchSignals(ctx);
   try {
     const kafka = await createKafka(conn, ctx.io);
@@ -122,13 +127,13 @@ async function runConsume(ctx: Context, argv: ConsumeArgs & object): Promise<voi
     const signal = AbortSignal.any([interruption.signal, stop.signal]);
     const result = await withAdmin(conn, ctx.io, async (admin) => {
       let output = outputSpecFrom(argv);
-      // -o e@TS and the deserializers' errors need each record as an object: format it from one.
-      if (until !== undefined || output.kind === 'records') {
-        const format = recordFormatter(output);
+      // -o e@TS, decoding by schema and the deserializers' errors need each record as an object: format it from one.
+      if (until !== undefined || output.kind === 'records' || decoder) {
+        const format = withDecoding(decoder, recordFormatter(output));
         const formatter: RecordFormatter = guarded(until === undefined ? format : await untilFilter(admin, base.topic, until, format), argv.skipMessageOnError, ctx.warn, fail);
-        output = { kind: 'records', formatter };
+        output = { kind: 'records', formatter, decoder };
       }
-      const opts = { ...base, formatter: recordFormatter(output) };
+      const opts = { ...base, formatter: recordFormatter(output), prepare: decoder && ((m: Array<{ key?: Buffer | null; value: Buffer | null }>) => decoder.prepare(m)) };
       // Without a group, kstream's own fetch loop reads the partitions directly (direct.ts); a group needs kafkajs's consumer.
       return opts.group === undefined
         ? consumeDirect({ kafka, admin, out, signal, note: ctx.info, requestTimeoutMs: conn.timeoutMs }, { ...opts, output })
@@ -158,6 +163,8 @@ export const consumeCommand: CommandFactory = (ctx) => ({
       .example('$0 consume orders -e --output json', 'JSON envelopes, one per line')
       .example('$0 consume orders -g billing --print-key', 'In a group, committing what was printed')
       .example('$0 consume --topic orders --from-beginning --property print.key=true', 'As kafka-console-consumer.sh writes it')
-      .example('$0 consume -t orders -o s@1700000000000 -o e@1700003600000 -J', 'kcat habits: one hour of records, kcat JSON'),
+      .example('$0 consume -t orders -o s@1700000000000 -o e@1700003600000 -J', 'kcat habits: one hour of records, kcat JSON')
+      .example('$0 consume orders -e --schema-registry http://127.0.0.1:8081 -o json', 'Avro/Protobuf/JSON Schema values decoded, with valueSchemaId')
+      .example("$0 consume orders -e --value-format avro --format '%i %s\\n'", 'The schema id of each value, then the value as JSON'),
   handler: (argv) => runConsume(ctx, typedArgv<ConsumeArgs>(argv)),
 });

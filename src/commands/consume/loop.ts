@@ -21,6 +21,8 @@ export interface ConsumeOptions {
   group?: string;
   readUncommitted: boolean;
   formatter: RecordFormatter;
+  /** Fetches what the formatter needs before it sees these records (the schemas of decoded ones). */
+  prepare?: (messages: KafkaMessage[]) => Promise<void>;
 }
 
 export type StopReason = 'end' | 'max-messages' | 'timeout' | 'closed' | 'signal';
@@ -304,6 +306,7 @@ class ConsumeRun {
   }
 
   private async write(topic: string, partition: number, messages: KafkaMessage[]): Promise<boolean> {
+    await this.opts.prepare?.(messages);
     const parts: Part[] = [];
     const recordEnds: number[] = [];
     const record = { topic, partition, offset: '', timestamp: '', key: null as Buffer | null, value: null as Buffer | null, headers: undefined as KafkaMessage['headers'], attributes: 0 };

@@ -8,6 +8,7 @@ import type { ProduceOptions } from './options.js';
 import { ProduceRun } from './run.js';
 import type { ProduceStats } from './summary.js';
 import { prepareTopic, type TopicInfo } from './topic-info.js';
+import type { RecordEncoders } from '../../serde/encoder.js';
 
 export interface ProduceDeps {
   kafka: KafkaClient;
@@ -16,6 +17,8 @@ export interface ProduceDeps {
   signal: AbortSignal;
   /** Lines for the user on stderr (a topic created, idempotence off). */
   info: (line: string) => void;
+  /** The schemas that encode keys or values, ready before anything is read. */
+  encoders?: RecordEncoders;
 }
 
 /**
@@ -42,7 +45,7 @@ export async function produceRecords(deps: ProduceDeps, opts: ProduceOptions, st
   try {
     await withDeadline(producer.connect(), deps.conn.timeoutMs, () => unreachable(deps.conn));
     const io = { stdin: deps.io.stdin, stdout: deps.io.stdout, signal: deps.signal, brokers: deps.conn.brokers };
-    return await new ProduceRun(io, opts, topic, stats, producer).run();
+    return await new ProduceRun(io, opts, topic, stats, producer, deps.encoders).run();
   } catch (err) {
     throw fromKafkaError(err, deps.conn.brokers);
   } finally {
