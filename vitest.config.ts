@@ -19,8 +19,9 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['test/integration/**/*.test.ts'],
-          // One throwaway broker for the whole run, started through `kstream local start`'s code.
-          globalSetup: ['test/setup/global-broker.ts'],
+          // One throwaway broker for the whole run, started through `kstream local start`'s code;
+          // a Schema Registry too, but only once a test file asks for it (test/helpers/registry.ts).
+          globalSetup: ['test/setup/global-broker.ts', 'test/setup/global-registry.ts'],
           testTimeout: 60_000,
           hookTimeout: 180_000,
         },

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The system tools the integration tests need, checked before `npm test` runs them:
-#   java (runs the test broker), mvn (fetches the Kafka jars once, unless the cache has them or
-#   KSTREAM_TEST_BROKERS names a running broker), kcat (an independent reader and writer),
+#   java (runs the test broker), mvn (fetches the Kafka jars and the Schema Registry server once,
+#   unless the cache has them or KSTREAM_TEST_BROKERS / KSTREAM_TEST_REGISTRY name running ones),
+#   a Java 21+ for the Schema Registry (checked only: Debian 12 packages none), kcat (an independent reader and writer),
 #   tmux (a pseudo-terminal), openssl (TLS test certificates); then the database servers of the
 #   database sink's tests (test-deps-db.sh).
 # As root with apt-get, missing ones are installed (and named); otherwise this names the command
@@ -27,6 +28,26 @@ fi
 need kcat kcat
 need tmux tmux
 need openssl openssl
+
+if [ -z "${KSTREAM_TEST_REGISTRY:-}" ]; then
+  cache="${KSTREAM_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/kstream}"
+  [ -f "$cache/apicurio-registry-3.3.3/quarkus-run.jar" ] || need mvn maven
+  java21=no
+  for java in "${JAVA_HOME:-/nonexistent}/bin/java" /usr/lib/jvm/*/bin/java; do
+    [ -x "$java" ] || continue
+    major=$("$java" -version 2>&1 | sed -n 's/.*version "\([0-9]*\).*/\1/p' | head -1)
+    [ "${major:-0}" -ge 21 ] && { java21=yes; break; }
+  done
+  if [ "$java21" = no ] && command -v java >/dev/null 2>&1; then
+    major=$(java -version 2>&1 | sed -n 's/.*version "\([0-9]*\).*/\1/p' | head -1)
+    [ "${major:-0}" -ge 21 ] && java21=yes
+  fi
+  if [ "$java21" = no ]; then
+    echo "test-deps: the Schema Registry tests need Java 21 or newer (JAVA_HOME, /usr/lib/jvm or the PATH), and none was found." >&2
+    echo "test-deps: install a JDK 21+ (e.g. Temurin) under /usr/lib/jvm, or set KSTREAM_TEST_REGISTRY to a running registry's URL" >&2
+    exit 1
+  fi
+fi
 
 db() { bash "$(dirname "$0")/test-deps-db.sh"; }
 [ ${#missing[@]} -eq 0 ] && { db; exit; }

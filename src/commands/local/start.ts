@@ -9,6 +9,7 @@ import { DEFAULT_SASL_USER, parseSaslUser, planSecurity } from '../../local/secu
 import { ensureTlsFiles } from '../../local/tls.js';
 import { parseDuration } from '../../util/duration.js';
 import { parseInteger } from '../../util/kv.js';
+import { registryBeside, registryStartOptions, runningKafka } from './registry.js';
 
 const port = (value: unknown, flag: string) => (value === undefined ? undefined : parseInteger(value, flag, 1, 65535));
 
@@ -33,16 +34,28 @@ export const startCommand: CommandFactory = (ctx) => ({
         tls: { type: 'boolean', default: false, describe: 'Add an SSL listener with certificates made for this data dir', group: 'Security listeners:' },
         'tls-port': { type: 'string', describe: 'Port of the SSL listener (default: a free one)', requiresArg: true, group: 'Security listeners:' },
         'sasl-ssl-port': { type: 'string', describe: 'With --sasl and --tls: port of the SASL_SSL listener (default: a free one)', requiresArg: true, group: 'Security listeners:' },
+        ...registryStartOptions,
       })
       .example('$0 local start', 'Broker on 127.0.0.1:9092')
       .example('$0 local start --port 19092 --data-dir /tmp/k2', 'A second, separate broker')
       .example('$0 local start --nodes 3 --data-dir /tmp/k3', 'Three nodes on 127.0.0.1:9092-9094, replication factor 3')
-      .example('$0 local start --sasl --sasl-user alice:alice-secret --tls', 'With SASL and TLS listeners besides PLAINTEXT'),
+      .example('$0 local start --sasl --sasl-user alice:alice-secret --tls', 'With SASL and TLS listeners besides PLAINTEXT')
+      .example('$0 local start --schema-registry', 'And a Schema Registry at http://127.0.0.1:8081/apis/ccompat/v7'),
   handler: async (argv) => {
     const dataDir = argv.dataDir ?? defaultDataDir(ctx.io.env);
+    const kafkaUp = argv.schemaRegistry ? runningKafka(dataDir) : undefined;
+    const registry = await registryBeside(ctx, dataDir, { schemaRegistry: argv.schemaRegistry, schemaRegistryPort: argv.schemaRegistryPort }, parseDuration(argv.wait, '--wait'));
+    if (registry.requested && kafkaUp) {
+      ctx.info(`Kafka already runs at ${kafkaUp.bootstrap}; starting a Schema Registry beside it`);
+      ctx.io.stdout.write(kafkaUp.bootstrap + '\n');
+      return registry.finish();
+    }
     const cluster = readCluster(dataDir);
     const nodes = argv.nodes === undefined ? cluster?.nodes.length ?? 1 : parseInteger(argv.nodes, '--nodes', 1, MAX_NODES);
-    if (nodes > 1 || cluster) return startLocalCluster(ctx, { dataDir, nodes, port: argv.port, kafkaHome: argv.kafkaHome, wait: argv.wait, sasl: argv.sasl, tls: argv.tls });
+    if (nodes > 1 || cluster) {
+      await registry.guard(() => startLocalCluster(ctx, { dataDir, nodes, port: argv.port, kafkaHome: argv.kafkaHome, wait: argv.wait, sasl: argv.sasl, tls: argv.tls }));
+      return registry.finish();
+    }
     const users = ((argv.saslUser as string[] | undefined) ?? []).map(parseSaslUser);
     if (argv.sasl && users.length && isFormatted(dataDir)) {
       ctx.warn(`${dataDir} is already formatted: SCRAM users are only created on a first start (PLAIN users apply now)`);
@@ -57,7 +70,7 @@ export const startCommand: CommandFactory = (ctx) => ({
       saslSslPort: port(argv.saslSslPort, '--sasl-ssl-port'),
     };
     const plan = await planSecurity(request, freePort, ensureTlsFiles);
-    const state = await startBroker({
+    const state = await registry.guard(() => startBroker({
       dataDir,
       port: parseInteger(argv.port ?? '9092', '--port', 1, 65535),
       controllerPort: port(argv.controllerPort, '--controller-port'),
@@ -67,10 +80,11 @@ export const startCommand: CommandFactory = (ctx) => ({
       onProgress: (line) => ctx.info(line),
       ...plan,
       security: plan.extraListeners.length ? plan.security : undefined,
-    });
+    }));
     ctx.info(`${ctx.color.green('Kafka is running')} (${state.kafka}, pid ${state.pid}); log: ${state.logFile}`);
     printListeners(ctx, state);
     ctx.io.stdout.write(state.bootstrap + '\n');
+    await registry.finish();
   },
 });
 

@@ -1,7 +1,8 @@
 import type { CommandFactory } from '../command.js';
 import { stopBroker } from '../../local/broker.js';
 import { readCluster, stopCluster } from '../../local/cluster.js';
-import { defaultDataDir } from '../../local/paths.js';
+import { defaultDataDir, registryDir } from '../../local/paths.js';
+import { stopRegistry } from '../../local/registry.js';
 
 export const stopCommand: CommandFactory = (ctx) => ({
   command: 'stop',
@@ -16,6 +17,9 @@ export const stopCommand: CommandFactory = (ctx) => ({
       .example('$0 local stop --clean', 'Stop and forget everything'),
   handler: async (argv) => {
     const dataDir = argv.dataDir ?? defaultDataDir(ctx.io.env);
+    // First: --clean deletes the folder its database lives in.
+    const registry = await stopRegistry(registryDir(dataDir));
+    if (registry) ctx.info(`stopped the Schema Registry at ${registry.url} (pid ${registry.pid})`);
     const cluster = readCluster(dataDir);
     if (cluster) {
       const stopped = await stopCluster(cluster, { clean: argv.clean });
