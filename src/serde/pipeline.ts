@@ -11,10 +11,11 @@ import { UsageError } from '../errors.js';
 import { DECODE_OPTIONS, decoderFor, type DecodeArgs } from './consume-options.js';
 import type { RecordDecoder } from './decoder.js';
 import { encodingParser, prepareEncoder, SUBJECT_STRATEGIES, type Encoder, type SubjectStrategy } from './encoder.js';
-import type { OpenRegistry } from './connect.js';
+import { registryOptions, type OpenRegistry } from './connect.js';
 import { ParsedRecord } from '../commands/produce/records.js';
 
 export const PIPELINE_SERDE_OPTIONS = {
+  ...registryOptions,
   ...DECODE_OPTIONS,
   'to-value-schema-file': { type: 'string', requiresArg: true, describe: 'Encode output values (JSON) with this schema for the destination: x.avsc, x.proto or x.json' },
   'to-value-subject': { type: 'string', requiresArg: true, describe: "Encode output values with this subject's schema" },

@@ -16,7 +16,7 @@ import { consume, type ConsumeOptions, type ConsumeResult } from './loop.js';
 import { parseOffsetSpec, parseTime, type OffsetSpec } from './offsets.js';
 import { formatSpec, recordFormatter, type OutputSpec } from './render.js';
 import { DECODE_OPTIONS, decoderFor, withDecoding } from '../../serde/consume-options.js';
-import { openRegistry } from '../../serde/connect.js';
+import { openRegistry, registryOptions } from '../../serde/connect.js';
 
 export const options = {
   'from-beginning': { type: 'boolean', default: false, describe: 'Read every record still stored (same as --offset earliest)' },
@@ -42,6 +42,7 @@ export const options = {
   'skip-message-on-error': { type: 'boolean', default: false, describe: 'A record a --property *.deserializer cannot decode is skipped with a warning, not the end of the run' },
   quiet: { alias: 'q', type: 'boolean', default: false, describe: 'No summary on stderr' },
   ...DECODE_OPTIONS,
+  ...registryOptions,
 } satisfies Record<string, Options>;
 
 /** The argv of consume: its option table's flags, camel-cased, and the topic. */

@@ -4,6 +4,7 @@ import type { ArgsOf } from '../args.js';
 import { validateTopicName } from '../../topic.js';
 import { parseInteger, parseKeyValues } from '../../util/kv.js';
 import { ENCODE_OPTIONS, schemaOptions, type SchemaOptions } from '../../serde/produce-options.js';
+import { registryOptions } from '../../serde/connect.js';
 
 export const COMPRESSIONS = ['none', 'gzip', 'snappy', 'lz4', 'zstd'] as const;
 export type Compression = (typeof COMPRESSIONS)[number];
@@ -76,6 +77,7 @@ export const PRODUCE_OPTIONS = {
   tee: { type: 'boolean', describe: 'Also copy each record read to stdout, as tee does (kcat -T)' },
   quiet: { alias: 'q', type: 'boolean', describe: 'Print no summary or progress' },
   ...ENCODE_OPTIONS,
+  ...registryOptions,
 } satisfies Record<string, Options>;
 
 /** The argv of produce: its option table's flags, camel-cased, and the topic. */
