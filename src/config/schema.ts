@@ -20,6 +20,21 @@ export interface TlsSettings {
   insecureSkipVerify?: boolean;
 }
 
+/**
+ * The Schema Registry of a profile. Basic auth: username with one of password, passwordEnv,
+ * passwordFile; or a bearer token: token or tokenEnv. `ca` is a PEM file for an https URL.
+ */
+export interface RegistrySettings {
+  url: string;
+  username?: string;
+  password?: string;
+  passwordEnv?: string;
+  passwordFile?: string;
+  token?: string;
+  tokenEnv?: string;
+  ca?: string;
+}
+
 /** One named profile of the config file. */
 export interface Profile {
   brokers?: string[];
@@ -27,6 +42,7 @@ export interface Profile {
   sasl?: SaslSettings;
   tls?: TlsSettings;
   output?: OutputFormat;
+  schemaRegistry?: RegistrySettings;
 }
 
 type Fail = (keys: string[], what: string) => never;
@@ -47,8 +63,8 @@ function str(value: unknown, keys: string[], fail: Fail): string | undefined {
 /** Checks one profile's shape; `fail` reports the key path so the caller can name the line. */
 export function checkProfile(value: unknown, fail: Fail): Profile {
   if (value === null || value === undefined) return {};
-  if (!isObject(value)) return fail([], 'must be a mapping (brokers, clientId, sasl, tls, output)');
-  onlyKeys(value, ['brokers', 'clientId', 'sasl', 'tls', 'output'], [], fail);
+  if (!isObject(value)) return fail([], 'must be a mapping (brokers, clientId, sasl, tls, output, schemaRegistry)');
+  onlyKeys(value, ['brokers', 'clientId', 'sasl', 'tls', 'output', 'schemaRegistry'], [], fail);
   const profile: Profile = {};
   if (value.brokers !== undefined) profile.brokers = checkBrokers(value.brokers, fail);
   profile.clientId = str(value.clientId, ['clientId'], fail);
@@ -58,6 +74,7 @@ export function checkProfile(value: unknown, fail: Fail): Profile {
     if (!['table', 'plain', 'json'].includes(value.output as string)) fail(['output'], "'output' must be table, plain or json");
     profile.output = value.output as OutputFormat;
   }
+  if (value.schemaRegistry !== undefined && value.schemaRegistry !== null) profile.schemaRegistry = checkRegistry(value.schemaRegistry, fail);
   return JSON.parse(JSON.stringify(profile)) as Profile;
 }
 
@@ -104,4 +121,30 @@ function checkTls(value: unknown, fail: Fail): TlsSettings {
   };
   if (Boolean(tls.cert) !== Boolean(tls.key)) fail(['tls'], "'tls.cert' and 'tls.key' go together (mutual TLS needs both)");
   return tls;
+}
+
+const REGISTRY_KEYS = ['url', 'username', 'password', 'passwordEnv', 'passwordFile', 'token', 'tokenEnv', 'ca'];
+
+/** `schemaRegistry: URL`, or a mapping with the URL and its credentials. */
+function checkRegistry(value: unknown, fail: Fail): RegistrySettings {
+  const raw = typeof value === 'string' ? { url: value } : value;
+  if (!isObject(raw)) return fail(['schemaRegistry'], `'schemaRegistry' must be a URL or a mapping (${REGISTRY_KEYS.join(', ')})`);
+  onlyKeys(raw, REGISTRY_KEYS, ['schemaRegistry'], fail);
+  const at = (k: string) => ['schemaRegistry', k];
+  const url = str(raw.url, at('url'), fail);
+  if (url === undefined) return fail(['schemaRegistry'], "'schemaRegistry.url' is missing");
+  if (!/^https?:\/\/[^/\s]+/.test(url)) fail(at('url'), "'schemaRegistry.url' must be an http:// or https:// URL");
+  const settings: RegistrySettings = { url };
+  for (const k of REGISTRY_KEYS.slice(1)) {
+    const v = raw[k];
+    // A password or token of digits only is still one: keep it as text.
+    if (v !== undefined && v !== null) settings[k as keyof RegistrySettings] = k === 'password' || k === 'token' ? String(v) : str(v, at(k), fail)!;
+  }
+  const passwords = ['password', 'passwordEnv', 'passwordFile'].filter((k) => k in settings);
+  const tokens = ['token', 'tokenEnv'].filter((k) => k in settings);
+  if (passwords.length > 1) fail(at(passwords[1]!), `give only one of schemaRegistry.password, passwordEnv, passwordFile (found ${passwords.join(' and ')})`);
+  if (tokens.length > 1) fail(at('tokenEnv'), 'give only one of schemaRegistry.token and schemaRegistry.tokenEnv');
+  if (passwords.length && settings.username === undefined) fail(['schemaRegistry'], "'schemaRegistry.username' is missing (a password needs a user name)");
+  if (tokens.length && (passwords.length || settings.username !== undefined)) fail(at(tokens[0]!), 'give either basic auth (username, password) or a bearer token, not both');
+  return settings;
 }

@@ -34,14 +34,27 @@ export function resolvePassword(flag: string | undefined, env: NodeJS.ProcessEnv
 
 /** A copy of the profile fit to print: a literal password is replaced by a mask. */
 export function maskProfile(profile: Profile): Profile {
-  if (profile.sasl?.password === undefined) return profile;
-  return { ...profile, sasl: { ...profile.sasl, password: MASK } };
+  let masked = profile;
+  if (profile.sasl?.password !== undefined) masked = { ...masked, sasl: { ...profile.sasl, password: MASK } };
+  const registry = profile.schemaRegistry;
+  if (registry && (registry.password !== undefined || registry.token !== undefined || /\/\/[^/@]*:[^/@]*@/.test(registry.url))) {
+    masked = {
+      ...masked,
+      schemaRegistry: {
+        ...registry,
+        url: registry.url.replace(/\/\/([^/@:]*):[^/@]*@/, `//$1:${MASK}@`),
+        ...(registry.password !== undefined && { password: MASK }),
+        ...(registry.token !== undefined && { token: MASK }),
+      },
+    };
+  }
+  return masked;
 }
 
 /** A warning when the file holds a literal password and group or others may read it. */
 export function exposedPasswordWarning(cfg: ConfigFile): string | undefined {
   if (cfg.mode === undefined || (cfg.mode & 0o077) === 0) return undefined;
-  const holders = Object.entries(cfg.profiles).filter(([, p]) => p.sasl?.password !== undefined).map(([n]) => n);
+  const holders = Object.entries(cfg.profiles).filter(([, p]) => p.sasl?.password !== undefined || p.schemaRegistry?.password !== undefined || p.schemaRegistry?.token !== undefined).map(([n]) => n);
   if (holders.length === 0) return undefined;
   return `${cfg.path} holds a password (profile ${holders.join(', ')}) and is readable by others (mode ${cfg.mode.toString(8).padStart(3, '0')}); run \`chmod 600 ${cfg.path}\`, or use sasl.passwordEnv or sasl.passwordFile`;
 }
