@@ -90,6 +90,17 @@ describe('Avro', () => {
     }
   });
 
+  it('keeps longs exact over their whole range: past 2^53 as strings of digits', () => {
+    const longs = avroCodec(JSON.stringify({ type: 'record', name: 'L', fields: [{ name: 'n', type: 'long' }] }));
+    for (const n of [-9007199254740991, -4503599627370497, 0, 4503599627370497, '9223372036854775807', '-9223372036854775808']) {
+      expect(JSON.parse(longs.decode(...body(longs.encode({ n }))))).toEqual({ n });
+    }
+    // Zigzag varint of -2^52-1: avsc's own long writes this one with the wrong sign.
+    expect(longs.encode({ n: -4503599627370497 }).toString('hex')).toBe('8180808080808010');
+    expect(() => longs.encode({ n: '9223372036854775808' })).toThrow(/field 'n': expected long/);
+    expect(() => longs.encode({ n: 1.5 })).toThrow(/field 'n': expected long/);
+  });
+
   it('refuses a truncated body and trailing bytes', () => {
     const bytes = codec.encode({ name: 'ann', age: 1 });
     expect(() => codec.decode(bytes, 0, bytes.length - 1)).toThrow();
