@@ -118,6 +118,8 @@ export interface ParsedEnvelope {
 const FIELDS = new Set([
   'topic', 'partition', 'offset', 'timestamp', 'key', 'value', 'headers', 'keyEncoding', 'valueEncoding', 'headersEncoding',
   'payload', 'ts', 'tstype', 'broker', 'key_schema_id', 'payload_schema_id', 'key_error', 'payload_error',
+  // What consume prints for decoded records; produce encodes with the schema it is given, not these.
+  'keySchemaId', 'valueSchemaId', 'keySubject', 'valueSubject', 'value_schema_id',
 ]);
 const SHOWN_FIELDS = 'key, value, headers, partition, timestamp, keyEncoding, valueEncoding, headersEncoding (or kcat -J\'s payload, ts, tstype)';
 

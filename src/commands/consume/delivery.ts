@@ -14,7 +14,13 @@ export class Delivery {
   /** A reader on a pipe may close with bytes still unread; commit those only once we know it read them. */
   private readonly lagBytes: number;
 
-  constructor(out: NodeJS.WritableStream, private readonly formatter: RecordFormatter, private readonly commits: GroupCommits) {
+  constructor(
+    out: NodeJS.WritableStream,
+    private readonly formatter: RecordFormatter,
+    private readonly commits: GroupCommits,
+    /** Fetches what the formatter needs first (the schemas of decoded records). */
+    private readonly prepare?: (records: ConsumedRecord[]) => Promise<void>,
+  ) {
     this.writer = new RecordWriter(out);
     this.lagBytes = isPipe(out) ? IN_FLIGHT_BYTES : 0;
   }
@@ -24,6 +30,7 @@ export class Delivery {
    * the ledger if the partition is still assigned. Resolves false once stdout is closed.
    */
   async write(tp: TopicPartition, records: ConsumedRecord[], keep: boolean[] | undefined, assigned: boolean): Promise<boolean> {
+    await this.prepare?.(records);
     const parts: Part[] = [];
     const recordEnds: number[] = [];
     records.forEach((r, i) => {

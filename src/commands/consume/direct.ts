@@ -28,6 +28,8 @@ export interface DirectOptions extends Omit<PlanOptions, 'topics' | 'group'>, St
   output: OutputSpec;
   /** Set when records are tested before printing (--key, --grep, --filter). */
   selector?: RecordSelector;
+  /** Fetches what the formatter needs before it sees these records (the schemas of decoded ones). */
+  prepare?: (records: ConsumedRecord[]) => Promise<void>;
 }
 
 export interface DirectDeps {
@@ -190,6 +192,8 @@ class DirectRun {
       },
       (records) => this.out.stage(records),
     );
+    // Records held back for a schema fetch (see render.ts's decodingRenderer).
+    if (render.settle) await render.settle(this.out);
     return count;
   }
 
@@ -199,6 +203,7 @@ class DirectRun {
     await fetched.walk((cursor) => records.push(cursorRecord(cursor, topic)) > 0);
     if (records.length === 0) return 0;
     const keep = await this.opts.selector!.select(records);
+    await this.opts.prepare?.(records);
     const format = (this.format ??= recordFormatter(this.opts.output));
     const parts: Part[] = [];
     let count = 0;

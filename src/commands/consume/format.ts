@@ -6,6 +6,21 @@ import { deserializerFor, type Deserializer } from './deserializers.js';
 export interface ConsumedRecord extends RawRecord {
   /** Record attributes; bit 3 set means the broker stamped the time (LogAppendTime). */
   attributes?: number;
+  /** Set where a schema decoded the key or value (src/serde/decoder.ts): it then holds JSON text. */
+  keySchema?: SchemaMark;
+  valueSchema?: SchemaMark;
+}
+
+/** Which registry schema decoded a key or value. */
+export interface SchemaMark {
+  id: number;
+  subject?: string;
+}
+
+/** The schema id a key or value names: the decoding one, else its wire-format header's, else -1. */
+function schemaId(mark: SchemaMark | undefined, b: Buffer | null): string {
+  if (mark) return String(mark.id);
+  return b !== null && b.length >= 5 && b[0] === 0 ? String(b.readInt32BE(1)) : '-1';
 }
 
 /** A piece of output: text, or raw bytes copied as they are (values need not be UTF-8). */
@@ -41,7 +56,7 @@ function headerPairs(r: ConsumedRecord, sep: string): string[] {
 const ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', '\\': '\\' };
 
 /** The tokens of a kcat format string (`%s` is `s`). */
-export const FORMAT_TOKENS = ['s', 'k', 't', 'p', 'o', 'T', 'h', 'S', 'K'] as const;
+export const FORMAT_TOKENS = ['s', 'k', 't', 'p', 'o', 'T', 'h', 'S', 'K', 'i', 'I'] as const;
 export type FormatToken = (typeof FORMAT_TOKENS)[number];
 
 /** A parsed format string: literal text, or a token to fill in. */
@@ -50,7 +65,8 @@ export type FormatPiece = { literal: string } | { token: FormatToken };
 /**
  * Parses a kcat-style format string once into literal and field pieces:
  * %s value, %k key, %t topic, %p partition, %o offset, %T timestamp (ms), %h headers (k=v,k2=v2),
- * %S value length, %K key length, %% a percent sign; \n \t \r \\ escapes.
+ * %S value length, %K key length, %i and %I the value's and key's schema id (-1 if none), %% a percent sign;
+ * \n \t \r \\ escapes.
  */
 export function parseFormat(format: string): FormatPiece[] {
   const pieces: FormatPiece[] = [];
@@ -69,7 +85,7 @@ export function parseFormat(format: string): FormatPiece[] {
         literal += '%';
       } else {
         if (!(FORMAT_TOKENS as readonly string[]).includes(next)) {
-          throw new UsageError(`--format has an unknown token '%${next}'`, { hint: 'use %s %k %t %p %o %T %h %S %K or %%' });
+          throw new UsageError(`--format has an unknown token '%${next}'`, { hint: 'use %s %k %t %p %o %T %h %S %K %i %I or %%' });
         }
         if (literal) pieces.push({ literal });
         literal = '';
@@ -95,6 +111,8 @@ export function compileFormat(format: string, encoding: ValueEncoding = 'utf8'):
     h: (r, p) => p.push(headerPairs(r, '=').join(',')),
     S: (r, p) => p.push(r.value ? String(r.value.length) : '-1'),
     K: (r, p) => p.push(r.key ? String(r.key.length) : '-1'),
+    i: (r, p) => p.push(schemaId(r.valueSchema, r.value)),
+    I: (r, p) => p.push(schemaId(r.keySchema, r.key)),
   };
   const pieces = parseFormat(format).map((piece) => ('literal' in piece ? piece.literal : fields[piece.token]));
   return (r, parts) => {
@@ -201,8 +219,11 @@ export function kcatJsonFormat(): RecordFormatter {
       broker: -1,
     };
     if (headers.length) out.headers = headers;
-    out.key = text(r.key);
-    out.payload = text(r.value);
+    out.key = r.keySchema ? JSON.parse(text(r.key)!) : text(r.key);
+    out.payload = r.valueSchema ? JSON.parse(text(r.value)!) : text(r.value);
+    // kcat's names for the ids of decoded keys and values.
+    if (r.keySchema) out.key_schema_id = r.keySchema.id;
+    if (r.valueSchema) out.value_schema_id = r.valueSchema.id;
     parts.push(JSON.stringify(out) + '\n');
   };
 }
@@ -210,8 +231,25 @@ export function kcatJsonFormat(): RecordFormatter {
 /** One JSON envelope per line: the shape `produce --input json` reads back. */
 export function jsonFormat(encoding: ValueEncoding = 'utf8'): RecordFormatter {
   return (r, parts) => {
+    if (r.keySchema || r.valueSchema) return void parts.push(JSON.stringify(decodedEnvelope(r, encoding)) + '\n');
     parts.push(JSON.stringify(toEnvelope(r, encoding)) + '\n');
   };
+}
+
+/** The envelope with a decoded key or value as its JSON object, and which schema decoded it. */
+function decodedEnvelope(r: ConsumedRecord, encoding: ValueEncoding): Record<string, unknown> {
+  const env: Record<string, unknown> = { ...toEnvelope({ ...r, key: r.keySchema ? null : r.key, value: r.valueSchema ? null : r.value }, encoding) };
+  if (r.keySchema) {
+    env.key = JSON.parse(r.key!.toString('utf8'));
+    env.keySchemaId = r.keySchema.id;
+    if (r.keySchema.subject !== undefined) env.keySubject = r.keySchema.subject;
+  }
+  if (r.valueSchema) {
+    env.value = JSON.parse(r.value!.toString('utf8'));
+    env.valueSchemaId = r.valueSchema.id;
+    if (r.valueSchema.subject !== undefined) env.valueSubject = r.valueSchema.subject;
+  }
+  return env;
 }
 
 const PROPERTY_FLAGS: Record<string, 'key' | 'partition' | 'offset' | 'timestamp' | 'headers' | 'value'> = {

@@ -9,13 +9,15 @@ import { UsageError, type KstreamError } from '../../errors.js';
 import { watchSignals } from '../../signals.js';
 import { parseInteger, parseKeyValues } from '../../util/kv.js';
 import { consumeDirect } from './direct.js';
-import { applyProperties, DEFAULT_PRINT_FLAGS, kcatJsonFormat, type PrintFlags } from './format.js';
+import { applyProperties, DEFAULT_PRINT_FLAGS, kcatJsonFormat, type ConsumedRecord, type PrintFlags } from './format.js';
 import { guarded } from './guards.js';
 import { consume, type ConsumeResult } from './loop.js';
 import { parseOffsetSpec, parseUntilSpec, type OffsetSpec, type UntilSpec } from './offsets.js';
 import { formatSpec, recordFormatter, type OutputSpec } from './render.js';
 import { parseHeaderGrep, parseRegex, RecordSelector, selects, type SelectOptions } from './select.js';
 import { topicSelection, type TopicSelection } from './topics.js';
+import { DECODE_OPTIONS, decoderFor, withDecoding } from '../../serde/consume-options.js';
+import { openRegistry, registryOptions } from '../../serde/connect.js';
 
 export const options = {
   'from-beginning': { type: 'boolean', default: false, describe: 'Read every record still stored (same as --offset earliest)' },
@@ -48,6 +50,8 @@ export const options = {
   'kcat-json': { alias: 'J', type: 'boolean', default: false, describe: "kcat -J's JSON: topic, partition, offset, tstype, ts, broker, headers, key, payload" },
   'skip-message-on-error': { type: 'boolean', default: false, describe: 'A record a --property *.deserializer cannot decode is skipped with a warning, not the end of the run' },
   quiet: { alias: 'q', type: 'boolean', default: false, describe: 'No summary on stderr' },
+  ...DECODE_OPTIONS,
+  ...registryOptions,
 } satisfies Record<string, Options>;
 
 /** The argv of consume: its option table's flags, camel-cased, and the topics. */
@@ -155,6 +159,8 @@ function summary(r: ConsumeResult): string {
 async function runConsume(ctx: Context, argv: ConsumeArgs & object): Promise<void> {
   const settings = consumeSettingsFrom(argv);
   const conn = connectionFrom(ctx, argv);
+  const registry = openRegistry(ctx, argv);
+  const decoder = decoderFor(ctx, argv, registry?.api, registry?.isNotFound ?? (() => false));
   const interruption = watchSignals(ctx);
   const selector = selects(settings.select) ? new RecordSelector(settings.select, interruption.signal) : undefined;
   try {
@@ -169,9 +175,13 @@ async function runConsume(ctx: Context, argv: ConsumeArgs & object): Promise<voi
     };
     const signal = AbortSignal.any([interruption.signal, stop.signal]);
     let output = settings.output;
-    // The deserializers' errors need each record as an object: format it from one.
-    if (output.kind === 'records') output = { kind: 'records', formatter: guarded(output.formatter, argv.skipMessageOnError, ctx.warn, fail) };
-    const opts = { ...settings, selector, output };
+    // Decoding by schema and the deserializers' errors need each record as an object: format it from one.
+    if (output.kind === 'records' || decoder) {
+      const format = withDecoding(decoder, recordFormatter(output));
+      output = { kind: 'records', formatter: guarded(format, argv.skipMessageOnError, ctx.warn, fail), decoder };
+    }
+    const prepare = decoder && ((records: ConsumedRecord[]) => decoder.prepare(records));
+    const opts = { ...settings, selector, output, prepare };
     const result = await withAdmin(conn, ctx.io, async (admin) =>
       // Without a group, kstream's own fetch loop reads the partitions directly (direct.ts); a group needs kafkajs's consumer.
       opts.group === undefined
@@ -209,6 +219,8 @@ export const consumeCommand: CommandFactory = (ctx) => ({
       .example('$0 consume orders -e --output json', 'JSON envelopes, one per line')
       .example('$0 consume orders -g billing --print-key', 'In a group, committing what was printed')
       .example('$0 consume --topic orders --from-beginning --property print.key=true', 'As kafka-console-consumer.sh writes it')
-      .example('$0 consume -t orders -o s@1700000000000 -o e@1700003600000 -J', 'kcat habits: one hour of records, kcat JSON'),
+      .example('$0 consume -t orders -o s@1700000000000 -o e@1700003600000 -J', 'kcat habits: one hour of records, kcat JSON')
+      .example('$0 consume orders -e --schema-registry http://127.0.0.1:8081 -o json', 'Avro/Protobuf/JSON Schema values decoded, with valueSchemaId')
+      .example("$0 consume orders -e --value-format avro --format '%i %s\\n'", 'The schema id of each value, then the value as JSON'),
   handler: (argv) => runConsume(ctx, typedArgv<ConsumeArgs>(argv)),
 });

@@ -26,6 +26,8 @@ export interface ConsumeOptions extends StopOptions {
   group: string;
   readUncommitted: boolean;
   formatter: RecordFormatter;
+  /** Fetches what the formatter needs before it sees these records (the schemas of decoded ones). */
+  prepare?: (records: ConsumedRecord[]) => Promise<void>;
   selector?: RecordSelector;
 }
 
@@ -86,7 +88,7 @@ class ConsumeRun {
     this.positions = new Positions(plan.positions, plan.ends, opts.exitAtEnd);
     this.consumer = this.createConsumer();
     this.commits = new GroupCommits(this.consumer, deps.admin, opts.group, topics);
-    this.delivery = new Delivery(deps.out, opts.formatter, this.commits);
+    this.delivery = new Delivery(deps.out, opts.formatter, this.commits, opts.prepare);
   }
 
   async execute(): Promise<StopReason> {

@@ -8,6 +8,7 @@ import type { RecordCursor } from '../../kafka/codec/decode-batch.js';
 import type { ValueEncoding } from '../../records/envelope.js';
 import { compileFormat, jsonFormat, LOG_APPEND_TIME, parseFormat, printFlagsFormat, type ConsumedRecord, type FormatPiece, type Part, type PrintFlags, type RecordFormatter } from './format.js';
 import type { OutBuffer } from './out-buffer.js';
+import type { RecordDecoder } from '../../serde/decoder.js';
 
 /** What the user asked to print, before it is compiled for either path. */
 export type OutputSpec =
@@ -15,10 +16,13 @@ export type OutputSpec =
   | { kind: 'format'; pieces: FormatPiece[]; format: string; encoding: ValueEncoding }
   | { kind: 'json'; encoding: ValueEncoding }
   /** Outputs that need each record as an object (kcat -J, Kafka's deserializers, -o e@TS): formatted from one. */
-  | { kind: 'records'; formatter: RecordFormatter };
+  | { kind: 'records'; formatter: RecordFormatter; decoder?: RecordDecoder };
 
-/** Appends one record (where the cursor is) to `out`. */
-export type Renderer = (c: RecordCursor, out: OutBuffer) => void;
+/**
+ * Appends one record (where the cursor is) to `out`. A renderer that decodes by schema may hold
+ * records back until their schemas are fetched: `settle` then appends them, after the walk.
+ */
+export type Renderer = ((c: RecordCursor, out: OutBuffer) => void) & { settle?: (out: OutBuffer) => Promise<void> };
 
 export function formatSpec(format: string, encoding: ValueEncoding): OutputSpec {
   return { kind: 'format', pieces: parseFormat(format), format, encoding };
@@ -33,7 +37,7 @@ export function recordFormatter(spec: OutputSpec): RecordFormatter {
 }
 
 export function renderer(spec: OutputSpec, topic: string): Renderer {
-  if (spec.kind === 'records') return objectRenderer(spec.formatter, topic);
+  if (spec.kind === 'records') return spec.decoder ? decodingRenderer(spec.formatter, topic, spec.decoder) : objectRenderer(spec.formatter, topic);
   if (spec.kind === 'json') return jsonRenderer(topic, spec.encoding);
   if (spec.kind === 'format') return formatRenderer(spec.pieces, topic, spec.encoding);
   return flagsRenderer(spec.flags, spec.encoding, topic);
@@ -92,6 +96,8 @@ function formatRenderer(pieces: FormatPiece[], topic: string, encoding: ValueEnc
     h: (c, out) => void writeHeaders(c, out, eq),
     S: (c, out) => out.int(c.valueStart >= 0 ? c.valueEnd - c.valueStart : -1),
     K: (c, out) => out.int(c.keyStart >= 0 ? c.keyEnd - c.keyStart : -1),
+    i: (c, out) => out.int(wireSchemaId(c.buf, c.valueStart, c.valueEnd)),
+    I: (c, out) => out.int(wireSchemaId(c.buf, c.keyStart, c.keyEnd)),
   };
   const steps = pieces.map((p): Field => {
     if ('token' in p) return fields[p.token]!;
@@ -109,6 +115,11 @@ function formatRenderer(pieces: FormatPiece[], topic: string, encoding: ValueEnc
   return (c, out) => {
     for (let i = 0; i < steps.length; i++) steps[i]!(c, out);
   };
+}
+
+/** The schema id in a wire-format header at buf[start, end), or -1 (as format.ts's %i). */
+function wireSchemaId(buf: Buffer, start: number, end: number): number {
+  return start >= 0 && end - start >= 5 && buf[start] === 0 ? buf.readInt32BE(start + 1) : -1;
 }
 
 /** Kafka's console consumer layout: see printFlagsFormat. */
@@ -258,4 +269,34 @@ function objectRenderer(format: RecordFormatter, topic: string): Renderer {
     format(cursorRecord(c, topic), parts);
     writeParts(parts, out);
   };
+}
+
+/**
+ * As objectRenderer, for a formatter that decodes by schema. The walk is synchronous and a schema
+ * not seen yet must be fetched: from the first record whose schema is missing, the records of the
+ * response wait in order, and settle() fetches the schemas and appends them. Each id is fetched
+ * once per run, so only the first responses of a run ever wait.
+ */
+function decodingRenderer(format: RecordFormatter, topic: string, decoder: RecordDecoder): Renderer {
+  const parts: Part[] = [];
+  const emit = (record: ConsumedRecord, out: OutBuffer) => {
+    parts.length = 0;
+    format(record, parts);
+    writeParts(parts, out);
+  };
+  const waiting: ConsumedRecord[] = [];
+  const ids = new Set<number>();
+  const render: Renderer = (c, out) => {
+    const record = cursorRecord(c, topic);
+    decoder.missing(record.key, record.value, ids);
+    if (waiting.length > 0 || ids.size > 0) waiting.push(record);
+    else emit(record, out);
+  };
+  render.settle = async (out) => {
+    if (waiting.length === 0) return;
+    await decoder.load(ids);
+    ids.clear();
+    for (const record of waiting.splice(0)) emit(record, out);
+  };
+  return render;
 }

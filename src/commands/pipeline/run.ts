@@ -11,6 +11,8 @@ import { runPipeline } from './runner.js';
 import { loadPipelineFile, topologicalOrder } from './spec.js';
 import { checkDbSinks } from './db/check.js';
 import { DB_OPTIONS } from './db/options.js';
+import { openRegistry } from '../../serde/connect.js';
+import { PIPELINE_SERDE_OPTIONS, withSchemas, type PipelineSerdeArgs } from '../../serde/pipeline.js';
 
 const STEP_FLAGS = ['map', 'filter', 'exec'] as const;
 
@@ -85,18 +87,21 @@ export const runCommand: CommandFactory = (ctx) => ({
         'metrics-json': { type: 'string', describe: 'Write the final figures to this file as JSON', requiresArg: true },
         'metrics-port': { type: 'string', describe: 'Serve Prometheus metrics on 127.0.0.1:PORT/metrics', requiresArg: true },
         ...DB_OPTIONS,
+        ...PIPELINE_SERDE_OPTIONS,
       })
       .example("$0 pipeline run --from raw --to clean --filter 'r.json?.level !== \"debug\"'", 'Filter without spawning a process')
       .example("$0 pipeline run --from raw --to upper --exec 'tr a-z A-Z' --exit", 'A shell command per batch, until the topic is drained')
       .example("$0 pipeline run 'topic:raw | grep -v DEBUG | map:r.value.trim() | topic:clean'", 'The same, written as a chain')
       .example('$0 pipeline run --from toll --to-db postgres://etl@localhost/tolldata --table livetolldata', 'Load JSON records into a table, exactly once')
-      .example('$0 pipeline run -f pipeline.yaml --metrics-port 9464', 'A multi-stage pipeline with Prometheus metrics'),
+      .example('$0 pipeline run -f pipeline.yaml --metrics-port 9464', 'A multi-stage pipeline with Prometheus metrics')
+      .example("$0 pipeline run --from users --to adults --schema-registry URL --filter 'r.json.age >= 18' --to-value-subject adults-value", 'Avro in, Avro out: the filter sees the decoded value'),
   handler: async (argv) => {
     const plans = plansFrom(argv);
     const threads = new ExprThreads();
     const stopCommands = onSecondSignal(ctx, killRunningCommands);
     try {
-      const stages = plans.map((p) => compilePlan(p, { stderr: ctx.io.stderr, env: ctx.io.env, threads }));
+      const compiled = plans.map((p) => compilePlan(p, { stderr: ctx.io.stderr, env: ctx.io.env, threads }));
+      const stages = await withSchemas(ctx, compiled, argv as PipelineSerdeArgs, openRegistry(ctx, argv));
       const metricsPort = argv.metricsPort === undefined ? undefined : parseInteger(argv.metricsPort, '--metrics-port', 1, 65535);
       const conn = connectionFrom(ctx, argv);
       await checkDbSinks(stages, ctx.io.env, conn.timeoutMs);

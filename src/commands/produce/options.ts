@@ -3,6 +3,8 @@ import { UsageError } from '../../errors.js';
 import type { ArgsOf } from '../args.js';
 import { validateTopicName } from '../../kafka/topic.js';
 import { parseInteger, parseKeyValues } from '../../util/kv.js';
+import { ENCODE_OPTIONS, schemaOptions, type SchemaOptions } from '../../serde/produce-options.js';
+import { registryOptions } from '../../serde/connect.js';
 
 export const COMPRESSIONS = ['none', 'gzip', 'snappy', 'lz4', 'zstd'] as const;
 export type Compression = (typeof COMPRESSIONS)[number];
@@ -50,6 +52,8 @@ export interface ProduceOptions {
   /** Copy each record read to stdout (kcat -T). */
   tee: boolean;
   quiet: boolean;
+  /** Keys or values encoded by a registry schema (src/serde/encoder.ts). */
+  schemas?: SchemaOptions;
 }
 
 /** produce's option table: its flags, typed; ProduceArgs is derived from it. */
@@ -72,6 +76,8 @@ export const PRODUCE_OPTIONS = {
   output: { alias: 'o', choices: ['json'] as const, requiresArg: true, describe: 'json: {"partition","offset"} per record on stdout (produce has no table or plain output)' },
   tee: { type: 'boolean', describe: 'Also copy each record read to stdout, as tee does (kcat -T)' },
   quiet: { alias: 'q', type: 'boolean', describe: 'Print no summary or progress' },
+  ...ENCODE_OPTIONS,
+  ...registryOptions,
 } satisfies Record<string, Options>;
 
 /** The argv of produce: its option table's flags, camel-cased, and the topic. */
@@ -210,5 +216,6 @@ export function produceOptions(args: ProduceArgs): ProduceOptions {
     json: args.output === 'json',
     tee: Boolean(args.tee),
     quiet: Boolean(args.quiet),
+    schemas: schemaOptions(args),
   };
 }

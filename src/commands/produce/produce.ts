@@ -10,6 +10,8 @@ import type { ProduceStats } from './summary.js';
 import { prepareTopic, type TopicInfo } from './topic-info.js';
 import { KafkaAdmin } from '../../kafka/admin/index.js';
 
+import type { RecordEncoders } from '../../serde/encoder.js';
+
 export interface ProduceDeps {
   kafka: KafkaClient;
   conn: Connection;
@@ -17,6 +19,8 @@ export interface ProduceDeps {
   signal: AbortSignal;
   /** Lines for the user on stderr (a topic created, idempotence off). */
   info: (line: string) => void;
+  /** The schemas that encode keys or values, ready before anything is read. */
+  encoders?: RecordEncoders;
 }
 
 /**
@@ -43,7 +47,7 @@ export async function produceRecords(deps: ProduceDeps, opts: ProduceOptions, st
   try {
     await withDeadline(producer.connect(), deps.conn.timeoutMs, () => unreachable(deps.conn));
     const io = { stdin: deps.io.stdin, stdout: deps.io.stdout, signal: deps.signal, brokers: deps.conn.brokers };
-    return await new ProduceRun(io, opts, topic, stats, producer).run();
+    return await new ProduceRun(io, opts, topic, stats, producer, deps.encoders).run();
   } catch (err) {
     throw fromKafkaError(err, deps.conn.brokers);
   } finally {

@@ -10,6 +10,7 @@ import { ParsedRecord, recordParser, recordSize, type RecordParser } from './rec
 import { LineScanner } from './scanner.js';
 import type { ProduceStats } from './summary.js';
 import type { TopicInfo } from './topic-info.js';
+import { encodingParser, type RecordEncoders } from '../../serde/encoder.js';
 
 /**
  * A batch of up to a megabyte (librdkafka's batch.size): big enough that a round trip costs
@@ -58,8 +59,9 @@ export class ProduceRun {
     private readonly topic: TopicInfo,
     private readonly stats: ProduceStats,
     sink: BatchSink,
+    encoders?: RecordEncoders,
   ) {
-    this.parse = recordParser(opts);
+    this.parse = encoders ? encodingParser(recordParser(opts), encoders) : recordParser(opts);
     this.nextPartition = Math.floor(Math.random() * topic.partitions);
     this.partitionBytes = topic.maxMessageBytes - BATCH_HEADER_BYTES;
     const limits = { batchBytes: Math.min(BATCH_BYTES, topic.maxMessageBytes), roundBytes: ROUND_BYTES };

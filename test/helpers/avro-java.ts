@@ -1,0 +1,43 @@
+// The Apache Avro Java library (org.apache.avro:avro 1.12.2 from Maven Central) as an independent
+// Avro implementation: jars fetched with Maven on first use into ~/.cache/kstream/avro-java-1.12.2,
+// as kafka-tools.ts fetches Kafka's tools; test/java/AvroWire.java run with Java's source launcher.
+import { spawn, spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { kafkaToolsDir } from './kafka-tools.js';
+
+const POM = fileURLToPath(new URL('../../kafka/avro-pom.xml', import.meta.url));
+const SOURCE = fileURLToPath(new URL('../java/AvroWire.java', import.meta.url));
+
+function avroDir(): string {
+  return join(kafkaToolsDir(), '..', 'avro-java-1.12.2');
+}
+
+export function ensureAvroJava(): string {
+  const dir = avroDir();
+  const libs = join(dir, 'libs');
+  if (existsSync(join(dir, '.complete'))) return libs;
+  mkdirSync(dir, { recursive: true });
+  copyFileSync(POM, join(dir, 'pom.xml'));
+  const r = spawnSync('mvn', ['-q', '-B', '-f', join(dir, 'pom.xml'), 'dependency:copy-dependencies', `-DoutputDirectory=${libs}`], { encoding: 'utf8', timeout: 600_000 });
+  if (r.status !== 0) throw new Error(`mvn could not fetch org.apache.avro:avro (exit ${r.status}): ${(r.stdout + r.stderr).slice(-400)}`);
+  writeFileSync(join(dir, '.complete'), new Date().toISOString() + '\n');
+  return libs;
+}
+
+/** Runs AvroWire.java (decode SCHEMA | encode SCHEMA ID) over `input`; its stdout, or a thrown error. */
+export function avroJava(args: string[], input: string): Promise<string> {
+  const libs = ensureAvroJava();
+  const java = process.env.JAVA_HOME ? join(process.env.JAVA_HOME, 'bin', 'java') : 'java';
+  return new Promise((resolve, reject) => {
+    const child = spawn(java, ['-Xmx256m', '-cp', join(libs, '*'), SOURCE, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (err += d));
+    child.on('error', reject);
+    child.on('close', (code) => (code === 0 ? resolve(out) : reject(new Error(`AvroWire ${args[0]} exited ${code}: ${err.slice(-600)}`))));
+    child.stdin.end(input);
+  });
+}
