@@ -74,6 +74,7 @@ describe('kafka-configs.sh command lines', () => {
     expect(() => t('configs --zookeeper z:2181 --describe --topic t')).toThrow(/kafka-configs.sh's --zookeeper is not supported/);
     expect(() => t('configs --alter --topic t --add-config-file f.properties')).toThrow(/--add-config-file is not supported/);
     expect(() => t('configs --alter --describe --topic t')).toThrow(/pass one action/);
+    expect(() => t('configs --topic t')).toThrow(/^say what to do with the configs$/);
   });
 });
 

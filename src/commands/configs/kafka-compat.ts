@@ -16,7 +16,12 @@ const UNSUPPORTED: Record<string, string> = {
 
 export function translateConfigs(args: ArgList): void {
   const actions = (Object.keys(ACTIONS) as Array<keyof typeof ACTIONS>).filter((a) => args.flag(a));
-  if (actions.length === 0) return;
+  if (actions.length === 0) {
+    if (args.first() === undefined && args.has('--entity-type', '--topic', '--broker', '--broker-defaults', '--group', '--entity-name')) {
+      throw new UsageError('say what to do with the configs', { hint: 'add --describe or --alter, or use `kstream configs describe|alter`' });
+    }
+    return;
+  }
   if (actions.length > 1) throw new UsageError('pass one action, not --describe and --alter', { hint: 'kafka-configs.sh takes exactly one of --describe, --alter' });
   refuseUnsupported(args, 'kafka-configs.sh', UNSUPPORTED);
   // --force only skips kafka-configs.sh's own confirmation; kstream asks none.
