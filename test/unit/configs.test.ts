@@ -68,6 +68,7 @@ describe('kafka-configs.sh command lines', () => {
     ['configs --entity-type brokers --entity-default --alter --delete-config a --force', 'configs alter --entity-type brokers --entity-default --delete-config a'],
     ['configs --describe --all --broker 1', 'configs describe --all --broker 1'],
     ['configs describe --topic t', 'configs describe --topic t'],
+    ['-b h:1 configs alter --broker 2 --add-config a=1', 'configs -b h:1 alter --broker 2 --add-config a=1'],
   ])('%s', (line, want) => expect(t(line)).toBe(want));
 
   it('refuses what kstream does not do, by name', () => {

@@ -17,7 +17,9 @@ const UNSUPPORTED: Record<string, string> = {
 export function translateConfigs(args: ArgList): void {
   const actions = (Object.keys(ACTIONS) as Array<keyof typeof ACTIONS>).filter((a) => args.flag(a));
   if (actions.length === 0) {
-    if (args.first() === undefined && args.has('--entity-type', '--topic', '--broker', '--broker-defaults', '--group', '--entity-name')) {
+    // Global flags may come first (`-b HOST configs alter …`), so look for the subcommand anywhere.
+    const sub = args.list().some((w) => w === 'describe' || w === 'alter');
+    if (!sub && args.has('--entity-type', '--topic', '--broker', '--broker-defaults', '--group', '--entity-name')) {
       throw new UsageError('say what to do with the configs', { hint: 'add --describe or --alter, or use `kstream configs describe|alter`' });
     }
     return;
