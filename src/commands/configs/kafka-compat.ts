@@ -10,8 +10,8 @@ const UNSUPPORTED: Record<string, string> = {
   '--zookeeper': 'Kafka itself removed it; use --bootstrap-server',
   '--add-config-file': 'pass the settings with --add-config KEY=VALUE,…',
   '--bootstrap-controller': 'kstream talks to brokers; pass --bootstrap-server',
-  '--user-defaults': 'user quotas are not configs; use kafka-configs.sh',
-  '--client-defaults': 'client quotas are not configs; use kafka-configs.sh',
+  '--user-defaults': 'pass --entity-type users --entity-default',
+  '--client-defaults': 'pass --entity-type clients --entity-default',
 };
 
 export function translateConfigs(args: ArgList): void {
