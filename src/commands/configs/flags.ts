@@ -1,5 +1,6 @@
 // The entity flags both subcommands take: kstream's and kafka-configs.sh's names alike.
 import type { Options } from 'yargs';
+import { UsageError } from '../../errors.js';
 import type { EntityFlags } from './entity.js';
 
 const list = (describe: string): Options => ({ type: 'string', array: true, requiresArg: true, describe });
@@ -20,6 +21,10 @@ export const entityOptions = {
 } satisfies Record<string, Options>;
 
 export function entityFlags(argv: Record<string, unknown>): EntityFlags {
+  if (Array.isArray(argv.entityType)) {
+    // kafka-configs.sh takes --entity-type users --entity-type clients for a user's quota per client.
+    throw new UsageError('pass one --entity-type', { hint: 'quotas of a user per client id (two entity types at once) are not supported; set each entity on its own' });
+  }
   const strings = (v: unknown) => (v === undefined ? undefined : (v as unknown[]).map(String));
   return {
     entityType: argv.entityType as string | undefined,
