@@ -122,9 +122,11 @@ class DirectRun {
 
   private startTopic(topic: string, starts: StartPosition[]): void {
     if (this.stops.over || starts.every((s) => s.stopAt !== undefined && s.offset >= s.stopAt)) return;
+    // Each topic's loop may have a response in flight: they share the 8 MiB, down to 1 MiB each.
+    const maxBytes = Math.max(FETCH.partitionMaxBytes, Math.floor(FETCH.maxBytes / (this.fetchers.size + 1)));
     const fetcher = new Fetcher(
       this.cluster,
-      { topic, readCommitted: !this.opts.readUncommitted, requestTimeoutMs: this.deps.requestTimeoutMs, note: this.deps.note, ...FETCH },
+      { topic, readCommitted: !this.opts.readUncommitted, requestTimeoutMs: this.deps.requestTimeoutMs, note: this.deps.note, ...FETCH, maxBytes },
       starts,
     );
     this.fetchers.add(fetcher);
