@@ -92,6 +92,23 @@ describe('kstream consume: several topics and --include', () => {
     expect(run.err()).not.toContain(decoy);
   });
 
+  it('--include with --group joins again with a topic created while it runs, and commits it', async () => {
+    const prefix = uniqueName('incl-g');
+    const existing = await topicWith(`${prefix}-old`, 1, [{ value: 'old-1' }]);
+    const group = uniqueName('g-incl-new');
+    const run = startConsume(['--include', `${prefix}-.*`, '-g', group, '--from-beginning', '-n', '3']);
+    await run.until(() => run.out().includes('\n'));
+    expect(run.out()).toBe(`${existing}\told-1\n`);
+    const fresh = `${prefix}-new`;
+    await createTestTopic(fresh, 2);
+    await send(fresh, [{ value: 'new-1', partition: 0 }, { value: 'new-2', partition: 1 }]);
+    expect(await run.exited, run.err()).toBe(0);
+    expect(run.out().split('\n').filter(Boolean).slice(1).sort()).toEqual([`${fresh}\tnew-1`, `${fresh}\tnew-2`]);
+    expect(run.err()).toContain(`--include: new topic '${fresh}': joining group '${group}' again`);
+    expect(await committed(group, existing)).toEqual([1]);
+    expect(await committed(group, fresh)).toEqual([1, 1]);
+  });
+
   it('--include with -e reads what matches at the start, and says when nothing does', async () => {
     const prefix = uniqueName('incl-e');
     const t1 = await topicWith(`${prefix}-1`, 1, [{ value: 'one' }]);

@@ -127,9 +127,11 @@ class DirectRun {
     if (this.stops.over || starts.every((s) => s.stopAt !== undefined && s.offset >= s.stopAt)) return;
     // A read_committed reader held at an open transaction says so once per topic (stall.ts).
     const onOffsets = this.opts.readUncommitted ? undefined : openTransactionNotice(topic, holderOn({ cluster: this.cluster }, topic), this.deps.note);
+    // Each topic's loop may have a response in flight: they share the 8 MiB, down to 1 MiB each.
+    const maxBytes = Math.max(FETCH.partitionMaxBytes, Math.floor(FETCH.maxBytes / (this.fetchers.size + 1)));
     const fetcher = new Fetcher(
       this.cluster,
-      { topic, readCommitted: !this.opts.readUncommitted, requestTimeoutMs: this.deps.requestTimeoutMs, note: this.deps.note, onOffsets, ...FETCH },
+      { topic, readCommitted: !this.opts.readUncommitted, requestTimeoutMs: this.deps.requestTimeoutMs, note: this.deps.note, onOffsets, ...FETCH, maxBytes },
       starts,
     );
     this.fetchers.add(fetcher);

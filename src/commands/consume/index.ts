@@ -209,7 +209,7 @@ export const consumeCommand: CommandFactory = (ctx) => ({
       .example('$0 consume orders --offset -10 -e', 'The last 10 records of each partition')
       .example("$0 consume orders -e --format '%k %o %s\\n'", 'kcat-style format')
       .example('$0 consume orders --offset @2026-01-31', 'From the first record of that day (UTC)')
-      .example('$0 consume orders --offset @-1h --until @-30m', 'Records of the hour before the last half hour')
+      .example('$0 consume orders --offset @-1h --until @-30m', 'From an hour ago until half an hour ago')
       .example('$0 consume orders --offset 100 --until 200 --partition 0', 'Offsets 100 to 199 of partition 0')
       .example('$0 consume orders payments --from-beginning -e', 'Two topics; each line starts with its topic')
       .example("$0 consume --include 'orders-.*'", 'Every orders-… topic, and those created while it runs')

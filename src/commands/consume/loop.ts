@@ -13,6 +13,7 @@ import { Positions } from './positions.js';
 import type { RecordSelector } from './select.js';
 import { StopRules, type StopOptions, type StopReason } from './stop-rules.js';
 import { resolveTopics, tpKey, type TopicPartition, type TopicSelection } from './topics.js';
+import { TopicWatch } from './watch.js';
 
 export type { StopReason } from './stop-rules.js';
 
@@ -51,16 +52,46 @@ const FETCH = { maxBytesPerPartition: 1 << 20, maxBytes: 16 << 20, minBytes: 1, 
 
 export async function consume(deps: ConsumeDeps, opts: ConsumeOptions): Promise<ConsumeResult> {
   const started = Date.now();
-  const topics = await resolveTopics(deps.admin, opts.selection);
-  if (opts.selection.include) {
-    // kafkajs matches a subscription once, when it starts; so does kstream's group path.
-    deps.note(`--include with --group reads the ${topics.length} topic(s) that match now; run again to add topics created later`);
+  let topics = await resolveTopics(deps.admin, opts.selection);
+  /** Topics --include found while running: read from their first record, as on the fetch path. */
+  const fresh: string[] = [];
+  let printed = 0;
+  for (let round = 0; ; round++) {
+    const plan = mergePlans(await planConsume(deps.admin, { ...opts, topics: topics.filter((t) => !fresh.includes(t)) }), await planConsume(deps.admin, { ...opts, offset: { kind: 'earliest' }, topics: fresh }));
+    if (round === 0) plan.notes.forEach(deps.note);
+    const found: string[] = [];
+    const left = opts.maxMessages === undefined ? undefined : opts.maxMessages - printed;
+    const stops = new StopRules({ ...opts, maxMessages: left }, deps.signal);
+    // kafkajs fixes a subscription when it starts: a new topic means leaving and joining again with it.
+    const watch = opts.selection.include && !opts.exitAtEnd
+      ? new TopicWatch(deps.admin, opts.selection, topics, deps.note, (topic) => (found.push(topic), stops.stop('topics')))
+      : undefined;
+    if (round === 0 && opts.selection.include && topics.length === opts.selection.names.length) {
+      deps.note(watch ? '--include matches no topic yet; waiting for one to be created' : '--include matches no topic');
+    }
+    watch?.start();
+    let reason: StopReason;
+    try {
+      reason = topics.length > 0 ? await new ConsumeRun(deps, opts, plan, topics, stops).execute() : watch ? await stops.finished : 'end';
+    } finally {
+      watch?.stop();
+      stops.dispose();
+    }
+    printed += stops.printed;
+    if (reason !== 'topics') return { records: printed, seconds: (Date.now() - started) / 1000, reason };
+    deps.note(`--include: new topic${found.length > 1 ? 's' : ''} ${found.map((t) => `'${t}'`).join(', ')}: joining group '${opts.group}' again to read ${found.length > 1 ? 'them' : 'it'} from the beginning`);
+    fresh.push(...found);
+    topics = [...topics, ...found];
   }
-  const plan = await planConsume(deps.admin, { ...opts, topics });
-  plan.notes.forEach(deps.note);
-  const run = new ConsumeRun(deps, opts, plan, topics);
-  const reason = topics.length === 0 ? 'end' : await run.execute();
-  return { records: run.stops.printed, seconds: (Date.now() - started) / 1000, reason };
+}
+
+function mergePlans(a: ConsumePlan, b: ConsumePlan): ConsumePlan {
+  return {
+    partitions: [...a.partitions, ...b.partitions],
+    positions: new Map([...a.positions, ...b.positions]),
+    ends: new Map([...a.ends, ...b.ends]),
+    notes: [...a.notes, ...b.notes],
+  };
 }
 
 /** Groups partitions by topic, the shape kafkajs's pause, resume and assignments use. */
@@ -72,7 +103,6 @@ function byTopic(tps: readonly TopicPartition[]): Array<{ topic: string; partiti
 
 /** One run of the group loop: its consumer, its joins and its batches. */
 class ConsumeRun {
-  readonly stops: StopRules;
   private readonly positions: Positions;
   private readonly commits: GroupCommits;
   private readonly delivery: Delivery;
@@ -83,8 +113,7 @@ class ConsumeRun {
   private joins = 0;
   private readonly active = new Set<Promise<void>>();
 
-  constructor(private readonly deps: ConsumeDeps, private readonly opts: ConsumeOptions, private readonly plan: ConsumePlan, private readonly topics: string[]) {
-    this.stops = new StopRules(opts, deps.signal);
+  constructor(private readonly deps: ConsumeDeps, private readonly opts: ConsumeOptions, private readonly plan: ConsumePlan, private readonly topics: string[], readonly stops: StopRules) {
     this.positions = new Positions(plan.positions, plan.ends, opts.exitAtEnd);
     this.consumer = this.createConsumer();
     this.commits = new GroupCommits(this.consumer, deps.admin, opts.group, topics);
@@ -96,7 +125,6 @@ class ConsumeRun {
       await this.start();
       return await this.stops.finished;
     } finally {
-      this.stops.dispose();
       await this.shutdown();
     }
   }

@@ -2,7 +2,8 @@
 // record for that long), a signal, a reader that went away, the end of every partition, or a failure.
 // The first to hold wins.
 
-export type StopReason = 'end' | 'max-messages' | 'timeout' | 'closed' | 'signal';
+/** 'topics': --include found new topics, and a group run joins again with them. */
+export type StopReason = 'end' | 'max-messages' | 'timeout' | 'closed' | 'signal' | 'topics';
 
 export interface StopOptions {
   maxMessages?: number;

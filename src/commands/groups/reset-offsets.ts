@@ -106,6 +106,7 @@ export const resetOffsetsCommand: CommandFactory = (ctx) => ({
       .example('$0 groups reset-offsets billing --topic orders --to-earliest', 'Show the plan only')
       .example('$0 groups reset-offsets billing --topic orders:0,1 --shift-by -10 --execute', 'Re-read the last 10 records of two partitions')
       .example('$0 groups reset-offsets billing --all-topics --to-datetime 2024-05-01T00:00:00Z --execute', 'Back to a point in time')
+      .example('$0 groups reset-offsets billing --topic orders --to-datetime -1h --execute', 'Back to the first record of the last hour')
       .example('$0 groups reset-offsets billing --all-topics --to-current --export > backup.csv', 'Save the offsets; restore with --from-file backup.csv --execute'),
   handler: async (argv) => {
     const specs = (argv.topic as string[] | undefined) ?? [];
