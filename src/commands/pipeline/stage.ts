@@ -215,8 +215,9 @@ async function openWorker(spec: StageSpec, env: StageEnv, index: number, state: 
     groupId: spec.group,
     readUncommitted: false,
     maxWaitTimeInMs: spec.batchMs,
-    // Room for a whole --batch-size of typical records in one fetch: fewer, larger transactions.
-    maxBytesPerPartition: Math.min(Math.max(spec.batchSize * 1024, 1 << 20), 32 << 20),
+    // Room for a whole --batch-size of records up to ~256 B in one fetch: fewer, larger transactions.
+    // (Room for 1 KB records doubled the peak RSS at 1M records, 540 MB against 300 MB, for the same speed.)
+    maxBytesPerPartition: Math.min(Math.max(spec.batchSize * 256, 1 << 20), 32 << 20),
     maxBytes: 64 << 20,
     sessionTimeout: SESSION_TIMEOUT_MS,
     heartbeatInterval: 1000,
