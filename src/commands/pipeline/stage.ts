@@ -85,8 +85,7 @@ export async function runStage(spec: StageSpec, env: StageEnv): Promise<void> {
   if (drain?.done()) return;
   let progressAt = Date.now();
   const progress = () => (progressAt = Date.now());
-  const positions = new Positions();
-  positions.drain = drain;
+  const positions = new Positions(drain);
   const beforeConsuming = async (sink: Sink) => {
     if (!record) return;
     await (sink as TransactionalSink).recordParallel(await offsetsToRecord(spec, env));
@@ -183,7 +182,7 @@ async function runWorkers(
   const onAbort = () => stopper.stop();
   env.signal.addEventListener('abort', onAbort);
   const state: WorkerState = { ...shared, stopper };
-  state.positions.watch(state.positions.drain, () => stopper.stop());
+  state.positions.onDrain(() => stopper.stop());
   state.positions.resetLag();
   const workers: Worker[] = [];
   try {
