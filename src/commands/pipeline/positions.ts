@@ -14,14 +14,14 @@ export class Positions {
   /** The next offset this process committed, per `topic/partition` (the database sink reads it too). */
   readonly committed = new Map<string, bigint>();
   private readonly lag = new Map<string, bigint>();
-  /** The --exit drain: the high watermarks at start that the stage stops at. */
-  drain: Drain | undefined;
   private onDrained: () => void = () => undefined;
 
-  /** The drain of an --exit run, and what to do once every partition reached its end. */
-  watch(drain: Drain | undefined, onDrained: () => void): void {
-    this.drain = drain;
-    this.onDrained = onDrained;
+  /** `drain`: with --exit, the high watermarks at start that the stage stops at. */
+  constructor(readonly drain?: Drain) {}
+
+  /** What to do once every partition of an --exit run reached its end (stop this run's workers). */
+  onDrain(then: () => void): void {
+    this.onDrained = then;
   }
 
   /** The next offset committed for the partition by this process, if any. */
