@@ -13,12 +13,15 @@ const NAMES: Record<string, 'topic' | 'group'> = {
   'topics alter': 'topic',
   'topics delete': 'topic',
   'topics rm': 'topic',
+  'topics clone': 'topic',
+  copy: 'topic',
   produce: 'topic',
   consume: 'topic',
   'groups describe': 'group',
   'groups delete': 'group',
   'groups reset-offsets': 'group',
   'groups rm': 'group',
+  top: 'group',
 };
 
 /** How long a tab press may wait for the broker before completing without names. */

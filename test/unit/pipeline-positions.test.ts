@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Drain } from '../../src/commands/pipeline/drain.js';
 import { Positions } from '../../src/commands/pipeline/positions.js';
-import type { Admin } from '../../src/kafkajs.js';
+import type { Admin } from '../../src/kafka/kafkajs.js';
 
 /** A drain captured from a stand-in admin: topic t, partitions 0 and 1 at high watermarks 10 and 4, nothing committed. */
 async function drain(): Promise<Drain> {

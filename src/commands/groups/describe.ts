@@ -167,7 +167,7 @@ export const describeCommand: CommandFactory = (ctx) => ({
     if (argv.watch) {
       if (view !== 'offsets') throw new UsageError('--watch shows offsets and lag; it takes no --members or --state');
       const groups = async (admin: KafkaAdmin) => (given.length ? given : allGroupIds(admin));
-      return watchGroups(ctx, connectionFrom(ctx, argv), { groups, view: 'partitions', ...watchSettings(argv as { interval?: string; count?: string }) });
+      return watchGroups(ctx, connectionFrom(ctx, argv), { groups, view: 'partitions', ...watchSettings(argv as { interval?: string; count?: string; output?: string }) });
     }
     const all = await withAdmin(connectionFrom(ctx, argv), ctx.io, async (admin) => {
       const ids = given.length ? given : await allGroupIds(admin);

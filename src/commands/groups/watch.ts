@@ -15,6 +15,7 @@ import { frame, groupsScreen, jsonLine, partitionsScreen } from './live-view.js'
 export const watchOptions = {
   interval: { type: 'string', describe: 'Time between refreshes (default 1s)', requiresArg: true },
   count: { type: 'string', describe: 'Stop after this many refreshes (default: until Ctrl-C)', requiresArg: true },
+  // -o json gives JSON lines on a terminal too; piped they are the default.
 } satisfies Record<string, Options>;
 
 export interface WatchOptions {
@@ -23,13 +24,16 @@ export interface WatchOptions {
   view: 'partitions' | 'groups';
   intervalMs: number;
   count?: number;
+  /** -o json: JSON lines even on a terminal. */
+  json?: boolean;
 }
 
-export function watchSettings(argv: { interval?: string; count?: string }): Pick<WatchOptions, 'intervalMs' | 'count'> {
+export function watchSettings(argv: { interval?: string; count?: string; output?: string }): Pick<WatchOptions, 'intervalMs' | 'count' | 'json'> {
   const intervalMs = argv.interval === undefined ? 1000 : parseDuration(argv.interval, '--interval');
   return {
     intervalMs: Math.max(intervalMs, 100),
     count: argv.count === undefined ? undefined : parseInteger(argv.count, '--count', 1),
+    json: argv.output === 'json',
   };
 }
 
@@ -39,7 +43,7 @@ export function watchSettings(argv: { interval?: string; count?: string }): Pick
  */
 export async function watchGroups(ctx: Context, conn: Connection, opts: WatchOptions): Promise<void> {
   const interruption = watchSignals(ctx);
-  const tty = Boolean(ctx.io.stdout.isTTY);
+  const tty = Boolean(ctx.io.stdout.isTTY) && !opts.json;
   let admin: KafkaAdmin | undefined;
   let times: RecordTimes | undefined;
   try {

@@ -36,6 +36,8 @@ export function deadLetterMessage(r: PipeRecord, error: string): Message {
     headers['kstream-source-topic'] = o.topic;
     headers['kstream-source-partition'] = String(o.partition);
     headers['kstream-source-offset'] = o.offset;
+    // So that a re-drive (`kstream copy --dlq-redrive`) can give the record its own time back.
+    headers['kstream-source-timestamp'] = o.timestamp;
   }
   return { key: r.key, value: r.value, headers };
 }
