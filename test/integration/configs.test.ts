@@ -1,5 +1,5 @@
 // kstream configs against the real broker: topics, one broker and the broker defaults, groups
-// (which Kafka 3.9 lacks), quotas refused, and the failure paths as one line with an exit code.
+// (which Kafka 3.9 lacks), client quotas, and the failure paths as one line with an exit code.
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCli, uniqueName } from '../helpers/cli.js';
 import { createTestTopics, withTestAdmin } from '../helpers/kafka.js';
@@ -119,7 +119,7 @@ describe('kstream configs on brokers', () => {
   });
 });
 
-describe('kstream configs on groups and clients', () => {
+describe('kstream configs on groups, and client quotas', () => {
   // The test broker is Kafka 3.9, which has no group configs (ConfigResource type 32, KIP-848).
   it('says this broker does not support group configs, exit 2', async () => {
     for (const args of [['configs', 'describe', '--group', 'g'], ['configs', 'alter', '--group', 'g', '--add-config', 'consumer.session.timeout.ms=50000']]) {
@@ -129,11 +129,32 @@ describe('kstream configs on groups and clients', () => {
     }
   });
 
-  it('refuses client, user and ip quotas: they are not configs', async () => {
-    for (const args of [['--entity-type', 'clients', '--entity-name', 'c'], ['--client', 'c'], ['--user', 'alice'], ['--entity-type', 'ips']]) {
-      const f = await failure(['configs', 'describe', ...args]);
-      expect(f.code).toBe(1);
-      expect(f.line).toMatch(/quotas are not configs, and kstream does not change quotas/);
-    }
+  it('sets, shows and deletes the quotas of a client id, a user and the client default (AlterClientQuotas)', async () => {
+    const client = uniqueName('quota-client');
+    const user = uniqueName('quota-user');
+    const set = await runCli(['configs', 'alter', '--entity-type', 'clients', '--entity-name', client, '--add-config', 'producer_byte_rate=1048576,consumer_byte_rate=2097152']);
+    expect(set.code, set.stderr).toBe(0);
+    expect(set.stderr).toBe(`client ${client}: set quota producer_byte_rate=1048576\nclient ${client}: set quota consumer_byte_rate=2097152\n`);
+    const shown = await runCli(['configs', 'describe', '--client', client, '-o', 'json']);
+    expect(JSON.parse(shown.stdout)).toEqual({ entityType: 'clients', entityName: client, quotas: [{ key: 'consumer_byte_rate', value: 2097152 }, { key: 'producer_byte_rate', value: 1048576 }] });
+    expect((await runCli(['configs', 'alter', '--client', client, '--delete-config', 'producer_byte_rate'])).code).toBe(0);
+    expect((await runCli(['configs', 'describe', '--client', client])).stdout).toBe('NAME\tVALUE\nconsumer_byte_rate\t2097152\n');
+    expect((await runCli(['configs', 'alter', '--client', client, '--delete-config', 'consumer_byte_rate'])).code).toBe(0);
+    expect((await runCli(['configs', 'describe', '--client', client])).stdout).toBe('NAME\tVALUE\n');
+
+    expect((await runCli(['configs', 'alter', '--user', user, '--add-config', 'request_percentage=50'])).code).toBe(0);
+    expect((await runCli(['configs', 'describe', '--entity-type', 'users', '--entity-name', user])).stdout).toBe('NAME\tVALUE\nrequest_percentage\t50\n');
+    expect((await runCli(['configs', 'alter', '--user', user, '--delete-config', 'request_percentage'])).code).toBe(0);
+
+    cleanup.push(['--entity-type', 'clients', '--entity-default', '--delete-config', 'request_percentage']);
+    expect((await runCli(['configs', 'alter', '--entity-type', 'clients', '--entity-default', '--add-config', 'request_percentage=400'])).stderr).toBe('the client defaults: set quota request_percentage=400\n');
+    expect((await runCli(['configs', 'describe', '--entity-type', 'clients', '--entity-default'])).stdout).toContain('request_percentage\t400\n');
+    expect((await runCli(['configs', 'alter', '--entity-type', 'clients', '--entity-default', '--delete-config', 'request_percentage'])).code).toBe(0);
+  });
+
+  it('refuses an unknown quota key and a value that is not a number in one line', async () => {
+    const client = uniqueName('quota-bad');
+    expect(await failure(['configs', 'alter', '--client', client, '--add-config', 'no_such_quota=1'])).toMatchObject({ code: 1, line: expect.stringContaining(`Kafka refused the quotas of client ${client}: Invalid configuration key no_such_quota`) });
+    expect(await failure(['configs', 'alter', '--client', client, '--add-config', 'producer_byte_rate=fast'])).toMatchObject({ code: 1, line: expect.stringContaining("quota producer_byte_rate must be a number, got 'fast'") });
   });
 });

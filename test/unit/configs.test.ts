@@ -8,6 +8,7 @@ import { alterTopic } from '../../src/commands/topics/alter.js';
 import { ExitCode, KstreamError } from '../../src/errors.js';
 import type { KafkaAdmin } from '../../src/kafka/admin/index.js';
 import { describeConfigsRequest, incrementalAlterConfigsRequest } from '../../src/kafka/admin/configs.js';
+import { alterClientQuotasRequest, describeClientQuotasRequest } from '../../src/kafka/admin/quotas.js';
 import { KafkaRequestError } from '../../src/kafka/errors.js';
 import type { ConfigChange, ConfigEntry, ConfigResource } from '../../src/kafka/types.js';
 import { Reader, Writer } from '../../src/kafka/protocol/wire.js';
@@ -25,6 +26,10 @@ describe('configs entity flags', () => {
     [{ entityType: 'brokers' }, { type: 'brokers', names: [] }],
     [{ group: ['g'] }, { type: 'groups', names: ['g'] }],
     [{ brokerLogger: ['1'] }, { type: 'broker-loggers', names: ['1'] }],
+    [{ entityType: 'clients', entityName: ['c'] }, { type: 'clients', names: ['c'] }],
+    [{ client: ['c'] }, { type: 'clients', names: ['c'] }],
+    [{ user: ['alice'] }, { type: 'users', names: ['alice'] }],
+    [{ entityType: 'ips', entityDefault: true }, { type: 'ips', names: [''] }],
   ])('%j → %j', (flags, want) => expect(selectEntity(flags)).toEqual(want));
 
   it.each([
@@ -32,10 +37,8 @@ describe('configs entity flags', () => {
     [{ topic: ['a'], broker: ['1'] }, /pass one kind of entity, not --topic and --broker/],
     [{ entityType: 'topics', topic: ['a'] }, /not --entity-type and --topic/],
     [{ entityType: 'tables' }, /unknown --entity-type 'tables'/],
-    [{ entityType: 'topics', entityDefault: true }, /--entity-default is only for brokers/],
-    [{ entityType: 'clients', entityName: ['c'] }, /client quotas are not configs/],
-    [{ user: ['alice'] }, /user quotas are not configs/],
-    [{ entityType: 'ips' }, /ip quotas are not configs/],
+    [{ entityType: 'topics', entityDefault: true }, /--entity-default is for brokers and quotas/],
+    [{ client: ['c'], topic: ['t'] }, /not --topic and --client/],
   ])('%j is refused', (flags, message) => expect(() => selectEntity(flags)).toThrow(message));
 });
 
@@ -68,12 +71,14 @@ describe('kafka-configs.sh command lines', () => {
     ['configs --entity-type brokers --entity-default --alter --delete-config a --force', 'configs alter --entity-type brokers --entity-default --delete-config a'],
     ['configs --describe --all --broker 1', 'configs describe --all --broker 1'],
     ['configs describe --topic t', 'configs describe --topic t'],
+    ['-b h:1 configs alter --broker 2 --add-config a=1', 'configs -b h:1 alter --broker 2 --add-config a=1'],
   ])('%s', (line, want) => expect(t(line)).toBe(want));
 
   it('refuses what kstream does not do, by name', () => {
     expect(() => t('configs --zookeeper z:2181 --describe --topic t')).toThrow(/kafka-configs.sh's --zookeeper is not supported/);
     expect(() => t('configs --alter --topic t --add-config-file f.properties')).toThrow(/--add-config-file is not supported/);
     expect(() => t('configs --alter --describe --topic t')).toThrow(/pass one action/);
+    expect(() => t('configs --topic t')).toThrow(/^say what to do with the configs$/);
   });
 });
 
@@ -147,6 +152,39 @@ describe('IncrementalAlterConfigs and DescribeConfigs on the wire', () => {
     describeConfigsRequest({ type: 'groups', name: 'g' }, 4).encode(w);
     // resources[1]: type 32, "g", keys null; include_synonyms true, include_documentation false.
     expect([...w.toBuffer()]).toEqual([2, 32, 2, 0x67, 0, 0, 1, 0, 0]);
+  });
+});
+
+describe('client quotas on the wire', () => {
+  it('encodes DescribeClientQuotas v1 for one exact entity, and the default entity by match type 1', () => {
+    const exact = new Writer();
+    describeClientQuotasRequest({ type: 'client-id', name: 'a' }).encode(exact);
+    // components[1]: "client-id", EXACT (0), "a"; strict true.
+    expect([...exact.toBuffer()]).toEqual([2, 10, ...Buffer.from('client-id'), 0, 2, 0x61, 0, 1, 0]);
+    const dflt = new Writer();
+    describeClientQuotasRequest({ type: 'user', name: null }).encode(dflt);
+    expect([...dflt.toBuffer()]).toEqual([2, 5, ...Buffer.from('user'), 1, 0, 0, 1, 0]);
+  });
+
+  it('encodes AlterClientQuotas v1: a set as a double, a delete with remove=true', () => {
+    const w = new Writer();
+    alterClientQuotasRequest({ type: 'ip', name: '1.2.3.4' }, [{ op: 'set', key: 'k', value: 1.5 }, { op: 'delete', key: 'd' }]).encode(w);
+    const ip = [...Buffer.from('ip')];
+    const addr = [...Buffer.from('1.2.3.4')];
+    const onePointFive = [...Buffer.from([0x3f, 0xf8, 0, 0, 0, 0, 0, 0])];
+    expect([...w.toBuffer()]).toEqual([2, 2, 3, ...ip, 8, ...addr, 0, 3, 2, 0x6b, ...onePointFive, 0, 0, 2, 0x64, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0]);
+  });
+
+  it('reads DescribeClientQuotas values and an error by name', () => {
+    const ok = new Writer().int32(0).int16(0).compactString(null)
+      .compactArray([1], (w) => w.compactArray([1], (e) => e.compactString('client-id').compactString('a').tags())
+        .compactArray(['producer_byte_rate', 'consumer_byte_rate'], (v, key) => v.compactString(key).float64(1024).tags()).tags())
+      .tags().toBuffer();
+    expect(describeClientQuotasRequest({ type: 'client-id', name: 'a' }).decode(new Reader(ok))).toEqual({
+      error: undefined, values: [{ key: 'consumer_byte_rate', value: 1024 }, { key: 'producer_byte_rate', value: 1024 }],
+    });
+    const bad = new Writer().int32(0).int16(42).compactString('Invalid configuration key x').compactArray(null, () => undefined).tags().toBuffer();
+    expect(describeClientQuotasRequest({ type: 'client-id', name: 'a' }).decode(new Reader(bad)).error).toEqual({ code: 'INVALID_REQUEST', message: 'Invalid configuration key x' });
   });
 });
 

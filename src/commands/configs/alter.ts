@@ -2,8 +2,8 @@ import type { CommandFactory } from '../command.js';
 import { connectionFrom } from '../command.js';
 import { UsageError } from '../../errors.js';
 import { withAdmin } from '../../kafka/admin/index.js';
-import { alterEntityConfigs } from './configs.js';
-import { configChanges, entityLabel, parseAddConfig, parseDeleteConfig, selectEntity } from './entity.js';
+import { alterEntityConfigs, alterEntityQuotas } from './configs.js';
+import { configChanges, entityLabel, isQuotaType, parseAddConfig, parseDeleteConfig, selectEntity } from './entity.js';
 import { entityFlags, entityOptions } from './flags.js';
 
 export const alterCommand: CommandFactory = (ctx) => ({
@@ -27,9 +27,12 @@ export const alterCommand: CommandFactory = (ctx) => ({
       throw new UsageError(`alter needs exactly one entity, got ${sel.names.length}`, { hint: 'name it with --entity-name, or a shortcut such as --topic NAME' });
     }
     const changes = configChanges(parseAddConfig(argv.addConfig as string[] | undefined), parseDeleteConfig(argv.deleteConfig as string[] | undefined));
-    const resource = { type: sel.type, name: sel.names[0]! };
-    const { lines, warnings } = await withAdmin(connectionFrom(ctx, argv), ctx.io, (admin) => alterEntityConfigs(admin, resource, changes));
+    const { type } = sel;
+    const name = sel.names[0]!;
+    const { lines, warnings } = await withAdmin(connectionFrom(ctx, argv), ctx.io, async (admin) => (isQuotaType(type)
+      ? { lines: await alterEntityQuotas(admin, type, name, changes), warnings: [] }
+      : alterEntityConfigs(admin, { type, name }, changes)));
     for (const line of warnings) ctx.warn(line);
-    for (const line of lines) ctx.info(`${entityLabel(resource.type, resource.name)}: ${line}`);
+    for (const line of lines) ctx.info(`${entityLabel(type, name)}: ${line}`);
   },
 });

@@ -5,7 +5,8 @@ import type { KafkaAdmin } from '../../kafka/admin/index.js';
 import { KafkaRequestError } from '../../kafka/errors.js';
 import type { ConfigChange, ConfigEntry, ConfigResource, ConfigResourceType } from '../../kafka/types.js';
 import type { View } from '../../output.js';
-import { entityLabel, ownSource, type EntitySelection } from './entity.js';
+import type { QuotaEntity, QuotaValue } from '../../kafka/admin/quotas.js';
+import { entityLabel, ownSource, type EntitySelection, type QuotaType } from './entity.js';
 
 export interface EntityConfigs {
   entityType: ConfigResourceType;
@@ -23,6 +24,7 @@ export async function entityNames(admin: KafkaAdmin, sel: EntitySelection): Prom
     case 'broker-loggers': return (await admin.describeCluster()).brokers.map((b) => String(b.nodeId)).sort((a, b) => Number(a) - Number(b));
     case 'groups': return (await admin.listGroups()).map((g) => g.groupId);
     case 'client-metrics': throw new UsageError('name the client-metrics resource', { hint: 'pass --entity-name NAME' });
+    default: throw new UsageError(`name the ${entityLabel(sel.type, 'x').split(' ')[0]} whose quotas to show`, { hint: 'pass --entity-name NAME, or --entity-default' });
   }
 }
 
@@ -96,4 +98,50 @@ export function configsView(d: EntityConfigs): View {
     rows: d.configs.map((e) => [e.name, e.sensitive ? '(sensitive)' : e.value, e.source, e.readOnly, e.sensitive, synonymsText(e) || '-']),
     json: d,
   };
+}
+
+export interface EntityQuotas {
+  entityType: QuotaType;
+  /** '' for the default entity. */
+  entityName: string;
+  quotas: QuotaValue[];
+}
+
+const QUOTA_ENTITY = { clients: 'client-id', users: 'user', ips: 'ip' } as const;
+
+export function quotaEntity(type: QuotaType, name: string): QuotaEntity {
+  return { type: QUOTA_ENTITY[type], name: name === '' ? null : name };
+}
+
+export async function describeEntityQuotas(admin: KafkaAdmin, type: QuotaType, name: string): Promise<EntityQuotas> {
+  const quotas = await admin.describeQuotas(quotaEntity(type, name)).catch((err) => { throw quotaRefusal(err, type, name); });
+  return { entityType: type, entityName: name, quotas };
+}
+
+/**
+ * Quota values are numbers (Kafka keeps doubles): `producer_byte_rate=1048576`. Kafka refuses an
+ * unknown key itself. Returns one line per change.
+ */
+export async function alterEntityQuotas(admin: KafkaAdmin, type: QuotaType, name: string, changes: ConfigChange[]): Promise<string[]> {
+  const ops = changes.map((c) => {
+    if (c.op === 'delete') return { op: 'delete' as const, key: c.name };
+    const value = Number(c.value);
+    if (c.value.trim() === '' || !Number.isFinite(value)) throw new UsageError(`quota ${c.name} must be a number, got '${c.value}'`, { hint: 'e.g. --add-config producer_byte_rate=1048576' });
+    return { op: 'set' as const, key: c.name, value };
+  });
+  await admin.alterQuotas(quotaEntity(type, name), ops).catch((err) => { throw quotaRefusal(err, type, name); });
+  return changes.map((c) => (c.op === 'set' ? `set quota ${c.name}=${c.value}` : `deleted quota ${c.name}`));
+}
+
+function quotaRefusal(err: unknown, type: QuotaType, name: string): unknown {
+  if (!(err instanceof KafkaRequestError)) return err;
+  const what = entityLabel(type, name);
+  const detail = err.message.replace(/\s+/g, ' ').trim();
+  if (err.code === 'INVALID_REQUEST' || err.code === 'INVALID_CONFIG') return new UsageError(`Kafka refused the quotas of ${what}: ${detail}`, { hint: 'quota keys: producer_byte_rate, consumer_byte_rate, request_percentage, controller_mutation_rate (connection_creation_rate for ips)' });
+  if (err.code === 'CLUSTER_AUTHORIZATION_FAILED') return new KstreamError(`not authorized to change or read the quotas of ${what} (${err.code})`, { hint: 'quotas need AlterConfigs/DescribeConfigs on the cluster' });
+  return new KstreamError(`Kafka refused the quotas of ${what}: ${detail} (${err.code})`, { cause: err });
+}
+
+export function quotasView(d: EntityQuotas): View {
+  return { head: ['NAME', 'VALUE'], rows: d.quotas.map((q) => [q.key, q.value]), json: d };
 }

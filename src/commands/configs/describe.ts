@@ -2,24 +2,31 @@ import type { CommandFactory } from '../command.js';
 import { connectionFrom } from '../command.js';
 import { withAdmin, type KafkaAdmin } from '../../kafka/admin/index.js';
 import { outputOption, printView, render, resolveFormat, type OutputFormat } from '../../output.js';
-import { describeEntityConfigs, entityNames, configsView, type EntityConfigs } from './configs.js';
-import { entityLabel, selectEntity, type EntitySelection } from './entity.js';
+import { describeEntityConfigs, describeEntityQuotas, entityNames, configsView, quotasView, type EntityConfigs, type EntityQuotas } from './configs.js';
+import { entityLabel, isQuotaType, selectEntity, type EntitySelection } from './entity.js';
 import { entityFlags, entityOptions } from './flags.js';
 
-export async function describeConfigs(admin: KafkaAdmin, sel: EntitySelection, all: boolean): Promise<EntityConfigs[]> {
-  const out: EntityConfigs[] = [];
-  for (const name of await entityNames(admin, sel)) out.push(await describeEntityConfigs(admin, { type: sel.type, name }, all));
+type Described = EntityConfigs | EntityQuotas;
+
+export async function describeConfigs(admin: KafkaAdmin, sel: EntitySelection, all: boolean): Promise<Described[]> {
+  const out: Described[] = [];
+  for (const name of await entityNames(admin, sel)) {
+    const { type } = sel;
+    out.push(isQuotaType(type) ? await describeEntityQuotas(admin, type, name) : await describeEntityConfigs(admin, { type, name }, all));
+  }
   return out;
 }
 
+const viewOf = (d: Described) => ('quotas' in d ? quotasView(d) : configsView(d));
+
 /** Several entities: each table under a `topic NAME` line; JSON is an array. */
-export function describeAllText(all: EntityConfigs[], format: OutputFormat): string {
+export function describeAllText(all: Described[], format: OutputFormat): string {
   if (format === 'json') return JSON.stringify(all) + '\n';
-  return all.map((d) => `${heading(d)}\n` + render(configsView(d), format)).join('\n');
+  return all.map((d) => `${heading(d)}\n` + render(viewOf(d), format)).join('\n');
 }
 
 /** `TOPIC orders`, `BROKER 1`, `BROKER DEFAULTS`: as `topics describe` heads each topic. */
-function heading(d: EntityConfigs): string {
+function heading(d: Described): string {
   const [kind, ...name] = entityLabel(d.entityType, d.entityName || 'defaults').split(' ');
   return `${kind!.toUpperCase()} ${name.join(' ')}`;
 }
@@ -43,7 +50,7 @@ export const describeCommand: CommandFactory = (ctx) => ({
     const sel = selectEntity(entityFlags(argv));
     const format = argv.output as OutputFormat | undefined;
     const all = await withAdmin(connectionFrom(ctx, argv), ctx.io, (admin) => describeConfigs(admin, sel, argv.all as boolean));
-    if (sel.names.length === 1) printView(ctx.io, configsView(all[0]!), format);
+    if (sel.names.length === 1) printView(ctx.io, viewOf(all[0]!), format);
     else ctx.io.stdout.write(describeAllText(all, resolveFormat(format, ctx.io.stdout)));
   },
 });

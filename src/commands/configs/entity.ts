@@ -4,10 +4,17 @@
 import { UsageError } from '../../errors.js';
 import type { ConfigChange, ConfigResourceType, ConfigSource } from '../../kafka/types.js';
 
-/** What the flags name: one type, and the names given (none: every entity of the type). */
+/** Quotas: not configs (KIP-546), but kafka-configs.sh changes them with the same flags. */
+export type QuotaType = 'clients' | 'users' | 'ips';
+
+/** What the flags name: one type, and the names given (none: every entity of the type; '' the default). */
 export interface EntitySelection {
-  type: ConfigResourceType;
+  type: ConfigResourceType | QuotaType;
   names: string[];
+}
+
+export function isQuotaType(type: string): type is QuotaType {
+  return type === 'clients' || type === 'users' || type === 'ips';
 }
 
 export interface EntityFlags {
@@ -33,17 +40,7 @@ const TYPES: Record<string, ConfigResourceType> = {
   'client-metrics': 'client-metrics',
 };
 
-/**
- * Quotas are not configs: Kafka keeps them apart (KIP-546) and kafka-configs.sh sends
- * AlterClientQuotas/DescribeClientQuotas for these types, which kstream does not speak.
- */
-const QUOTA_TYPES: Record<string, string> = { clients: 'client', client: 'client', users: 'user', user: 'user', ips: 'ip', ip: 'ip' };
-
-function refuseQuotas(type: string): never {
-  throw new UsageError(`--entity-type ${type}: ${QUOTA_TYPES[type]} quotas are not configs, and kstream does not change quotas`, {
-    hint: 'use kafka-configs.sh for quotas (it sends AlterClientQuotas); kstream configs covers topics, brokers, broker-loggers, groups and client-metrics',
-  });
-}
+const QUOTA_TYPES: Record<string, QuotaType> = { clients: 'clients', client: 'clients', users: 'users', user: 'users', ips: 'ips', ip: 'ips' };
 
 /** Kafka's ConfigSource that means "set on this entity", the values shown without --all (as kafka-configs.sh does). */
 export function ownSource(type: ConfigResourceType, name: string): ConfigSource {
@@ -72,18 +69,16 @@ export function selectEntity(f: EntityFlags): EntitySelection {
   if (used.length === 1) {
     if (f.entityName?.length || f.entityDefault) throw new UsageError(`${used[0]![0]} names the entity itself; drop --entity-name/--entity-default`);
     const [, type, names] = used[0]!;
-    if (type in QUOTA_TYPES) refuseQuotas(type);
-    return { type: type as ConfigResourceType, names: names! };
+    return { type: type as EntitySelection['type'], names: names! };
   }
   if (f.entityType === undefined) {
     throw new UsageError('name what to configure', { hint: 'pass --topic NAME, --broker ID, --broker-defaults, --group ID, or --entity-type TYPE --entity-name NAME' });
   }
   const raw = f.entityType.toLowerCase();
-  if (raw in QUOTA_TYPES) refuseQuotas(raw);
-  const type = TYPES[raw];
-  if (!type) throw new UsageError(`unknown --entity-type '${f.entityType}'`, { hint: 'use topics, brokers, broker-loggers, groups or client-metrics' });
+  const type = TYPES[raw] ?? QUOTA_TYPES[raw];
+  if (!type) throw new UsageError(`unknown --entity-type '${f.entityType}'`, { hint: 'use topics, brokers, broker-loggers, groups, client-metrics, or for quotas clients, users, ips' });
   if (f.entityDefault) {
-    if (type !== 'brokers') throw new UsageError(`--entity-default is only for brokers (the cluster-wide default), not ${type}`);
+    if (type !== 'brokers' && !isQuotaType(type)) throw new UsageError(`--entity-default is for brokers and quotas (clients, users, ips), not ${type}`);
     if (f.entityName?.length) throw new UsageError('pass either --entity-name or --entity-default, not both');
     return { type, names: [''] };
   }
@@ -144,8 +139,11 @@ export function configChanges(add: Array<[string, string]>, remove: string[]): C
 }
 
 /** "topic orders", "broker 1", "the broker defaults": how messages name an entity. */
-export function entityLabel(type: ConfigResourceType, name: string): string {
-  if (type === 'brokers' && name === '') return 'the broker defaults';
-  const singular = { topics: 'topic', brokers: 'broker', 'broker-loggers': 'broker-logger', groups: 'group', 'client-metrics': 'client-metrics' }[type];
+export function entityLabel(type: EntitySelection['type'], name: string): string {
+  const singular = {
+    topics: 'topic', brokers: 'broker', 'broker-loggers': 'broker-logger', groups: 'group', 'client-metrics': 'client-metrics',
+    clients: 'client', users: 'user', ips: 'ip',
+  }[type];
+  if (name === '') return `the ${singular} defaults`;
   return `${singular} ${name}`;
 }
