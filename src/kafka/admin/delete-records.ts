@@ -31,6 +31,8 @@ async function deleteWith(admin: ReturnType<AdminSession['kafka']['admin']>, s: 
   for (const [topic, parts] of byTopic) {
     const failed = new Map<number, string>();
     try {
+      // kafkajs's deleteTopicRecords looks the leaders up before it loads the topic's metadata.
+      await admin.fetchTopicMetadata({ topics: [topic] });
       await admin.deleteTopicRecords({ topic, partitions: parts.map((p) => ({ partition: p.partition, offset: String(p.offset) })) });
     } catch (err) {
       const partitions = failuresIn(err);
