@@ -8,6 +8,7 @@ import { fromKafkaError } from './kafka/errors.js';
 import { localCommand } from './commands/local/index.js';
 import { topicsCommand } from './commands/topics/index.js';
 import { groupsCommand } from './commands/groups/index.js';
+import { configsCommand } from './commands/configs/index.js';
 import { consumeCommand } from './commands/consume/index.js';
 import { produceCommand } from './commands/produce/index.js';
 import { profileCommand } from './commands/profile/index.js';
@@ -37,6 +38,7 @@ function buildCli(ctx: Context, args: string[], completion: NameCompletion) {
     .command(produceCommand(ctx))
     .command(consumeCommand(ctx))
     .command(groupsCommand(ctx))
+    .command(configsCommand(ctx))
     .command(pipelineCommand(ctx))
     .command(transactionsCommand(ctx))
     .command(aclsCommand(ctx))

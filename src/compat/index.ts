@@ -2,6 +2,7 @@
 // kstream's own, before yargs parses them. Each command's rules live next to it, in
 // src/commands/<command>/kafka-compat.ts; this file only finds the command and applies the
 // settings every command shares (--command-config, kcat's -X).
+import { translateConfigs } from '../commands/configs/kafka-compat.js';
 import { translateConsume } from '../commands/consume/kafka-compat.js';
 import { translateGroups } from '../commands/groups/kafka-compat.js';
 import { translateProduce } from '../commands/produce/kafka-compat.js';
@@ -26,6 +27,7 @@ const TRANSLATORS: Record<string, Translator> = {
   groups: translateGroups,
   acls: translateAcls,
   transactions: translateTransactions,
+  configs: translateConfigs,
 };
 
 /** Global flags whose value is the next word, so that value is not taken for the command. */

@@ -35,6 +35,11 @@ export function kafkaCode(err: unknown): string | undefined {
   return e && typeof e === 'object' ? e.type : undefined;
 }
 
+/** The client marked the failure as worth retrying (a leader moving, a coordinator loading). */
+export function isRetriable(err: unknown): boolean {
+  return (batchMember(rootCause(err)) as KafkaJsErrorShape | undefined)?.retriable === true;
+}
+
 const START_HINT = 'start one with `kstream local start`, or point --bootstrap-server at a running broker';
 
 /** The innermost error kafkajs wrapped (retries, non-retriable wrappers, `cause`). */

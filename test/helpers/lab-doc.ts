@@ -35,6 +35,7 @@ const SCRIPTS: Record<string, string> = {
   'kafka-console-producer.sh': 'produce',
   'kafka-console-consumer.sh': 'consume',
   'kafka-consumer-groups.sh': 'groups',
+  'kafka-configs.sh': 'configs',
 };
 
 /** `bin/kafka-topics.sh --x` → `kstream topics --x`: the swap a reader of a Kafka course makes. */

@@ -24,7 +24,7 @@ describe('the first minute', () => {
   it('lists commands in the order a user meets them', async () => {
     const r = await runCli(['--help']);
     const order = [...r.stdout.matchAll(/^ {2}kstream (\w+)/gm)].map((m) => m[1]);
-    expect(order).toEqual(['local', 'topics', 'produce', 'consume', 'groups', 'pipeline', 'transactions', 'acls', 'users', 'profile', 'completion']);
+    expect(order).toEqual(['local', 'topics', 'produce', 'consume', 'groups', 'configs', 'pipeline', 'transactions', 'acls', 'users', 'profile', 'completion']);
   });
 
   it.each([[['--help']], [['consume', '--help']], [['groups', 'reset-offsets', '--help']]])('wraps %j at word boundaries when piped', async (args) => {

@@ -29,6 +29,8 @@ const names: Record<string, string> = {
   'my-group': group('my-group'),
   'my-other-group': group('my-other-group'),
   'headers-test': topic('headers-test'),
+  'my-topic': topic('my-topic'),
+  clientA: topic('clientA'),
 };
 
 /** The names of the docs, made unique; the broker of the docs, the test's. */
@@ -98,6 +100,19 @@ const cases: Case[] = [
   { doc: OPS, line: 'bin/kafka-topics.sh --bootstrap-server localhost:9092 --create --topic my_topic_name --partitions 20 --replication-factor 3', code: 1, stderr: /replication factor 3 is more than the 1 broker\(s\) of this cluster/ },
   { doc: OPS, line: 'bin/kafka-topics.sh --bootstrap-server localhost:9092 --create --topic my_topic_name --partitions 20 --replication-factor 1 --config max.message.bytes=64000', code: 0 },
   { doc: OPS, line: 'bin/kafka-topics.sh --bootstrap-server localhost:9092 --alter --topic my_topic_name --partitions 40', code: 0, stderr: /partitions: 20 -> 40/ },
+  // Kafka's own example key x is no topic config: kafka-configs.sh refuses it too.
+  { doc: OPS, line: 'bin/kafka-configs.sh --bootstrap-server localhost:9092 --entity-type topics --entity-name my_topic_name --alter --add-config x=y', code: 1, stderr: /^error: Kafka refused the configs of topic my_topic_name-\S+: Unknown topic config name: x/ },
+  { doc: OPS, line: 'bin/kafka-configs.sh --bootstrap-server localhost:9092  --entity-type topics --entity-name my_topic_name --alter --delete-config x', code: 1, stderr: /^error: 'x' is not a config of topic my_topic_name-\S+/ },
+  { doc: 'kafka.apache.org/documentation/#topicconfigs', line: 'bin/kafka-configs.sh --bootstrap-server localhost:9092 --entity-type topics --entity-name my-topic --alter --add-config max.message.bytes=128000', before: () => withTestAdmin(async (a) => void (await a.createTopics({ topics: [{ topic: names['my-topic']! }], waitForLeaders: true }))), code: 0, stderr: /^topic my-topic-\S+: set max.message.bytes=128000\n$/ },
+  { doc: 'kafka.apache.org/documentation/#topicconfigs', line: 'bin/kafka-configs.sh --bootstrap-server localhost:9092 --entity-type topics --entity-name my-topic --describe', code: 0, stdout: /^NAME\tVALUE\tSOURCE\tREAD-ONLY\tSENSITIVE\tSYNONYMS\nmax.message.bytes\t128000\tDYNAMIC_TOPIC_CONFIG\tfalse\tfalse\tDEFAULT_CONFIG:message.max.bytes=\d+\n$/ },
+  { doc: 'kafka.apache.org/documentation/#topicconfigs', line: 'bin/kafka-configs.sh --bootstrap-server localhost:9092  --entity-type topics --entity-name my-topic --alter --delete-config max.message.bytes', code: 0, stderr: /deleted max.message.bytes/ },
+  { doc: 'kafka.apache.org/documentation/#quotas', line: "bin/kafka-configs.sh  --bootstrap-server localhost:9092 --alter --add-config 'producer_byte_rate=1024,consumer_byte_rate=2048,request_percentage=200' --entity-type clients --entity-name clientA", code: 0, stderr: /client clientA-\S+: set quota request_percentage=200\n$/ },
+  { doc: 'kafka.apache.org/documentation/#quotas', line: 'bin/kafka-configs.sh  --bootstrap-server localhost:9092 --describe --entity-type clients --entity-name clientA', code: 0, stdout: 'NAME\tVALUE\nconsumer_byte_rate\t2048\nproducer_byte_rate\t1024\nrequest_percentage\t200\n' },
+  { doc: 'kafka.apache.org/documentation/#quotas', line: "bin/kafka-configs.sh  --bootstrap-server localhost:9092 --alter --add-config 'producer_byte_rate=1024' --entity-type users --entity-name user1 --entity-type clients --entity-name clientA", code: 1, stderr: /^error: pass one --entity-type \(quotas of a user per client id/ },
+  { doc: 'kafka.apache.org/documentation/#quotas', line: 'bin/kafka-configs.sh  --bootstrap-server localhost:9092 --alter --delete-config producer_byte_rate,consumer_byte_rate,request_percentage --entity-type clients --entity-name clientA', code: 0 },
+  // The docs' broker is node 0; the test broker is node 1.
+  { doc: 'kafka.apache.org/documentation/#dynamicbrokerconfigs', line: 'bin/kafka-configs.sh --bootstrap-server localhost:9092 --entity-type brokers --entity-name 0 --alter --add-config log.cleaner.threads=2', code: 1, stderr: /^error: broker 0 is not in this cluster/ },
+  { doc: 'kafka.apache.org/documentation/#dynamicbrokerconfigs', line: 'bin/kafka-configs.sh --bootstrap-server localhost:9092 --entity-type brokers --entity-default --describe', code: 0, stdout: /^NAME\tVALUE\tSOURCE/ },
   { doc: OPS, line: 'bin/kafka-topics.sh --bootstrap-server localhost:9092 --delete --topic my_topic_name', code: 0, stderr: /OK\s.*deleted/ },
   { doc: OPS, line: 'bin/kafka-console-consumer.sh --bootstrap-server localhost:9092 --topic quickstart-events --group my-group --from-beginning --max-messages 1', code: 0, stdout: 'This is my first event\n' },
   { doc: OPS, line: 'bin/kafka-consumer-groups.sh --bootstrap-server localhost:9092 --list', code: 0, stdout: /^my-group-\S+$/m },

@@ -49,6 +49,22 @@ describe('kstream local start --nodes 3', () => {
     expect(d.configs.find((c) => c.name === 'min.insync.replicas')?.value).toBe('2');
   });
 
+  it("changes one broker's dynamic config on that broker only (configs alter --broker N)", async () => {
+    const alter = await runCli(['-b', cluster.bootstrap, 'configs', 'alter', '--broker', '2', '--add-config', 'log.cleaner.threads=2']);
+    expect(alter.code, alter.stderr).toBe(0);
+    expect(alter.stderr).toBe('broker 2: set log.cleaner.threads=2\n');
+    // Each describe goes to the broker it names, which learns the change from the metadata log.
+    const threads = async (id: string) => {
+      const r = await runCli(['-b', cluster.bootstrap, 'configs', 'describe', '--broker', id, '--all', '-o', 'json']);
+      expect(r.code, r.stderr).toBe(0);
+      return (JSON.parse(r.stdout) as { configs: Array<{ name: string; value: string; source: string }> }).configs.find((e) => e.name === 'log.cleaner.threads');
+    };
+    await waitFor('broker 2 to report its own log.cleaner.threads', async () => (await threads('2'))?.source === 'DYNAMIC_BROKER_CONFIG', 60_000);
+    expect(await threads('2')).toMatchObject({ value: '2', source: 'DYNAMIC_BROKER_CONFIG' });
+    expect(await threads('3')).toMatchObject({ value: '1', source: 'DEFAULT_CONFIG' });
+    expect((await runCli(['-b', cluster.bootstrap, 'configs', 'alter', '--broker', '2', '--delete-config', 'log.cleaner.threads'])).code).toBe(0);
+  });
+
   it('after kill -9 of a node: status names it, a leader moves, and start brings back only that node', async () => {
     const topic = uniqueName('cluster-bounce');
     const create = await runCli(['-b', cluster.bootstrap, 'topics', 'create', topic, '--partitions', '3']);

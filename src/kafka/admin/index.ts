@@ -19,6 +19,10 @@ import {
 } from './configs.js';
 import { decodeAssignment } from './groups.js';
 import { createAcls, deleteAcls, describeAcls, type AclBinding, type AclFilter } from '../security/acls.js';
+import {
+  ALTER_CLIENT_QUOTAS, alterClientQuotasRequest, DESCRIBE_CLIENT_QUOTAS, describeClientQuotasRequest,
+  type QuotaChange, type QuotaEntity, type QuotaValue,
+} from './quotas.js';
 
 export interface AdminOptions {
   /** How long connecting may take; default the connection's --timeout. */
@@ -232,6 +236,24 @@ export class KafkaAdmin {
   /** Deletes every ACL matching one of `filters`; returns the ACLs deleted. */
   deleteAcls(filters: AclFilter[]): Promise<AclBinding[]> {
     return this.call(() => deleteAcls(this.admin, filters));
+  }
+
+  // Quotas (not configs: KIP-546)
+
+  /** The quotas set on exactly this client id, user or ip (name null: the default entity). */
+  async describeQuotas(entity: QuotaEntity): Promise<QuotaValue[]> {
+    const broker = await this.call(async () => (await this.rawCluster()).findControllerBroker());
+    pickVersion(broker, DESCRIBE_CLIENT_QUOTAS.apiKey, DESCRIBE_CLIENT_QUOTAS.apiName, DESCRIBE_CLIENT_QUOTAS);
+    const result = await this.call(() => sendRaw(broker, describeClientQuotasRequest(entity)));
+    if (result.error) throw new KafkaRequestError(result.error.code, result.error.message);
+    return result.values;
+  }
+
+  async alterQuotas(entity: QuotaEntity, changes: QuotaChange[]): Promise<void> {
+    const broker = await this.call(async () => (await this.rawCluster()).findControllerBroker());
+    pickVersion(broker, ALTER_CLIENT_QUOTAS.apiKey, ALTER_CLIENT_QUOTAS.apiName, ALTER_CLIENT_QUOTAS);
+    const { error } = await this.call(() => sendRaw(broker, alterClientQuotasRequest(entity, changes)));
+    if (error) throw new KafkaRequestError(error.code, error.message);
   }
 
   // Raw requests

@@ -20,6 +20,7 @@ export class Writer {
   int16(v: number): this { this.room(2); this.buf.writeInt16BE(v, this.len); this.len += 2; return this; }
   int32(v: number): this { this.room(4); this.buf.writeInt32BE(v, this.len); this.len += 4; return this; }
   int64(v: bigint | number): this { this.room(8); this.buf.writeBigInt64BE(BigInt(v), this.len); this.len += 8; return this; }
+  float64(v: number): this { this.room(8); this.buf.writeDoubleBE(v, this.len); this.len += 8; return this; }
 
   uvarint(v: number): this {
     this.room(5);
@@ -88,6 +89,7 @@ export class Reader {
   int16(): number { return this.buf.readInt16BE(this.need(2)); }
   int32(): number { return this.buf.readInt32BE(this.need(4)); }
   int64(): bigint { return this.buf.readBigInt64BE(this.need(8)); }
+  float64(): number { return this.buf.readDoubleBE(this.need(8)); }
 
   uvarint(): number {
     let result = 0;
