@@ -61,7 +61,7 @@ function commandIndex(words: string[]): number {
       if (VALUE_FLAGS.has(w)) i++;
       continue;
     }
-    return w in TRANSLATORS || ['local', 'pipeline', 'profile', 'completion', 'cluster', 'brokers'].includes(w) ? i : -1;
+    return w in TRANSLATORS || ['local', 'pipeline', 'profile', 'completion', 'cluster', 'brokers', 'users'].includes(w) ? i : -1;
   }
   return -1;
 }

@@ -54,4 +54,15 @@ describe('local security listeners', () => {
     const none = await planSecurity({ dataDir: '/d', sasl: false, users: [], tls: false }, async () => next++, () => files);
     expect(none).toEqual({ extraListeners: [], extraProperties: {}, formatArgs: [], security: {} });
   });
+
+  it('--authorizer: StandardAuthorizer, nothing allowed without an ACL, kstream and the PLAINTEXT principal super users', async () => {
+    const plan = await planSecurity({ dataDir: '/d', sasl: true, authorizer: true, users: [{ name: 'kstream', password: 'k' }, { name: 'u', password: 'p' }], tls: false }, async () => 50100, () => files);
+    expect(plan.extraProperties).toMatchObject({
+      'authorizer.class.name': 'org.apache.kafka.metadata.authorizer.StandardAuthorizer',
+      'super.users': 'User:ANONYMOUS;User:kstream',
+      'allow.everyone.if.no.acl.found': 'false',
+    });
+    expect(plan.security).toMatchObject({ superUsers: ['kstream'] });
+    await expect(planSecurity({ dataDir: '/d', sasl: false, authorizer: true, users: [], tls: false }, async () => 1, () => files)).rejects.toThrow('--authorizer needs --sasl');
+  });
 });

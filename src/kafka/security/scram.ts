@@ -78,6 +78,8 @@ function describeRequest(version: number, users: string[]): RawRequest<{ error?:
           return c;
         });
         r.tags();
+        // The broker's order varies from one answer to the next.
+        credentials.sort((x, y) => x.mechanism.localeCompare(y.mechanism));
         return { user, error: err, errorMessage: msg, credentials };
       });
       r.tags();
