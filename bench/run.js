@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { freePort, startBroker, stopBroker } from '../dist/local/broker.js';
 
 const suites = [];
-for (const name of ['produce', 'consume', 'pipeline', 'db']) {
+for (const name of ['produce', 'consume', 'pipeline', 'db', 'serde']) {
   try {
     suites.push({ name, run: (await import(`./${name}.js`)).run });
   } catch (err) {
