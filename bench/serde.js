@@ -1,7 +1,7 @@
 // `npm run bench` suite: N Avro records (~100 bytes of JSON each) through a real Schema Registry.
 // kstream produces them from JSON lines, then consumes them to JSON. Debian's kcat is built without
 // Avro (`kcat -s avro` says "This build of kcat lacks Avro/Schema-Registry support"), so its column
-// is kcat reading the same records undecoded (-f '%S\\n', each value's length): the cost of decoding is the gap between the two.
+// is kcat reading the same records undecoded (-f '%S\n', each value's length): the cost of decoding is the gap between the two.
 import { createWriteStream, existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { freePort } from '../dist/local/broker.js';

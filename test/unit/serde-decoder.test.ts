@@ -82,6 +82,12 @@ describe('RecordDecoder', () => {
     await d.prepare([r]);
     const out = d.decode(r);
     expect([out.key!.toString(), out.value!.toString(), out.keySchema?.id]).toEqual(['{"name":"k"}', 'v', 1]);
+    const both = decoder('auto', 'auto').d;
+    const kv = rec(user('"value":"x'), user('k'));
+    await both.prepare([kv]);
+    const parts: Part[] = [];
+    decodingFormatter(both, jsonFormat())(kv, parts);
+    expect(JSON.parse(parts.join(''))).toMatchObject({ key: { name: 'k' }, value: { name: '"value":"x' }, keySchemaId: 1, valueSchemaId: 1 });
   });
 
   it('puts the decoded object into the JSON envelope', async () => {
