@@ -15,6 +15,7 @@ import { completionCommand } from './commands/completion.js';
 import { NameCompletion } from './completion.js';
 import { profileOutput } from './config/profile.js';
 import { pipelineCommand } from './commands/pipeline/index.js';
+import { registryCommand } from './commands/registry/index.js';
 import { translateKafkaArgs } from './compat/index.js';
 
 // yargs' ESM build wraps help text at a fixed column, mid-word ("consumer g roups"); its CommonJS
@@ -35,6 +36,7 @@ function buildCli(ctx: Context, args: string[], completion: NameCompletion) {
     .command(consumeCommand(ctx))
     .command(groupsCommand(ctx))
     .command(pipelineCommand(ctx))
+    .command(registryCommand(ctx))
     .command(profileCommand(ctx))
     .command(completionCommand(ctx))
     // yargs answers `--get-yargs-completions` (what the scripts of `kstream completion` call);

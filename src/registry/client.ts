@@ -238,7 +238,8 @@ export function errorFor(url: string, res: RawResponse, target: Target): Kstream
   const parsed = parseJson(res.body);
   const body = parsed.ok && isObject(parsed.value) ? parsed.value : undefined;
   const code = typeof body?.error_code === 'number' ? body.error_code : undefined;
-  const said = typeof body?.message === 'string' ? body.message.replace(/\s+/g, ' ').trim() : undefined;
+  // Apicurio prefixes some messages with its Java exception class: noise to a user.
+  const said = typeof body?.message === 'string' ? body.message.replace(/\s+/g, ' ').trim().replace(/^([\w$]+\.)+[\w$]*Exception: /, '') : undefined;
   const subject = target.subject === undefined ? '' : `'${target.subject}'`;
   if (res.status === 401 || res.status === 403) {
     return new RegistryError(`the Schema Registry at ${url} refused ${res.status === 401 ? 'to authenticate us' : 'access'} (HTTP ${res.status}${said ? `: ${said}` : ''})`, res.status, code, {
@@ -258,6 +259,7 @@ export function errorFor(url: string, res: RawResponse, target: Target): Kstream
     case 40402:
       return new RegistryError(`subject ${subject} has no ${target.version === 'latest' ? 'versions' : `version ${target.version}`}`, res.status, code, { hint: `list its versions with \`kstream registry versions ${target.subject}\`` });
     case 40403:
+      if (target.id === undefined) return new RegistryError(`subject ${subject} holds no such schema`, res.status, code, { hint: `see its versions with \`kstream registry versions ${target.subject}\`` });
       return new RegistryError(`no schema with id ${target.id} in the Schema Registry at ${url}`, res.status, code, { hint: 'was it registered in another registry?' });
     case 40404:
     case 40406:
@@ -293,7 +295,7 @@ function connectionError(conn: RegistryConnection, err: NodeJS.ErrnoException): 
       return new ConnectionError(`no answer from ${at} within ${formatDuration(conn.timeoutMs)}`, { hint: 'is this a Schema Registry? a busy one may need a longer --timeout', cause: err });
     case 'ECONNRESET':
     case 'EPIPE':
-      return new ConnectionError(`${at} closed the connection${conn.url.startsWith('http:') ? ' (does it expect https://?)' : ''}`, { hint: 'check the URL and its scheme', cause: err });
+      return new ConnectionError(`${at} closed the connection without an HTTP answer`, { hint: `is this the registry's address?${conn.url.startsWith('http:') ? ' does it want https://?' : ''}`, cause: err });
     case 'EPROTO':
     case 'ERR_SSL_WRONG_VERSION_NUMBER':
       return new ConnectionError(`TLS with ${at} failed: ${err.message.split('\n')[0]} (is it plain http?)`, { hint: 'use an http:// URL for a registry without TLS', cause: err });

@@ -47,3 +47,49 @@ function tryLock(path: string): boolean {
     return false;
   }
 }
+
+export interface GuardedRegistry {
+  url: string;
+  close(): Promise<void>;
+  /** The Authorization headers the front door saw, in order. */
+  seen: string[];
+}
+
+/**
+ * The run's real registry behind a front door of the kind registries are deployed with (a TLS and
+ * auth proxy such as nginx): HTTPS with a certificate of `tls`, and a 401 unless the request carries
+ * `authorization`. Everything else is forwarded to the registry as is.
+ */
+export async function guardedRegistry(registryUrl: string, opts: { tls?: { cert: string; key: string }; authorization: string }): Promise<GuardedRegistry> {
+  const { createServer: createHttp, request } = await import('node:http');
+  const { createServer: createHttps } = await import('node:https');
+  const target = new URL(registryUrl);
+  const seen: string[] = [];
+  const handler = (req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse) => {
+    seen.push(req.headers.authorization ?? '');
+    if (req.headers.authorization !== opts.authorization) {
+      res.writeHead(401, { 'Content-Type': 'application/json', 'WWW-Authenticate': 'Basic realm="registry"' });
+      res.end(JSON.stringify({ error_code: 401, message: 'Unauthorized' }));
+      return;
+    }
+    const headers = { ...req.headers, host: target.host };
+    delete headers.authorization;
+    const upstream = request(
+      { host: target.hostname, port: target.port, method: req.method, path: target.pathname + req.url, headers },
+      (up) => {
+        res.writeHead(up.statusCode ?? 502, up.headers);
+        up.pipe(res);
+      },
+    );
+    upstream.on('error', () => res.destroy());
+    req.pipe(upstream);
+  };
+  const server = opts.tls ? createHttps({ cert: readFileSync(opts.tls.cert), key: readFileSync(opts.tls.key) }, handler) : createHttp(handler);
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  const { port } = server.address() as { port: number };
+  return {
+    url: `${opts.tls ? 'https' : 'http'}://127.0.0.1:${port}`,
+    seen,
+    close: () => new Promise((done) => server.close(() => done())),
+  };
+}

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
 
-const GROUPS = ['local', 'topics', 'groups', 'pipeline', 'profile'];
+const GROUPS = ['local', 'topics', 'groups', 'pipeline', 'registry', 'profile'];
 
 describe('the first minute', () => {
   it('kstream alone prints the help on stdout and exits 0', async () => {
@@ -24,7 +24,7 @@ describe('the first minute', () => {
   it('lists commands in the order a user meets them', async () => {
     const r = await runCli(['--help']);
     const order = [...r.stdout.matchAll(/^ {2}kstream (\w+)/gm)].map((m) => m[1]);
-    expect(order).toEqual(['local', 'topics', 'produce', 'consume', 'groups', 'pipeline', 'profile', 'completion']);
+    expect(order).toEqual(['local', 'topics', 'produce', 'consume', 'groups', 'pipeline', 'registry', 'profile', 'completion']);
   });
 
   it.each([[['--help']], [['consume', '--help']], [['groups', 'reset-offsets', '--help']]])('wraps %j at word boundaries when piped', async (args) => {

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, inject, it } from 'vitest';
@@ -49,6 +49,29 @@ describe('kstream local start --schema-registry', () => {
     expect(after.code).toBe(1);
     expect(after.stdout).toContain(`schema registry: not running (was ${url})`);
   }, 300_000); // two JVM starts and shutdowns on a busy two-core machine
+
+  it('keeps schemas across a restart, so the ids in records still resolve', async () => {
+    const dataDir = tempDir();
+    const args = ['local', 'start', '--port', String(await freePort()), '--data-dir', dataDir, '--schema-registry', '--schema-registry-port', String(await freePort())];
+    const schema = join(dataDir, 'kept.avsc');
+    writeFileSync(schema, '{"type":"record","name":"Kept","fields":[{"name":"id","type":"long"}]}');
+    try {
+      const first = await runCli(args);
+      expect(first.code, first.stderr).toBe(0);
+      const url = first.stdout.split('\n')[1]!;
+      const registered = await runCli(['registry', 'register', 'kept-value', '-f', schema, '-o', 'plain', '--schema-registry', url]);
+      expect(registered.code, registered.stderr).toBe(0);
+      expect((await runCli(['local', 'stop', '--data-dir', dataDir])).code).toBe(0);
+
+      const second = await runCli(args);
+      expect(second.code, second.stderr).toBe(0);
+      const byId = await runCli(['registry', 'get', '--id', registered.stdout.trim(), '-o', 'plain', '--schema-registry', url]);
+      expect(byId.code, byId.stderr).toBe(0);
+      expect(JSON.parse(byId.stdout)).toEqual({ type: 'record', name: 'Kept', fields: [{ name: 'id', type: 'long' }] });
+    } finally {
+      expect((await runCli(['local', 'stop', '--data-dir', dataDir])).code).toBe(0);
+    }
+  }, 400_000); // four JVM starts on a busy two-core machine
 
   it('refuses a registry port that is taken before starting anything', async () => {
     const taken = inject('brokers').split(',')[0]!.split(':')[1]!;

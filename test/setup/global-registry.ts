@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
-import { stopRegistry } from '../../src/local/registry.js';
+import { ensureRegistryServer, stopRegistry } from '../../src/local/registry.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -16,13 +16,16 @@ declare module 'vitest' {
   }
 }
 
-export default function setup(project: TestProject) {
+export default async function setup(project: TestProject) {
   const given = process.env.KSTREAM_TEST_REGISTRY;
   if (given) {
     project.provide('registryUrl', given);
     project.provide('registryDir', '');
     return;
   }
+  // On a new machine: fetch the server (about 150 MB) here, where no hook timeout applies, rather
+  // than in the first test file's beforeAll. Once cached this is a file check.
+  await ensureRegistryServer(process.env, (line) => process.stderr.write(line + '\n'));
   const dir = mkdtempSync(join(tmpdir(), 'kstream-test-registry-'));
   project.provide('registryUrl', '');
   project.provide('registryDir', dir);
