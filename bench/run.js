@@ -10,7 +10,7 @@ import { freePort, startBroker, stopBroker } from '../dist/local/broker.js';
 
 const suites = [];
 const only = process.env.KSTREAM_BENCH_SUITES?.split(',').map((s) => s.trim());
-for (const name of ['produce', 'consume', 'pipeline', 'db'].filter((n) => !only || only.includes(n))) {
+for (const name of ['produce', 'consume', 'pipeline', 'db', 'serde'].filter((n) => !only || only.includes(n))) {
   try {
     suites.push({ name, run: (await import(`./${name}.js`)).run });
   } catch (err) {

@@ -98,7 +98,13 @@ export class RecordDecoder {
     if (want && schema.codec.type !== want) {
       throw new DeserializeError(`the ${what}'s schema ${id} is ${NAME_OF[schema.codec.type]}, not ${NAME_OF[want]} (--${what}-format ${format})`);
     }
-    const text = decodeBody(schema.codec, b, HEADER_BYTES, b.length);
+    let text: string;
+    try {
+      text = decodeBody(schema.codec, b, HEADER_BYTES, b.length);
+    } catch (err) {
+      if (err instanceof DeserializeError) throw new DeserializeError(`${what} (schema ${id}): ${err.message}`);
+      throw err;
+    }
     return { text: Buffer.from(text), mark: { id, subject: schema.subject } };
   }
 }

@@ -61,6 +61,7 @@ describe('kafka-console-producer.sh and kcat -P', () => {
     expect(r.notes).toEqual(['kstream ignores --batch-size: it sets its own batching and timeouts', "kstream ignores producer property 'linger.ms': it sets its own batching and timeouts"]);
   });
 
+  it('refuses kcat pack-str deserializers', () => expect(() => t('consume -C -t n -s value=>q')).toThrow(/kcat -s value=>q is not supported/));
   it('refuses kcat files without -l', () => expect(() => t('produce -P -t news data.txt')).toThrow(/kcat without -l sends each file as one message/));
   it('refuses another line reader', () => expect(() => t('produce --topic n --line-reader com.example.Reader')).toThrow(/--line-reader com.example.Reader is not supported/));
 });
@@ -73,6 +74,8 @@ describe('kafka-console-consumer.sh and kcat -C', () => {
     ['consume --topic news --consumer-property group.id=g --consumer-property auto.offset.reset=earliest', 'consume news --group=g --from-beginning --isolation-level=read_uncommitted'],
     ['consume --topic news --value-deserializer org.apache.kafka.common.serialization.LongDeserializer', 'consume news --property value.deserializer=org.apache.kafka.common.serialization.LongDeserializer --isolation-level=read_uncommitted'],
     ['consume -C -t news', 'consume news --from-beginning'],
+    ['consume -C -t news -s value=avro -r http://sr:8081 -e', 'consume news -e --schema-registry http://sr:8081 --value-format avro --from-beginning'],
+    ['consume -C -t news -s avro -r http://sr:8081', 'consume news --schema-registry http://sr:8081 --value-format avro --key-format avro --from-beginning'],
     ['consume -C -t news -o end -e', 'consume news -e --offset=end'],
     ['consume -C -t news -o -5 -e', 'consume news -e --offset=-5'],
     ['consume -t news -o s@1000 -o e@2000', 'consume news --offset=@1000 --until @2000'],

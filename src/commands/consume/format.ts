@@ -231,25 +231,43 @@ export function kcatJsonFormat(): RecordFormatter {
 /** One JSON envelope per line: the shape `produce --input json` reads back. */
 export function jsonFormat(encoding: ValueEncoding = 'utf8'): RecordFormatter {
   return (r, parts) => {
-    if (r.keySchema || r.valueSchema) return void parts.push(JSON.stringify(decodedEnvelope(r, encoding)) + '\n');
+    if (r.keySchema || r.valueSchema) return void parts.push(decodedEnvelope(r, encoding) + '\n');
     parts.push(JSON.stringify(toEnvelope(r, encoding)) + '\n');
   };
 }
 
-/** The envelope with a decoded key or value as its JSON object, and which schema decoded it. */
-function decodedEnvelope(r: ConsumedRecord, encoding: ValueEncoding): Record<string, unknown> {
+// Stand-ins for a decoded key and value in the envelope, replaced by their JSON text after
+// JSON.stringify: parsing that text only to write it again cost two thirds of the run.
+const KEY_MARK = '\u0000kstream-decoded-key\u0000';
+const VALUE_MARK = '\u0000kstream-decoded-value\u0000';
+const KEY_AT = `"key":${JSON.stringify(KEY_MARK)}`;
+const VALUE_AT = `"value":${JSON.stringify(VALUE_MARK)}`;
+
+/**
+ * The envelope with a decoded key or value as its JSON object, and which schema decoded it. A JSON
+ * string cannot hold an unescaped quote, so `"value":"<mark>"` is found only where the value goes.
+ */
+function decodedEnvelope(r: ConsumedRecord, encoding: ValueEncoding): string {
   const env: Record<string, unknown> = { ...toEnvelope({ ...r, key: r.keySchema ? null : r.key, value: r.valueSchema ? null : r.value }, encoding) };
   if (r.keySchema) {
-    env.key = JSON.parse(r.key!.toString('utf8'));
+    env.key = KEY_MARK;
     env.keySchemaId = r.keySchema.id;
     if (r.keySchema.subject !== undefined) env.keySubject = r.keySchema.subject;
   }
   if (r.valueSchema) {
-    env.value = JSON.parse(r.value!.toString('utf8'));
+    env.value = VALUE_MARK;
     env.valueSchemaId = r.valueSchema.id;
     if (r.valueSchema.subject !== undefined) env.valueSubject = r.valueSchema.subject;
   }
-  return env;
+  let text = JSON.stringify(env);
+  if (r.keySchema) text = splice(text, KEY_AT, `"key":${r.key!.toString('utf8')}`);
+  if (r.valueSchema) text = splice(text, VALUE_AT, `"value":${r.value!.toString('utf8')}`);
+  return text;
+}
+
+function splice(text: string, mark: string, by: string): string {
+  const at = text.indexOf(mark);
+  return text.slice(0, at) + by + text.slice(at + mark.length);
 }
 
 const PROPERTY_FLAGS: Record<string, 'key' | 'partition' | 'offset' | 'timestamp' | 'headers' | 'value'> = {

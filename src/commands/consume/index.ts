@@ -43,7 +43,7 @@ export const options = {
   'print-headers': { type: 'boolean', default: false, describe: 'Print headers as k:v,k2:v2' },
   'key-separator': { type: 'string', default: '\t', defaultDescription: 'tab', requiresArg: true, describe: 'Between printed fields' },
   property: { type: 'string', array: true, requiresArg: true, describe: 'Kafka console-consumer style: print.key=true, key.separator=:, …' },
-  format: { type: 'string', requiresArg: true, describe: 'kcat format: %s value %k key %t topic %p partition %o offset %T timestamp %h headers %S %K lengths' },
+  format: { type: 'string', requiresArg: true, describe: 'kcat format: %s value %k key %t topic %p partition %o offset %T timestamp %h headers %S %K lengths %i %I schema ids' },
   output: { alias: 'o', choices: ['plain', 'json'] as const, default: 'plain' as const, requiresArg: true, describe: 'plain (records as text) or json: one envelope per line, what produce --input json reads; consume has no table' },
   'value-encoding': { choices: ['utf8', 'base64', 'hex'] as const, default: 'utf8' as const, describe: 'How to show keys and values (utf8 falls back to base64 in JSON)' },
   'isolation-level': { choices: ['read_committed', 'read_uncommitted'] as const, default: 'read_committed' as const, describe: 'read_uncommitted also shows open and aborted transactions' },

@@ -13,8 +13,6 @@ const UNSUPPORTED: Record<string, string> = {
   '--enable-systest-events': 'kstream prints records only',
   '--bootstrap-servers': 'spell it --bootstrap-server',
   '-G': 'kcat -G GROUP TOPIC…: use -g GROUP -t TOPIC',
-  '-s': 'kstream prints bytes as they are; Kafka deserializers via --property value.deserializer=…',
-  '-r': 'kstream has no schema registry support',
   '-Z': 'kstream prints null keys and values as nothing in -f and -K output',
 };
 
@@ -26,6 +24,7 @@ export function translateConsume(args: ArgList, notes: string[]): void {
   args.flag('-C'); // kcat's consume mode: this is the consume command already
   args.flag('-u'); // kcat's unbuffered output: kstream writes each batch as it arrives
   args.flag('-E');
+  kcatSerdes(args);
   refuseUnsupported(args, 'kafka-console-consumer.sh or kcat', UNSUPPORTED);
   const formatter = args.value('--formatter');
   if (formatter !== undefined && !FORMATTERS.includes(formatter)) {
@@ -60,6 +59,20 @@ function clientProperties(args: ArgList, notes: string[], formatterProps: string
     'key.deserializer': (v) => formatterProps.push(`key.deserializer=${v}`),
     'value.deserializer': (v) => formatterProps.push(`value.deserializer=${v}`),
   }));
+}
+
+/** kcat's `-s [key=|value=]avro -r URL`: decoding by schema; its pack-str deserializers are not supported. */
+function kcatSerdes(args: ArgList): void {
+  const url = args.value('-r');
+  if (url !== undefined) args.push('--schema-registry', url);
+  for (const spec of args.values('-s')) {
+    const [side, serdes] = /^(key|value)=/.test(spec) ? (spec.split('=', 2) as [string, string]) : ['both', spec];
+    if (serdes !== 'avro') {
+      throw new UsageError(`kcat -s ${spec} is not supported`, { hint: 'kstream decodes -s avro (with -r URL); for Kafka\'s deserializers use --property value.deserializer=…' });
+    }
+    if (side !== 'key') args.push('--value-format', 'avro');
+    if (side !== 'value') args.push('--key-format', 'avro');
+  }
 }
 
 /** kcat -C's flags that kstream spells otherwise. */
