@@ -38,7 +38,7 @@ describe('kstream completion', () => {
       symlinkSync(BIN, join(bin, 'kstream'));
       const line = `${script}\nCOMP_WORDS=(kstream topics de); COMP_CWORD=2; _kstream_completions; echo "\${COMPREPLY[@]}"`;
       const r = spawnSync('bash', ['-c', line], { encoding: 'utf8', env: { ...process.env, PATH: `${bin}:${process.env.PATH}`, KSTREAM_BROKERS: brokers() } });
-      expect(r.stdout.trim().split(' ').sort()).toEqual(['delete', 'describe']);
+      expect(r.stdout.trim().split(' ').sort()).toEqual(['delete', 'delete-records', 'describe']);
     } finally {
       rmSync(bin, { recursive: true, force: true });
     }
