@@ -46,24 +46,42 @@ function itemError(code: number, message: string | null): ItemError | undefined 
   return name === undefined ? undefined : { code: name, message: message ?? name };
 }
 
-/** One resource's configs: `names` only those (all when undefined), with their synonyms. */
-export function describeConfigsRequest(resource: ConfigResource, version: number, names?: string[]): RawRequest<ConfigsResult> {
-  const flexible = version >= DESCRIBE_CONFIGS.firstFlexible;
+type Codec = ReturnType<typeof codec>;
+
+/**
+ * Both APIs send an array of resources (type, name, then fields of their own) and answer one
+ * result per resource (error, type, name, then fields of their own); kstream sends one resource.
+ */
+function oneResourceRequest<T>(
+  api: { apiKey: number; apiName: string; firstFlexible: number },
+  resource: ConfigResource,
+  version: number,
+  parts: {
+    /** The resource's own fields, after its type and name. */
+    fields: (w: Writer, c: Codec) => void;
+    /** The request's fields after the resources. */
+    options: (w: Writer) => void;
+    /** The result's own fields, after its type and name. */
+    result: (r: Reader, c: Codec, error: ItemError | undefined) => T;
+    /** What a response without a result stands for. */
+    none: T;
+  },
+): RawRequest<T> {
+  const flexible = version >= api.firstFlexible;
   const c = codec(flexible);
   return {
-    apiKey: DESCRIBE_CONFIGS.apiKey,
-    apiName: DESCRIBE_CONFIGS.apiName,
+    apiKey: api.apiKey,
+    apiName: api.apiName,
     apiVersion: version,
     flexible,
     encode: (w) => {
       c.arr(w, [resource], (res) => {
         w.int8(RESOURCE_CODES[res.type]);
         c.str(w, res.name);
-        c.arr(w, names ?? null, (n) => c.str(w, n));
+        parts.fields(w, c);
         c.endW(w);
       });
-      w.bool(true); // include_synonyms
-      if (version >= 3) w.bool(false); // include_documentation
+      parts.options(w);
       c.endW(w);
     },
     decode: (r) => {
@@ -72,17 +90,30 @@ export function describeConfigsRequest(resource: ConfigResource, version: number
         const error = itemError(r.int16(), c.readStr(r));
         r.int8(); // resource_type
         c.readStr(r); // resource_name
-        const entries = c.readArr(r, () => readEntry(r, version, c));
+        const result = parts.result(r, c, error);
         c.endR(r);
-        return { error, entries };
+        return result;
       });
       c.endR(r);
-      return results[0] ?? { entries: [] };
+      return results[0] ?? parts.none;
     },
   };
 }
 
-function readEntry(r: Reader, version: number, c: ReturnType<typeof codec>): ConfigEntry {
+/** One resource's configs: `names` only those (all when undefined), with their synonyms. */
+export function describeConfigsRequest(resource: ConfigResource, version: number, names?: string[]): RawRequest<ConfigsResult> {
+  return oneResourceRequest<ConfigsResult>(DESCRIBE_CONFIGS, resource, version, {
+    fields: (w, c) => c.arr(w, names ?? null, (n) => c.str(w, n)),
+    options: (w) => {
+      w.bool(true); // include_synonyms
+      if (version >= 3) w.bool(false); // include_documentation
+    },
+    result: (r, c, error) => ({ error, entries: c.readArr(r, () => readEntry(r, version, c)) }),
+    none: { entries: [] },
+  });
+}
+
+function readEntry(r: Reader, version: number, c: Codec): ConfigEntry {
   const name = c.readStr(r) ?? '';
   const value = c.readStr(r);
   const readOnly = r.bool();
@@ -102,42 +133,18 @@ function readEntry(r: Reader, version: number, c: ReturnType<typeof codec>): Con
 }
 
 export function incrementalAlterConfigsRequest(resource: ConfigResource, changes: ConfigChange[], version: number, validateOnly = false): RawRequest<{ error?: ItemError }> {
-  const flexible = version >= INCREMENTAL_ALTER_CONFIGS.firstFlexible;
-  const c = codec(flexible);
-  return {
-    apiKey: INCREMENTAL_ALTER_CONFIGS.apiKey,
-    apiName: INCREMENTAL_ALTER_CONFIGS.apiName,
-    apiVersion: version,
-    flexible,
-    encode: (w) => {
-      c.arr(w, [resource], (res) => {
-        w.int8(RESOURCE_CODES[res.type]);
-        c.str(w, res.name);
-        c.arr(w, changes, (ch) => {
-          c.str(w, ch.name);
-          w.int8(OPS[ch.op]);
-          c.str(w, ch.op === 'set' ? ch.value : null);
-          c.endW(w);
-        });
-        c.endW(w);
-      });
-      w.bool(validateOnly);
+  return oneResourceRequest<{ error?: ItemError }>(INCREMENTAL_ALTER_CONFIGS, resource, version, {
+    fields: (w, c) => c.arr(w, changes, (ch) => {
+      c.str(w, ch.name);
+      w.int8(OPS[ch.op]);
+      c.str(w, ch.op === 'set' ? ch.value : null);
       c.endW(w);
-    },
-    decode: (r) => {
-      r.int32(); // throttle_time_ms
-      const errors = c.readArr(r, () => {
-        const error = itemError(r.int16(), c.readStr(r));
-        r.int8(); // resource_type
-        c.readStr(r); // resource_name
-        c.endR(r);
-        return error;
-      });
-      c.endR(r);
-      // An object, never undefined: kafkajs reads fields of every response it is handed back.
-      return { error: errors[0] };
-    },
-  };
+    }),
+    options: (w) => w.bool(validateOnly),
+    result: (_r, _c, error) => ({ error }),
+    // An object, never undefined: kafkajs reads fields of every response it is handed back.
+    none: { error: undefined },
+  });
 }
 
 /**
