@@ -53,7 +53,8 @@ export function aclName<T extends Record<string, number>>(table: T, value: strin
   throw new UsageError(`unknown ${what} '${value}'`, { hint: `use one of ${names.join(', ')}` });
 }
 
-function toFilter(f: AclFilter) {
+/** kafkajs's numeric form of a filter, an absent field as ANY; of a whole binding, field for field. */
+function toKafkajs(f: AclFilter) {
   return {
     principal: f.principal,
     host: f.host,
@@ -65,48 +66,35 @@ function toFilter(f: AclFilter) {
   };
 }
 
+/** An ACL kafkajs answers with, in Kafka's names: the resource's fields and the ACL's own. */
+function fromKafkajs(
+  resource: { resourceType: number; resourceName: string; resourcePatternType: number },
+  acl: { principal: string; host: string; operation: number; permissionType: number },
+): AclBinding {
+  return {
+    principal: acl.principal,
+    host: acl.host,
+    operation: nameOf(ACL_OPERATIONS, acl.operation) as AclOperation,
+    permission: nameOf(ACL_PERMISSIONS, acl.permissionType) as AclPermission,
+    resourceType: nameOf(ACL_RESOURCE_TYPES, resource.resourceType) as AclResourceType,
+    resourceName: resource.resourceName,
+    patternType: nameOf(ACL_PATTERN_TYPES, resource.resourcePatternType) as AclPatternType,
+  };
+}
+
 export async function describeAcls(admin: Admin, filter: AclFilter): Promise<AclBinding[]> {
-  const { resources } = await explained(admin.describeAcls(toFilter(filter) as never));
-  return resources.flatMap((r) =>
-    r.acls.map((a) => ({
-      principal: a.principal,
-      host: a.host,
-      operation: nameOf(ACL_OPERATIONS, a.operation) as AclOperation,
-      permission: nameOf(ACL_PERMISSIONS, a.permissionType) as AclPermission,
-      resourceType: nameOf(ACL_RESOURCE_TYPES, r.resourceType) as AclResourceType,
-      resourceName: r.resourceName,
-      patternType: nameOf(ACL_PATTERN_TYPES, r.resourcePatternType) as AclPatternType,
-    })),
-  );
+  const { resources } = await explained(admin.describeAcls(toKafkajs(filter) as never));
+  return resources.flatMap((r) => r.acls.map((a) => fromKafkajs(r, a)));
 }
 
 export async function createAcls(admin: Admin, acls: AclBinding[]): Promise<void> {
-  const acl = acls.map((a) => ({
-    principal: a.principal,
-    host: a.host,
-    operation: ACL_OPERATIONS[a.operation],
-    permissionType: ACL_PERMISSIONS[a.permission],
-    resourceType: ACL_RESOURCE_TYPES[a.resourceType],
-    resourceName: a.resourceName,
-    resourcePatternType: ACL_PATTERN_TYPES[a.patternType],
-  }));
-  await explained(admin.createAcls({ acl: acl as never }));
+  await explained(admin.createAcls({ acl: acls.map(toKafkajs) as never }));
 }
 
 /** Deletes every ACL matching one of `filters`; returns the ACLs deleted. */
 export async function deleteAcls(admin: Admin, filters: AclFilter[]): Promise<AclBinding[]> {
-  const { filterResponses } = await explained(admin.deleteAcls({ filters: filters.map(toFilter) as never }));
-  return filterResponses.flatMap((r) =>
-    r.matchingAcls.map((m) => ({
-      principal: m.principal,
-      host: m.host,
-      operation: nameOf(ACL_OPERATIONS, m.operation) as AclOperation,
-      permission: nameOf(ACL_PERMISSIONS, m.permissionType) as AclPermission,
-      resourceType: nameOf(ACL_RESOURCE_TYPES, m.resourceType) as AclResourceType,
-      resourceName: m.resourceName,
-      patternType: nameOf(ACL_PATTERN_TYPES, m.resourcePatternType) as AclPatternType,
-    })),
-  );
+  const { filterResponses } = await explained(admin.deleteAcls({ filters: filters.map(toKafkajs) as never }));
+  return filterResponses.flatMap((r) => r.matchingAcls.map((m) => fromKafkajs(m, m)));
 }
 
 /** The two refusals every ACL request may meet, in words; anything else goes on to fromKafkaError. */
