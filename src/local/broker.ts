@@ -229,22 +229,40 @@ export function spawnDetached(launcher: KafkaLauncher, files: ReturnType<typeof 
 }
 
 /** Polls metadata until the broker answers; fails early, with its log, if the process dies. */
-async function waitUntilReady(state: BrokerState, waitMs: number, address: string): Promise<void> {
+function waitUntilReady(state: BrokerState, waitMs: number, address: string): Promise<void> {
+  return waitUntilUp(state, waitMs, {
+    up: async () => (await probeBrokerCount(address)) > 0,
+    exited: () => {
+      const { cause, errors } = explainLog(tail(state.logFile, 2000));
+      return { message: `the broker exited while starting: ${cause}`, details: errors };
+    },
+    late: 'the broker did not answer',
+  });
+}
+
+/**
+ * Polls `up` (given the deadline) every 250 ms until it holds, for at most `waitMs`; fails at once
+ * if the process exits first, and after the deadline with the end of its log.
+ */
+export async function waitUntilUp(proc: { pid: number; logFile: string }, waitMs: number, check: {
+  up: (deadline: number) => Promise<boolean>;
+  /** Why the process exited, in words, and what of its log shows it. */
+  exited: () => { message: string; details: string };
+  /** What did not happen in time: `the broker did not answer`. */
+  late: string;
+}): Promise<void> {
   const deadline = Date.now() + waitMs;
   while (Date.now() < deadline) {
-    if (!isAlive(state.pid)) {
-      const { cause, errors } = explainLog(tail(state.logFile, 2000));
-      throw new KstreamError(`the broker exited while starting: ${cause}`, {
-        details: errors,
-        hint: `see the whole log in ${state.logFile}`,
-      });
+    if (!isAlive(proc.pid)) {
+      const { message, details } = check.exited();
+      throw new KstreamError(message, { details, hint: `see the whole log in ${proc.logFile}` });
     }
-    if ((await probeBrokerCount(address)) > 0) return;
+    if (await check.up(deadline)) return;
     await sleep(250);
   }
-  throw new KstreamError(`the broker did not answer within ${Math.round(waitMs / 1000)}s`, {
-    details: tail(state.logFile, 15),
-    hint: `see ${state.logFile}, or wait longer with --wait`,
+  throw new KstreamError(`${check.late} within ${Math.round(waitMs / 1000)}s`, {
+    details: tail(proc.logFile, 15),
+    hint: `see ${proc.logFile}, or wait longer with --wait`,
   });
 }
 

@@ -9,7 +9,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ExitCode, KstreamError } from '../errors.js';
-import { freePort, isAlive, killAndWait, portIsFree, sleep, tail } from './broker.js';
+import { freePort, isAlive, killAndWait, portIsFree, tail, waitUntilUp } from './broker.js';
 import { registryCacheDir, REGISTRY_VERSION } from './paths.js';
 
 export { REGISTRY_VERSION };
@@ -239,24 +239,19 @@ async function freeOtherPort(port: number): Promise<number> {
 }
 
 /** Polls /health/ready on the management port; fails early, with its log, if the server exits. */
-async function waitUntilReady(state: RegistryState, waitMs: number): Promise<void> {
-  const deadline = Date.now() + waitMs;
+function waitUntilReady(state: RegistryState, waitMs: number): Promise<void> {
   const url = `http://127.0.0.1:${state.managementPort}/health/ready`;
-  while (Date.now() < deadline) {
-    if (!isAlive(state.pid)) {
-      throw new KstreamError('the Schema Registry exited while starting', { details: tail(state.logFile, 15), hint: `see the whole log in ${state.logFile}` });
-    }
-    try {
-      const res = await fetch(url, { signal: AbortSignal.timeout(Math.max(100, Math.min(2_000, deadline - Date.now()))) });
-      if (res.ok && ((await res.json()) as { status?: string }).status === 'UP') return;
-    } catch {
-      // not listening yet
-    }
-    await sleep(250);
-  }
-  throw new KstreamError(`the Schema Registry did not become ready within ${Math.round(waitMs / 1000)}s`, {
-    details: tail(state.logFile, 15),
-    hint: `see ${state.logFile}, or wait longer with --wait`,
+  return waitUntilUp(state, waitMs, {
+    up: async (deadline) => {
+      try {
+        const res = await fetch(url, { signal: AbortSignal.timeout(Math.max(100, Math.min(2_000, deadline - Date.now()))) });
+        return res.ok && ((await res.json()) as { status?: string }).status === 'UP';
+      } catch {
+        return false; // not listening yet
+      }
+    },
+    exited: () => ({ message: 'the Schema Registry exited while starting', details: tail(state.logFile, 15) }),
+    late: 'the Schema Registry did not become ready',
   });
 }
 
