@@ -1,80 +1,27 @@
 import { describe, expect, it } from 'vitest';
 import { BatchBuilder, NO_HEADERS } from '../../src/kafka/codec/encode.js';
-import type { KafkajsBroker, KafkajsCluster } from '../../src/kafka/cluster.js';
 import { BatchProducer, type ProducerSettings } from '../../src/kafka/produce/producer.js';
 import { decodeProduceResponse, encodeProduceBody } from '../../src/kafka/produce/request.js';
+import { fakeCluster as fakeKafkajsCluster, produceResponse, readProduceBody } from '../helpers/fake-cluster.js';
 
-/**
- * A stand-in for kafkajs's cluster: one broker whose answers the test scripts per request, and
- * a record of every batch sent. Only the retry and sequencing logic is under test here; the
- * wire is tested against the real broker by the integration tests.
- */
+/** A cluster whose broker answers each Produce request with the next of `answers`: error codes by partition, or an error thrown. */
 function fakeCluster(answers: Array<Record<number, number> | Error>) {
   const sent: Array<{ partition: number; batch: Buffer }[]> = [];
   let refreshes = 0;
-  const broker = {
-    nodeId: 1,
-    versions: { 0: { minVersion: 0, maxVersion: 9 } },
-    connectionPool: {
-      send: async (req: { request: { encode: () => Promise<{ buffer: Buffer }> }; response: { decode: (b: Buffer) => Promise<unknown> } }) => {
-        const body = (await req.request.encode()).buffer;
-        const batches = readBody(body);
-        sent.push(batches);
-        const answer = answers.shift() ?? {};
-        if (answer instanceof Error) throw answer;
-        return req.response.decode(responseFor(batches.map((b) => [b.partition, answer[b.partition] ?? 0])));
-      },
+  const cluster = fakeKafkajsCluster({
+    produce: ({ batches }) => {
+      sent.push(batches);
+      const answer = answers.shift() ?? {};
+      if (answer instanceof Error) throw answer;
+      return batches.map((b) => [b.partition, answer[b.partition] ?? 0, BigInt(b.partition * 10)]);
     },
-    initProducerId: async () => ({ producerId: '77', producerEpoch: 3 }),
-    disconnect: async () => undefined,
-  } as unknown as KafkajsBroker;
-  const cluster: KafkajsCluster = {
-    connect: async () => undefined,
-    disconnect: async () => undefined,
-    addTargetTopic: async () => undefined,
-    refreshMetadata: async () => void refreshes++,
-    findTopicPartitionMetadata: () => [0, 1, 2].map((partitionId) => ({ partitionId, leader: 1 })),
-    findBroker: async () => broker,
-    findControllerBroker: async () => broker,
-    findGroupCoordinator: async () => broker,
-    fetchTopicsOffset: async () => [],
-  };
+    refreshMetadata: () => void refreshes++,
+  });
   return { cluster, sent, refreshes: () => refreshes };
 }
 
-/** The batches of a Produce request body (encodeProduceBody's layout). */
-function readBody(body: Buffer): { partition: number; batch: Buffer }[] {
-  let pos = 2 + 2 + 4 + 4;
-  pos += 2 + body.readInt16BE(pos);
-  const n = body.readInt32BE(pos);
-  pos += 4;
-  const out = [];
-  for (let i = 0; i < n; i++) {
-    const partition = body.readInt32BE(pos);
-    const len = body.readInt32BE(pos + 4);
-    out.push({ partition, batch: body.subarray(pos + 8, pos + 8 + len) });
-    pos += 8 + len;
-  }
-  return out;
-}
-
-/** A v7 Produce response with these error codes, base offset 10 * partition. */
-function responseFor(parts: Array<[number, number]>): Buffer {
-  const out = Buffer.alloc(4 + 2 + 1 + 4 + parts.length * 30 + 4);
-  let pos = out.writeInt32BE(1, 0);
-  pos = out.writeInt16BE(1, pos);
-  pos += out.write('t', pos);
-  pos = out.writeInt32BE(parts.length, pos);
-  for (const [p, code] of parts) {
-    pos = out.writeInt32BE(p, pos);
-    pos = out.writeInt16BE(code, pos);
-    pos = out.writeBigInt64BE(BigInt(p * 10), pos);
-    pos = out.writeBigInt64BE(-1n, pos);
-    pos = out.writeBigInt64BE(0n, pos);
-  }
-  out.writeInt32BE(0, pos);
-  return out.subarray(0, pos + 4);
-}
+/** A v7 Produce response of topic t with these error codes, base offset 10 * partition. */
+const responseFor = (parts: Array<[number, number]>) => produceResponse('t', parts.map(([p, code]) => [p, code, BigInt(p * 10)]));
 
 const settings: ProducerSettings = { topic: 't', acks: -1, compression: 'none', idempotent: true, retryMs: 5_000, ackTimeoutMs: 30_000 };
 
@@ -159,7 +106,7 @@ describe('Produce request and response', () => {
     expect(body.readInt16BE(0)).toBe(-1); // no transactional id
     expect(body.readInt16BE(2)).toBe(-1);
     expect(body.readInt32BE(4)).toBe(30_000);
-    expect(readBody(body)).toEqual([{ partition: 2, batch: Buffer.from('abc') }]);
+    expect(readProduceBody(body).batches).toEqual([{ partition: 2, batch: Buffer.from('abc') }]);
     expect(decodeProduceResponse(7, responseFor([[2, 0]])).partitions).toEqual([{ partition: 2, errorCode: 0, baseOffset: 20n }]);
     const v3 = Buffer.concat([responseFor([[1, 6]]).subarray(0, -12), Buffer.alloc(4)]);
     expect(decodeProduceResponse(3, v3).partitions).toEqual([{ partition: 1, errorCode: 6, baseOffset: 10n }]);

@@ -1,54 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { BatchReader, RecordCursor } from '../../src/kafka/codec/decode-batch.js';
 import { BatchBuilder, encodeHeaders, NO_HEADERS } from '../../src/kafka/codec/encode.js';
-import type { KafkajsBroker, KafkajsCluster } from '../../src/kafka/cluster.js';
 import { encodeProduceBody } from '../../src/kafka/produce/request.js';
 import { TransactionalProducer, TransactionRecords, type TransactionalSettings } from '../../src/kafka/produce/transaction.js';
+import { fakeCluster as fakeKafkajsCluster, readProduceBody, type SentProduce } from '../helpers/fake-cluster.js';
 
 const protocolError = (type: string, code: number, retriable: boolean) => Object.assign(new Error(type), { name: 'KafkaJSProtocolError', type, code, retriable });
-
-interface Sent {
-  transactionalId: string | null;
-  topic: string;
-  batches: Array<{ partition: number; batch: Buffer }>;
-}
-
-/** A Produce request body: transactional id, acks, timeout, one topic and its batches. */
-function readBody(body: Buffer): Sent {
-  const idLen = body.readInt16BE(0);
-  const transactionalId = idLen < 0 ? null : body.toString('utf8', 2, 2 + idLen);
-  let pos = 2 + Math.max(idLen, 0) + 2 + 4 + 4;
-  const topicLen = body.readInt16BE(pos);
-  const topic = body.toString('utf8', pos + 2, pos + 2 + topicLen);
-  pos += 2 + topicLen;
-  const n = body.readInt32BE(pos);
-  pos += 4;
-  const batches = [];
-  for (let i = 0; i < n; i++) {
-    const partition = body.readInt32BE(pos);
-    const len = body.readInt32BE(pos + 4);
-    batches.push({ partition, batch: body.subarray(pos + 8, pos + 8 + len) });
-    pos += 8 + len;
-  }
-  return { transactionalId, topic, batches };
-}
-
-function response(topic: string, parts: Array<[number, number]>): Buffer {
-  const out = Buffer.alloc(4 + 2 + topic.length + 4 + parts.length * 30 + 4);
-  let pos = out.writeInt32BE(1, 0);
-  pos = out.writeInt16BE(topic.length, pos);
-  pos += out.write(topic, pos);
-  pos = out.writeInt32BE(parts.length, pos);
-  for (const [p, code] of parts) {
-    pos = out.writeInt32BE(p, pos);
-    pos = out.writeInt16BE(code, pos);
-    pos = out.writeBigInt64BE(0n, pos);
-    pos = out.writeBigInt64BE(-1n, pos);
-    pos = out.writeBigInt64BE(0n, pos);
-  }
-  out.writeInt32BE(0, pos);
-  return out.subarray(0, pos + 4);
-}
 
 /**
  * One broker that is leader, transaction coordinator and group coordinator. `script` says how a
@@ -56,42 +13,30 @@ function response(topic: string, parts: Array<[number, number]>): Buffer {
  */
 function fakeCluster(script: Record<string, Error[]> = {}) {
   const calls: Array<[string, unknown]> = [];
-  const produced: Sent[] = [];
+  const produced: SentProduce[] = [];
   const answer = (name: string, args: unknown) => {
     calls.push([name, args]);
     const err = script[name]?.shift();
     if (err) throw err;
   };
-  const broker = {
-    nodeId: 1,
-    versions: { 0: { minVersion: 0, maxVersion: 9 } },
-    connectionPool: {
-      send: async (req: { request: { encode: () => Promise<{ buffer: Buffer }> }; response: { decode: (b: Buffer) => Promise<unknown> } }) => {
-        const sent = readBody((await req.request.encode()).buffer);
-        produced.push(sent);
-        answer('produce', sent.batches.map((b) => b.partition));
-        const code = (script.produceCode?.shift() as unknown as number | undefined) ?? 0;
-        return req.response.decode(response(sent.topic, sent.batches.map((b) => [b.partition, code])));
-      },
+  const logged = (name: string) => async (a: unknown) => answer(name, a);
+  const cluster = fakeKafkajsCluster({
+    produce: (sent) => {
+      produced.push(sent);
+      answer('produce', sent.batches.map((b) => b.partition));
+      const code = (script.produceCode?.shift() as unknown as number | undefined) ?? 0;
+      return sent.batches.map((b) => [b.partition, code, 0n]);
     },
-    initProducerId: async (a: unknown) => (answer('initProducerId', a), { producerId: '77', producerEpoch: 3 }),
-    addPartitionsToTxn: async (a: unknown) => answer('addPartitionsToTxn', a),
-    addOffsetsToTxn: async (a: unknown) => answer('addOffsetsToTxn', a),
-    txnOffsetCommit: async (a: unknown) => answer('txnOffsetCommit', a),
-    endTxn: async (a: unknown) => answer('endTxn', a),
-    disconnect: async () => undefined,
-  } as unknown as KafkajsBroker;
-  const cluster: KafkajsCluster = {
-    connect: async () => undefined,
-    disconnect: async () => undefined,
-    addTargetTopic: async () => undefined,
-    refreshMetadata: async () => void calls.push(['refreshMetadata', null]),
-    findTopicPartitionMetadata: () => [0, 1, 2].map((partitionId) => ({ partitionId, leader: 1 })),
-    findBroker: async () => broker,
-    findControllerBroker: async () => broker,
-    findGroupCoordinator: async (a) => (calls.push(['findGroupCoordinator', a]), broker),
-    fetchTopicsOffset: async () => [],
-  };
+    broker: {
+      initProducerId: async (a: unknown) => (answer('initProducerId', a), { producerId: '77', producerEpoch: 3 }),
+      addPartitionsToTxn: logged('addPartitionsToTxn'),
+      addOffsetsToTxn: logged('addOffsetsToTxn'),
+      txnOffsetCommit: logged('txnOffsetCommit'),
+      endTxn: logged('endTxn'),
+    },
+    refreshMetadata: () => void calls.push(['refreshMetadata', null]),
+    findGroupCoordinator: (a) => void calls.push(['findGroupCoordinator', a]),
+  });
   return { cluster, calls, produced, names: () => calls.map((c) => c[0]).filter((n) => n !== 'findGroupCoordinator') };
 }
 
@@ -125,8 +70,8 @@ describe('transactional record batches', () => {
 
   it('name the transactional id in the Produce request; a plain one sends null', () => {
     const batch = { partition: 2, batch: Buffer.from('abc') };
-    expect(readBody(encodeProduceBody(-1, 30_000, 'out', [batch], 'g:out:0'))).toMatchObject({ transactionalId: 'g:out:0', topic: 'out', batches: [{ partition: 2 }] });
-    expect(readBody(encodeProduceBody(-1, 30_000, 'out', [batch]))).toMatchObject({ transactionalId: null, topic: 'out' });
+    expect(readProduceBody(encodeProduceBody(-1, 30_000, 'out', [batch], 'g:out:0'))).toMatchObject({ transactionalId: 'g:out:0', topic: 'out', batches: [{ partition: 2 }] });
+    expect(readProduceBody(encodeProduceBody(-1, 30_000, 'out', [batch]))).toMatchObject({ transactionalId: null, topic: 'out' });
   });
 });
 
