@@ -1,29 +1,20 @@
 // A broker outage during `consume --group`, then Ctrl-C: the stop says its commit failed, and the
 // next run prints everything not printed yet. Runs its own broker, so stopping it disturbs no other test.
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort, startBroker, stopBroker } from '../../src/local/broker.js';
 import { runCli, uniqueName } from '../helpers/cli.js';
+import { startOwnBroker, type OwnBroker } from '../helpers/own-broker.js';
 import { ConsumeChild, committed, numbers, numberedTopic, produceNumbered, range, waitFor } from '../helpers/consume-group.js';
 
-const dataDir = mkdtempSync(join(tmpdir(), 'kstream-outage-broker-'));
-let port = 0;
+let broker: OwnBroker;
 let bootstrap = '';
 
-async function start(): Promise<void> {
-  const state = await startBroker({ dataDir, port, waitMs: 180_000, env: process.env, onProgress: () => undefined });
-  bootstrap = state.bootstrap;
-}
-
 beforeAll(async () => {
-  port = await freePort();
-  await start();
+  broker = await startOwnBroker('kstream-outage-broker-');
+  bootstrap = broker.bootstrap;
 }, 240_000);
 
 afterAll(async () => {
-  await stopBroker(dataDir, { clean: true, graceMs: 15_000 });
+  await broker?.remove();
 });
 
 describe('kstream consume --group through a broker outage', () => {
@@ -36,14 +27,14 @@ describe('kstream consume --group through a broker outage', () => {
     const run = new ConsumeChild([topic, '-g', group, '--from-beginning'], { brokers: bootstrap });
     await waitFor('300 records printed', () => run.printed().length >= 300);
 
-    await stopBroker(dataDir, { clean: false, graceMs: 15_000 });
+    await broker.stop(15_000);
     run.kill('SIGINT');
     const code = await run.exited;
     expect(code, run.stderr).not.toBe(0);
     expect(code, run.stderr).not.toBe(130);
     expect(run.stderr).toMatch(new RegExp(`error: could not commit the offsets of group '${group}'`));
 
-    await start();
+    await broker.start();
     await produceNumbered(topic, 3, 301, 600, bootstrap);
     const next = await runCli(['consume', topic, '-g', group, '-e'], { env: { KSTREAM_BROKERS: bootstrap } });
     expect(next.code, next.stderr).toBe(0);

@@ -1,9 +1,6 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { brokers, runCli, uniqueName } from '../helpers/cli.js';
-import { freePort, startBroker, stopBroker } from '../../src/local/broker.js';
+import { startOwnBroker, type OwnBroker } from '../helpers/own-broker.js';
 import { bySortKey, produceRecords, readCommittedRecords, type SeenRecord } from '../helpers/copy.js';
 import { createTopicsOn, highWatermark, killSpawned, numbered, produceValues, readCommitted, spawnCli, waitFor } from '../helpers/pipeline.js';
 
@@ -148,19 +145,18 @@ describe('kstream copy on one cluster', () => {
 });
 
 describe('kstream copy to another cluster', () => {
-  let dataDir: string;
+  let target: OwnBroker;
   let other: string;
 
   beforeAll(async () => {
     // A second single-node cluster of this test's own: a real other cluster id.
-    dataDir = mkdtempSync(join(tmpdir(), 'kstream-copy-target-'));
-    other = (await startBroker({ dataDir, port: await freePort(), waitMs: 180_000, env: process.env, onProgress: () => undefined })).bootstrap;
+    target = await startOwnBroker('kstream-copy-target-');
+    other = target.bootstrap;
   });
 
   afterAll(async () => {
     killSpawned();
-    if (dataDir) await stopBroker(dataDir, { clean: true, graceMs: 15_000 });
-    rmSync(dataDir, { recursive: true, force: true });
+    await target?.remove();
   });
 
   it('copies at least once with its own group, says so, and keeps everything', async () => {

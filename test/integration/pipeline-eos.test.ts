@@ -1,9 +1,6 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { brokers, runCli, uniqueName } from '../helpers/cli.js';
-import { freePort, startBroker, stopBroker } from '../../src/local/broker.js';
+import { startOwnBroker, type OwnBroker } from '../helpers/own-broker.js';
 import { killSpawned, createTopicsOn, highWatermark, numbered, produceValues, readCommitted, spawnCli, waitFor } from '../helpers/pipeline.js';
 
 const RECORDS = 20_000;
@@ -43,21 +40,16 @@ describe('pipeline run: exactly once', () => {
   }, 240_000);
 
   describe('with a broker stopped and restarted in the middle', () => {
-    let dataDir: string;
-    let port: number;
+    let broker: OwnBroker;
     let bootstrap: string;
-    const start = async () => (await startBroker({ dataDir, port, waitMs: 180_000, env: process.env, onProgress: () => undefined })).bootstrap;
 
     beforeAll(async () => {
-      // A broker of this test's own: the shared one is never stopped.
-      dataDir = mkdtempSync(join(tmpdir(), 'kstream-pipeline-restart-'));
-      port = await freePort();
-      bootstrap = await start();
+      broker = await startOwnBroker('kstream-pipeline-restart-');
+      bootstrap = broker.bootstrap;
     });
 
     afterAll(async () => {
-      if (dataDir) await stopBroker(dataDir, { clean: true, graceMs: 15_000 });
-      rmSync(dataDir, { recursive: true, force: true });
+      await broker?.remove();
     });
 
     it('recovers by itself and still writes each input exactly once', async () => {
@@ -73,9 +65,9 @@ describe('pipeline run: exactly once', () => {
       // The broker must go away while the pipeline is mid-run for the test to mean anything.
       expect(await highWatermark(bootstrap, dst)).toBeLessThan(RECORDS);
       expect(exited).toBe(false);
-      await stopBroker(dataDir, { clean: false });
+      await broker.stop();
       await new Promise((r) => setTimeout(r, 2000));
-      await start();
+      await broker.start();
       const done = await Promise.race([run.exited, new Promise<undefined>((r) => setTimeout(() => r(undefined), 200_000))]);
       if (!done) run.child.kill('SIGKILL');
       // Recovery may happen inside the client's retries or by the stage reconnecting: either way it exits 0.

@@ -1,15 +1,12 @@
 // --timeout bounds every wait and every retry: an address that is not Kafka fails within it,
 // and a broker that comes back within it loses nothing.
-import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
 import { createServer, type Server, type Socket } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, uniqueName } from '../helpers/cli.js';
 import { lines, startCli } from '../helpers/produce.js';
 import { createTopicsOn, readCommitted } from '../helpers/pipeline.js';
-import { freePort, startBroker, stopBroker } from '../../src/local/broker.js';
+import { startOwnBroker, type OwnBroker } from '../helpers/own-broker.js';
 
 const listen = (server: Server | HttpServer): Promise<string> =>
   new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(`127.0.0.1:${(server.address() as { port: number }).port}`)));
@@ -75,21 +72,16 @@ describe('--timeout values', () => {
 });
 
 describe('produce --timeout 60s through a broker stop and start', () => {
-  let dataDir: string;
-  let port: number;
+  let broker: OwnBroker;
   let bootstrap: string;
-  const start = async () => (await startBroker({ dataDir, port, waitMs: 180_000, env: process.env, onProgress: () => undefined })).bootstrap;
 
   beforeAll(async () => {
-    // A broker of this test's own, on a fixed port so that it comes back at the same address.
-    dataDir = mkdtempSync(join(tmpdir(), 'kstream-timeout-restart-'));
-    port = await freePort();
-    bootstrap = await start();
+    broker = await startOwnBroker('kstream-timeout-restart-');
+    bootstrap = broker.bootstrap;
   }, 200_000);
 
   afterAll(async () => {
-    if (dataDir) await stopBroker(dataDir, { clean: true, graceMs: 15_000 });
-    rmSync(dataDir, { recursive: true, force: true });
+    await broker?.remove();
   });
 
   it('retries until the broker is back and sends every record exactly once', async () => {
@@ -101,11 +93,11 @@ describe('produce --timeout 60s through a broker stop and start', () => {
     while (readCommitted(bootstrap, topic).length < 1000 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
     expect(readCommitted(bootstrap, topic)).toHaveLength(1000);
 
-    await stopBroker(dataDir, { clean: false });
+    await broker.stop();
     // Input that arrives while the broker is away waits for it.
     live.child.stdin.write(lines(1000, 1001));
     await new Promise((r) => setTimeout(r, 8000));
-    await start();
+    await broker.start();
     live.child.stdin.end(lines(1000, 2001));
 
     expect(await live.exited, live.stderr()).toBe(0);
