@@ -1,11 +1,10 @@
 // The Apache Avro Java library (org.apache.avro:avro 1.12.2 from Maven Central) as an independent
 // Avro implementation: jars fetched with Maven on first use into ~/.cache/kstream/avro-java-1.12.2,
 // as kafka-tools.ts fetches Kafka's tools; test/java/AvroWire.java run with Java's source launcher.
-import { spawn, spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { kafkaToolsDir } from './kafka-tools.js';
+import { kafkaToolsDir, mavenLibs } from './kafka-tools.js';
 
 const POM = fileURLToPath(new URL('../../kafka/avro-pom.xml', import.meta.url));
 const SOURCE = fileURLToPath(new URL('../java/AvroWire.java', import.meta.url));
@@ -15,15 +14,7 @@ function avroDir(): string {
 }
 
 export function ensureAvroJava(): string {
-  const dir = avroDir();
-  const libs = join(dir, 'libs');
-  if (existsSync(join(dir, '.complete'))) return libs;
-  mkdirSync(dir, { recursive: true });
-  copyFileSync(POM, join(dir, 'pom.xml'));
-  const r = spawnSync('mvn', ['-q', '-B', '-f', join(dir, 'pom.xml'), 'dependency:copy-dependencies', `-DoutputDirectory=${libs}`], { encoding: 'utf8', timeout: 600_000 });
-  if (r.status !== 0) throw new Error(`mvn could not fetch org.apache.avro:avro (exit ${r.status}): ${(r.stdout + r.stderr).slice(-400)}`);
-  writeFileSync(join(dir, '.complete'), new Date().toISOString() + '\n');
-  return libs;
+  return mavenLibs(avroDir(), POM, 'org.apache.avro:avro');
 }
 
 /** Runs AvroWire.java (decode SCHEMA | encode SCHEMA ID) over `input`; its stdout, or a thrown error. */

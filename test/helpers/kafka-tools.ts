@@ -19,13 +19,21 @@ export function kafkaToolsDir(env: NodeJS.ProcessEnv = process.env): string {
 /** The tools' jar folder, resolved with Maven on first use. */
 export function ensureKafkaTools(): string {
   const dir = kafkaToolsDir();
+  return mavenLibs(dir, POM, 'kafka-tools', () => writeFileSync(join(dir, 'log4j.properties'), LOG4J));
+}
+
+/**
+ * The jars of `pom`'s dependencies, copied by Maven into `dir`/libs on first use; `prepare` adds
+ * what else the folder needs before it is marked complete.
+ */
+export function mavenLibs(dir: string, pom: string, what: string, prepare: () => void = () => undefined): string {
   const libs = join(dir, 'libs');
   if (existsSync(join(dir, '.complete'))) return libs;
   mkdirSync(dir, { recursive: true });
-  copyFileSync(POM, join(dir, 'pom.xml'));
+  copyFileSync(pom, join(dir, 'pom.xml'));
   const r = spawnSync('mvn', ['-q', '-B', '-f', join(dir, 'pom.xml'), 'dependency:copy-dependencies', `-DoutputDirectory=${libs}`], { encoding: 'utf8', timeout: 600_000 });
-  if (r.status !== 0) throw new Error(`mvn could not fetch kafka-tools (exit ${r.status}): ${(r.stdout + r.stderr).slice(-400)}`);
-  writeFileSync(join(dir, 'log4j.properties'), LOG4J);
+  if (r.status !== 0) throw new Error(`mvn could not fetch ${what} (exit ${r.status}): ${(r.stdout + r.stderr).slice(-400)}`);
+  prepare();
   writeFileSync(join(dir, '.complete'), new Date().toISOString() + '\n');
   return libs;
 }
