@@ -4,7 +4,7 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { kafkaToolsDir, mavenLibs } from './kafka-tools.js';
+import { javaOn, kafkaToolsDir, mavenLibs } from './kafka-tools.js';
 
 const POM = fileURLToPath(new URL('../../kafka/avro-pom.xml', import.meta.url));
 const SOURCE = fileURLToPath(new URL('../java/AvroWire.java', import.meta.url));
@@ -19,10 +19,9 @@ export function ensureAvroJava(): string {
 
 /** Runs AvroWire.java (decode SCHEMA | encode SCHEMA ID) over `input`; its stdout, or a thrown error. */
 export function avroJava(args: string[], input: string): Promise<string> {
-  const libs = ensureAvroJava();
-  const java = process.env.JAVA_HOME ? join(process.env.JAVA_HOME, 'bin', 'java') : 'java';
+  const [java, ...javaArgs] = javaOn(ensureAvroJava(), SOURCE, args);
   return new Promise((resolve, reject) => {
-    const child = spawn(java, ['-Xmx256m', '-cp', join(libs, '*'), SOURCE, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(java!, javaArgs, { stdio: ['pipe', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
     child.stdout.on('data', (d) => (out += d));

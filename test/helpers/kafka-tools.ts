@@ -6,6 +6,7 @@ import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { javaBinary } from '../../src/local/distribution.js';
 import { runBytes, type BytesResult } from './cli.js';
 
 const POM = fileURLToPath(new URL('../../kafka/tools-pom.xml', import.meta.url));
@@ -40,9 +41,12 @@ export function mavenLibs(dir: string, pom: string, what: string, prepare: () =>
 
 /** The java command line for `mainClass` with the tools' jars on the class path. */
 export function javaCommand(mainClass: string, args: string[]): string[] {
-  const libs = ensureKafkaTools();
-  const java = process.env.JAVA_HOME ? join(process.env.JAVA_HOME, 'bin', 'java') : 'java';
-  return [java, '-Xmx256m', `-Dlog4j.configuration=file:${join(kafkaToolsDir(), 'log4j.properties')}`, '-cp', join(libs, '*'), mainClass, ...args];
+  return javaOn(ensureKafkaTools(), mainClass, args, [`-Dlog4j.configuration=file:${join(kafkaToolsDir(), 'log4j.properties')}`]);
+}
+
+/** A java command line (small heap) running `main` with every jar of the folder `libs` on the class path. */
+export function javaOn(libs: string, main: string, args: string[], jvmFlags: string[] = []): string[] {
+  return [javaBinary(process.env), '-Xmx256m', ...jvmFlags, '-cp', join(libs, '*'), main, ...args];
 }
 
 export type JavaResult = BytesResult;

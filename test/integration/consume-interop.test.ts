@@ -3,10 +3,11 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ensureKafkaJars, javaBinary } from '../../src/local/distribution.js';
+import { ensureKafkaJars } from '../../src/local/distribution.js';
 import { brokers, runBytes, runCli, uniqueName, type BytesResult } from '../helpers/cli.js';
 import { createTestTopic } from '../helpers/consume.js';
 import { testKafka } from '../helpers/kafka.js';
+import { javaOn } from '../helpers/kafka-tools.js';
 
 // Records written by independent producers (kcat/librdkafka, Kafka's Java console producer, a kafkajs
 // transactional producer) are read back by consume's own fetch path byte for byte.
@@ -59,10 +60,10 @@ describe("consume reads what Kafka's Java console producer wrote", () => {
       const topic = uniqueName(`interop-java-${codec}`);
       await createTestTopic(topic, 1);
       const lines = ['trace:t1,dup:a,dup:b\tk1:v1', 'n:x\tk2:ünïcode value', 'h:\tk3:{"json":[1,2]}'];
-      const args = ['-Xmx256m', '-cp', join(libs, '*'), 'kafka.tools.ConsoleProducer', '--bootstrap-server', brokers(), '--topic', topic,
-        '--property', 'parse.key=true', '--property', 'key.separator=:', '--property', 'parse.headers=true'];
+      const args = ['--bootstrap-server', brokers(), '--topic', topic, '--property', 'parse.key=true', '--property', 'key.separator=:', '--property', 'parse.headers=true'];
       if (codec !== 'none') args.push('--compression-codec', codec);
-      const java = spawnSync(javaBinary(process.env), args, { input: lines.join('\n') + '\n', encoding: 'utf8' });
+      const [cmd, ...javaArgs] = javaOn(libs, 'kafka.tools.ConsoleProducer', args);
+      const java = spawnSync(cmd!, javaArgs, { input: lines.join('\n') + '\n', encoding: 'utf8' });
       expect(java.status, java.stderr).toBe(0);
       const r = await consumeBytes([topic, '--from-beginning', '-e', '-q', '--format', '%k=%s [%h]\\n']);
       expect(r.code, r.stderr).toBe(0);
