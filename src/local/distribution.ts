@@ -99,7 +99,7 @@ export async function ensureKafkaJars(env: NodeJS.ProcessEnv, onProgress: (line:
   copyFileSync(POM, join(dir, 'pom.xml'));
   onProgress(`fetching Apache Kafka ${KAFKA_VERSION} jars with Maven into ${libs} (first start only)…`);
   const args = ['-q', '-B', '-f', join(dir, 'pom.xml'), 'dependency:copy-dependencies', `-DoutputDirectory=${libs}`];
-  const { code, output } = await run('mvn', args);
+  const { code, output } = await runTool('mvn', args);
   if (code !== 0) {
     const last = output.trim().split('\n').filter((l) => /ERROR/.test(l)).slice(0, 3).join(' ').slice(0, 400);
     throw new KstreamError(`Maven could not fetch the Kafka jars (exit ${code}): ${last || 'no error output'}`, {
@@ -110,9 +110,10 @@ export async function ensureKafkaJars(env: NodeJS.ProcessEnv, onProgress: (line:
   return libs;
 }
 
-function run(cmd: string, args: string[]): Promise<{ code: number; output: string }> {
+/** Runs a tool to its end: its exit code (127 when it cannot start) and its stdout and stderr together. */
+export function runTool(cmd: string, args: string[], cwd?: string): Promise<{ code: number; output: string }> {
   return new Promise((resolve) => {
-    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(cmd, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     child.stdout.on('data', (d) => (output += d));
     child.stderr.on('data', (d) => (output += d));

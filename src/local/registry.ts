@@ -10,6 +10,7 @@ import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, 
 import { join, resolve } from 'node:path';
 import { ExitCode, KstreamError } from '../errors.js';
 import { freePort, isAlive, killAndWait, portIsFree, tail, waitUntilUp } from './broker.js';
+import { runTool } from './distribution.js';
 import { registryCacheDir, REGISTRY_VERSION } from './paths.js';
 
 export { REGISTRY_VERSION };
@@ -133,7 +134,7 @@ export async function ensureRegistryServer(env: NodeJS.ProcessEnv, onProgress: (
   try {
     onProgress(`fetching Apicurio Registry ${REGISTRY_VERSION} (about 150 MB) with Maven into ${dir} (first start only)…`);
     const args = ['-q', '-B', 'org.apache.maven.plugins:maven-dependency-plugin:3.6.1:copy', `-Dartifact=${REGISTRY_ARTIFACT}`, `-DoutputDirectory=${staging}`];
-    const fetched = await run('mvn', args, staging);
+    const fetched = await runTool('mvn', args, staging);
     if (fetched.code !== 0) {
       const last = fetched.output.split('\n').filter((l) => /ERROR/.test(l)).slice(0, 3).join(' ').slice(0, 400);
       throw new KstreamError(`Maven could not fetch ${REGISTRY_ARTIFACT} (exit ${fetched.code}): ${last || 'no error output'}`, {
@@ -142,7 +143,7 @@ export async function ensureRegistryServer(env: NodeJS.ProcessEnv, onProgress: (
     }
     const archive = readdirSync(staging).find((f) => f.endsWith('.tar.gz'));
     if (!archive) throw new KstreamError(`Maven fetched no archive of ${REGISTRY_ARTIFACT} into ${staging}`);
-    const unpacked = await run('tar', ['-xzf', archive], staging);
+    const unpacked = await runTool('tar', ['-xzf', archive], staging);
     if (unpacked.code !== 0) throw new KstreamError(`could not unpack ${archive}: ${unpacked.output.trim().slice(0, 300)}`);
     rmSync(join(staging, archive));
     if (!existsSync(join(staging, 'quarkus-run.jar'))) throw new KstreamError(`${archive} holds no quarkus-run.jar`);
@@ -263,15 +264,4 @@ export async function stopRegistry(dir: string, opts: { graceMs?: number } = {})
   await killAndWait(state.pid, opts.graceMs ?? 20_000);
   writeFileSync(registryStateFile(abs), JSON.stringify({ ...state, pid: -1 }, null, 2) + '\n');
   return state;
-}
-
-function run(cmd: string, args: string[], cwd: string): Promise<{ code: number; output: string }> {
-  return new Promise((done) => {
-    const child = spawn(cmd, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.on('data', (d) => (output += d));
-    child.stderr.on('data', (d) => (output += d));
-    child.on('error', (err) => done({ code: 127, output: String(err) }));
-    child.on('close', (code) => done({ code: code ?? 1, output }));
-  });
 }
