@@ -6,7 +6,7 @@
 // IncrementalAlterConfigs for exactly that). Both requests are answered resource by resource.
 import type { RawRequest } from '../protocol/request.js';
 import type { Reader, Writer } from '../protocol/wire.js';
-import { errorName } from '../protocol/errors.js';
+import { itemError } from '../protocol/errors.js';
 import type { ConfigChange, ConfigEntry, ConfigResource, ConfigResourceType, ConfigSource, ItemError } from '../types.js';
 
 export const DESCRIBE_CONFIGS = { apiKey: 32, apiName: 'DescribeConfigs', min: 1, max: 4, firstFlexible: 4 } as const;
@@ -39,11 +39,6 @@ function codec(flexible: boolean) {
     readArr: <T>(r: Reader, each: (r: Reader) => T) => (flexible ? r.compactArray(each) : r.array(each)),
     endR: (r: Reader) => { if (flexible) r.tags(); },
   };
-}
-
-function itemError(code: number, message: string | null): ItemError | undefined {
-  const name = errorName(code);
-  return name === undefined ? undefined : { code: name, message: message ?? name };
 }
 
 type Codec = ReturnType<typeof codec>;

@@ -2,7 +2,7 @@
 // configs (KIP-546): kafka-configs.sh --entity-type clients|users|ips sends these, and so does
 // `kstream configs` for those types. kstream sends the flexible v1 of both (Kafka 2.8+).
 import type { RawRequest } from '../protocol/request.js';
-import { errorName } from '../protocol/errors.js';
+import { itemError } from '../protocol/errors.js';
 import type { ItemError } from '../types.js';
 
 export const DESCRIBE_CLIENT_QUOTAS = { apiKey: 48, apiName: 'DescribeClientQuotas', min: 1, max: 1 } as const;
@@ -24,11 +24,6 @@ export interface QuotaValue {
 
 export type QuotaChange = { op: 'set'; key: string; value: number } | { op: 'delete'; key: string };
 
-function error(code: number, message: string | null): ItemError | undefined {
-  const name = errorName(code);
-  return name === undefined ? undefined : { code: name, message: message ?? name };
-}
-
 /** The quotas of exactly this entity (match type 0 EXACT, or 1 DEFAULT for the default entity). */
 export function describeClientQuotasRequest(entity: QuotaEntity): RawRequest<{ error?: ItemError; values: QuotaValue[] }> {
   return {
@@ -44,7 +39,7 @@ export function describeClientQuotasRequest(entity: QuotaEntity): RawRequest<{ e
     },
     decode: (r) => {
       r.int32(); // throttle_time_ms
-      const err = error(r.int16(), r.compactString());
+      const err = itemError(r.int16(), r.compactString());
       const values: QuotaValue[] = [];
       r.compactArray(() => {
         r.compactArray(() => { r.compactString(); r.compactString(); r.tags(); });
@@ -80,7 +75,7 @@ export function alterClientQuotasRequest(entity: QuotaEntity, changes: QuotaChan
     decode: (r) => {
       r.int32(); // throttle_time_ms
       const errors = r.compactArray(() => {
-        const err = error(r.int16(), r.compactString());
+        const err = itemError(r.int16(), r.compactString());
         r.compactArray(() => { r.compactString(); r.compactString(); r.tags(); });
         r.tags();
         return err;

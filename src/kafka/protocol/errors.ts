@@ -1,6 +1,7 @@
 // Kafka's error codes by name, from kafkajs's own table (one list for every request kstream sends
 // itself), so a raw request reports the same names as the kafkajs ones do.
 import { createRequire } from 'node:module';
+import type { ItemError } from '../types.js';
 
 const require = createRequire(import.meta.url);
 // Codes newer than kafkajs's table, which the requests kstream sends itself can meet.
@@ -17,4 +18,10 @@ export function errorName(code: number): string | undefined {
     ...(require('kafkajs/src/protocol/error') as { errorCodes: Array<{ type: string; code: number }> }).errorCodes.map((e) => [e.code, e.type] as [number, string]),
   ]);
   return byCode.get(code) ?? `error code ${code}`;
+}
+
+/** A per-item error of a response (code and nullable message); undefined for code 0. */
+export function itemError(code: number, message: string | null): ItemError | undefined {
+  const name = errorName(code);
+  return name === undefined ? undefined : { code: name, message: message ?? name };
 }
