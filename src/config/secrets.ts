@@ -12,24 +12,38 @@ export const MASK = '********';
 export function resolvePassword(flag: string | undefined, env: NodeJS.ProcessEnv, sasl: Partial<SaslSettings> | undefined): string | undefined {
   if (flag !== undefined) return flag;
   if (env.KSTREAM_SASL_PASSWORD) return env.KSTREAM_SASL_PASSWORD;
-  if (!sasl) return undefined;
-  if (sasl.password !== undefined) return sasl.password;
-  if (sasl.passwordEnv) {
-    const value = env[sasl.passwordEnv];
-    if (value === undefined || value === '') {
-      throw new UsageError(`the environment variable ${sasl.passwordEnv} (sasl.passwordEnv) is not set`, { hint: `export ${sasl.passwordEnv}=… before running kstream` });
-    }
-    return value;
-  }
-  if (sasl.passwordFile) {
+  return profilePassword(env, sasl, 'sasl');
+}
+
+/**
+ * The password a profile section (`sasl`, `schemaRegistry`) gives: literally, by passwordEnv or
+ * in passwordFile. Errors name the setting, never the password.
+ */
+export function profilePassword(
+  env: NodeJS.ProcessEnv,
+  settings: { password?: string; passwordEnv?: string; passwordFile?: string } | undefined,
+  section: string,
+): string | undefined {
+  if (!settings) return undefined;
+  if (settings.password !== undefined) return settings.password;
+  if (settings.passwordEnv) return secretFromEnv(env, settings.passwordEnv, `${section}.passwordEnv`);
+  if (settings.passwordFile) {
     try {
       // One trailing newline is what `echo secret > file` leaves; it is not part of the password.
-      return readFileSync(sasl.passwordFile, 'utf8').replace(/\r?\n$/, '');
+      return readFileSync(settings.passwordFile, 'utf8').replace(/\r?\n$/, '');
     } catch (err) {
-      throw new UsageError(`cannot read the password file ${sasl.passwordFile} (sasl.passwordFile): ${(err as NodeJS.ErrnoException).code ?? 'unreadable'}`);
+      throw new UsageError(`cannot read the password file ${settings.passwordFile} (${section}.passwordFile): ${(err as NodeJS.ErrnoException).code ?? 'unreadable'}`);
     }
   }
   return undefined;
+}
+
+/** The value of the environment variable `name`, which the setting `key` names; unset or empty is an error. */
+export function secretFromEnv(env: NodeJS.ProcessEnv, name: string | undefined, key: string): string | undefined {
+  if (!name) return undefined;
+  const value = env[name];
+  if (value === undefined || value === '') throw new UsageError(`the environment variable ${name} (${key}) is not set`, { hint: `export ${name}=… before running kstream` });
+  return value;
 }
 
 /** A copy of the profile fit to print: a literal password is replaced by a mask. */

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import type { Options } from 'yargs';
 import { UsageError } from '../errors.js';
 import type { RegistrySettings } from '../config/schema.js';
-import { MASK } from '../config/secrets.js';
+import { MASK, profilePassword, secretFromEnv } from '../config/secrets.js';
 
 const GROUP = 'Schema Registry (or set schemaRegistry in a profile):';
 
@@ -96,7 +96,7 @@ export function redactUrl(raw: string): string {
 }
 
 function resolveAuth(args: RegistryArgs, env: NodeJS.ProcessEnv, profile: RegistrySettings | undefined, userInfo?: { username: string; password?: string }): RegistryAuth | undefined {
-  const token = args.schemaRegistryToken ?? (env.KSTREAM_SCHEMA_REGISTRY_TOKEN || undefined) ?? profile?.token ?? fromEnv(env, profile?.tokenEnv, 'schemaRegistry.tokenEnv');
+  const token = args.schemaRegistryToken ?? (env.KSTREAM_SCHEMA_REGISTRY_TOKEN || undefined) ?? profile?.token ?? secretFromEnv(env, profile?.tokenEnv, 'schemaRegistry.tokenEnv');
   const username = args.schemaRegistryUser ?? userInfo?.username ?? profile?.username;
   if (token !== undefined) {
     if (args.schemaRegistryUser !== undefined || userInfo) throw new UsageError('give a bearer token or basic auth for the Schema Registry, not both');
@@ -107,35 +107,13 @@ function resolveAuth(args: RegistryArgs, env: NodeJS.ProcessEnv, profile: Regist
     return undefined;
   }
   const sameUser = username === profile?.username ? profile : undefined;
-  const password = args.schemaRegistryPassword ?? userInfo?.password ?? (env.KSTREAM_SCHEMA_REGISTRY_PASSWORD || undefined) ?? profilePassword(env, sameUser);
+  const password = args.schemaRegistryPassword ?? userInfo?.password ?? (env.KSTREAM_SCHEMA_REGISTRY_PASSWORD || undefined) ?? profilePassword(env, sameUser, 'schemaRegistry');
   if (password === undefined) {
     throw new UsageError(`the Schema Registry user '${username}' needs a password`, {
       hint: 'set KSTREAM_SCHEMA_REGISTRY_PASSWORD, pass --schema-registry-password, or give schemaRegistry.passwordEnv or passwordFile in the profile',
     });
   }
   return { kind: 'basic', username, password };
-}
-
-function profilePassword(env: NodeJS.ProcessEnv, profile: RegistrySettings | undefined): string | undefined {
-  if (!profile) return undefined;
-  if (profile.password !== undefined) return profile.password;
-  if (profile.passwordEnv) return fromEnv(env, profile.passwordEnv, 'schemaRegistry.passwordEnv');
-  if (profile.passwordFile) {
-    try {
-      // One trailing newline is what `echo secret > file` leaves; it is not part of the password.
-      return readFileSync(profile.passwordFile, 'utf8').replace(/\r?\n$/, '');
-    } catch (err) {
-      throw new UsageError(`cannot read the password file ${profile.passwordFile} (schemaRegistry.passwordFile): ${(err as NodeJS.ErrnoException).code ?? 'unreadable'}`);
-    }
-  }
-  return undefined;
-}
-
-function fromEnv(env: NodeJS.ProcessEnv, name: string | undefined, key: string): string | undefined {
-  if (!name) return undefined;
-  const value = env[name];
-  if (value === undefined || value === '') throw new UsageError(`the environment variable ${name} (${key}) is not set`, { hint: `export ${name}=… before running kstream` });
-  return value;
 }
 
 function readCa(file: string): string {
