@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chmodSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -39,26 +39,30 @@ export function uniqueName(prefix: string): string {
 }
 
 /** Runs the built CLI as a user would, with the test broker in KSTREAM_BROKERS. */
-export function runCli(args: string[], opts: RunOptions = {}): Promise<CliResult> {
+export async function runCli(args: string[], opts: RunOptions = {}): Promise<CliResult> {
+  const env: Record<string, string | undefined> = { ...process.env, NO_COLOR: '1', ...opts.env };
+  if (!opts.noBrokers) env.KSTREAM_BROKERS ??= brokers();
+  // The developer's own profiles (SASL, TLS, a current profile) must not leak into tests.
+  if (!opts.env || !('KSTREAM_CONFIG' in opts.env)) env.KSTREAM_CONFIG = NO_CONFIG;
+  if (!opts.env || !('KSTREAM_PROFILE' in opts.env)) delete env.KSTREAM_PROFILE;
+  return outcome(spawn(process.execPath, [BIN, ...args], { env, stdio: ['pipe', 'pipe', 'pipe'] }), opts.input, opts.killAfterMs ?? 120_000);
+}
+
+/** Feeds `input` to the child and resolves with its exit and output once it closes; killed after `killAfterMs`. */
+function outcome(child: ChildProcessWithoutNullStreams, input: string | Buffer | undefined, killAfterMs: number): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const env: Record<string, string | undefined> = { ...process.env, NO_COLOR: '1', ...opts.env };
-    if (!opts.noBrokers) env.KSTREAM_BROKERS ??= brokers();
-    // The developer's own profiles (SASL, TLS, a current profile) must not leak into tests.
-    if (!opts.env || !('KSTREAM_CONFIG' in opts.env)) env.KSTREAM_CONFIG = NO_CONFIG;
-    if (!opts.env || !('KSTREAM_PROFILE' in opts.env)) delete env.KSTREAM_PROFILE;
-    const child = spawn(process.execPath, [BIN, ...args], { env, stdio: ['pipe', 'pipe', 'pipe'] });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout.on('data', (d) => out.push(d));
     child.stderr.on('data', (d) => err.push(d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), opts.killAfterMs ?? 120_000);
+    const timer = setTimeout(() => child.kill('SIGKILL'), killAfterMs);
     child.on('error', reject);
     child.on('close', (code, signal) => {
       clearTimeout(timer);
       resolve({ code, signal, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') });
     });
     child.stdin.on('error', () => undefined);
-    child.stdin.end(opts.input ?? '');
+    child.stdin.end(input ?? '');
   });
 }
 
@@ -80,23 +84,9 @@ export interface ScriptOptions {
 }
 
 /** Runs a shell script as a user at a prompt would, with NO_COLOR set. */
-export function runScript(script: string, opts: ScriptOptions = {}): Promise<Omit<CliResult, 'signal'>> {
-  return new Promise((resolve, reject) => {
-    const env = { ...process.env, NO_COLOR: '1', ...opts.env };
-    const child = spawn('bash', [...(opts.flags ?? []), '-c', script], { env, cwd: opts.cwd, stdio: ['pipe', 'pipe', 'pipe'] });
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    child.stdout.on('data', (d) => out.push(d));
-    child.stderr.on('data', (d) => err.push(d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), opts.killAfterMs ?? 50_000);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') });
-    });
-    child.stdin.on('error', () => undefined);
-    child.stdin.end(opts.input ?? '');
-  });
+export async function runScript(script: string, opts: ScriptOptions = {}): Promise<CliResult> {
+  const env = { ...process.env, NO_COLOR: '1', ...opts.env };
+  return outcome(spawn('bash', [...(opts.flags ?? []), '-c', script], { env, cwd: opts.cwd, stdio: ['pipe', 'pipe', 'pipe'] }), opts.input, opts.killAfterMs ?? 50_000);
 }
 
 export interface BytesResult {
