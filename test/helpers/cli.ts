@@ -86,7 +86,10 @@ export interface ScriptOptions {
 /** Runs a shell script as a user at a prompt would, with NO_COLOR set. */
 export async function runScript(script: string, opts: ScriptOptions = {}): Promise<CliResult> {
   const env = { ...process.env, NO_COLOR: '1', ...opts.env };
-  return outcome(spawn('bash', [...(opts.flags ?? []), '-c', script], { env, cwd: opts.cwd, stdio: ['pipe', 'pipe', 'pipe'] }), opts.input, opts.killAfterMs ?? 50_000);
+  // --norc: with a socket on stdin (node's pipes are socket pairs) and SHLVL unset, bash takes
+  // itself for an rshd session and sources /etc/bash.bashrc while stdin is still open, which under
+  // -u writes "PS1: unbound variable" to stderr.
+  return outcome(spawn('bash', ['--norc', ...(opts.flags ?? []), '-c', script], { env, cwd: opts.cwd, stdio: ['pipe', 'pipe', 'pipe'] }), opts.input, opts.killAfterMs ?? 50_000);
 }
 
 export interface BytesResult {
