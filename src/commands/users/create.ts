@@ -2,11 +2,10 @@ import type { CommandFactory } from '../command.js';
 import { connectionFrom } from '../command.js';
 import { UsageError } from '../../errors.js';
 import { outputOption, type OutputFormat } from '../../output.js';
-import { reportItems } from '../../report.js';
 import { parseInteger } from '../../util/kv.js';
 import { withSession } from '../../kafka/session.js';
 import { alterScramUsers, DEFAULT_ITERATIONS, SCRAM_MECHANISMS, type ScramMechanism } from '../../kafka/security/scram.js';
-import { scramRefusal } from './refusal.js';
+import { reportUsers } from './report.js';
 
 export const mechanismOption = {
   mechanism: { type: 'string', array: true, choices: [...SCRAM_MECHANISMS, ...SCRAM_MECHANISMS.map((m) => m.toLowerCase())], requiresArg: true, describe: 'SCRAM mechanism (repeatable; default: both)' },
@@ -35,12 +34,6 @@ export const createCommand: CommandFactory = (ctx) => ({
     const iterations = argv.iterations === undefined ? DEFAULT_ITERATIONS : parseInteger(argv.iterations, '--iterations', 4096, 16384);
     const upsertions = mechanisms(argv.mechanism as string[] | undefined).map((mechanism) => ({ user, mechanism, password, iterations }));
     const results = await withSession(connectionFrom(ctx, argv), ctx.io, (s) => alterScramUsers(s, { upsertions }));
-    const denied = results.find((r) => r.error === 'CLUSTER_AUTHORIZATION_FAILED');
-    if (denied) throw scramRefusal(denied.error!);
-    reportItems(ctx, 'user', results.map((r) => ({
-      name: r.user,
-      ok: !r.error,
-      message: r.error ? `${r.errorMessage ?? ''} (${r.error})`.trim() : `credentials set: ${upsertions.map((u) => u.mechanism).join(', ')}`,
-    })), argv.output as OutputFormat | undefined);
+    reportUsers(ctx, results, `credentials set: ${upsertions.map((u) => u.mechanism).join(', ')}`, argv.output as OutputFormat | undefined);
   },
 });

@@ -2,11 +2,11 @@ import type { CommandFactory } from '../command.js';
 import { connectionFrom } from '../command.js';
 import { KstreamError } from '../../errors.js';
 import { outputOption, type OutputFormat } from '../../output.js';
-import { reportItems } from '../../report.js';
 import { withSession, type Session } from '../../kafka/session.js';
 import { alterScramUsers, describeScramUsers, type ScramMechanism } from '../../kafka/security/scram.js';
 import { mechanismOption, mechanisms } from './create.js';
 import { scramRefusal } from './refusal.js';
+import { reportUsers } from './report.js';
 
 /** The mechanisms to delete: those asked for, or every one the user has. */
 async function toDelete(s: Session, user: string, asked: string[] | undefined): Promise<ScramMechanism[]> {
@@ -30,17 +30,11 @@ export const deleteCommand: CommandFactory = (ctx) => ({
       .example('$0 users delete alice --mechanism SCRAM-SHA-256', 'Only one mechanism'),
   handler: async (argv) => {
     const user = String(argv.user);
-    const results = await withSession(connectionFrom(ctx, argv), ctx.io, async (s) => {
-      const deletions = (await toDelete(s, user, argv.mechanism as string[] | undefined)).map((mechanism) => ({ user, mechanism }));
+    const { results, deleted } = await withSession(connectionFrom(ctx, argv), ctx.io, async (s) => {
+      const deleted = await toDelete(s, user, argv.mechanism as string[] | undefined);
       // One result per user, whatever the number of mechanisms.
-      return (await alterScramUsers(s, { deletions })).map((r) => ({ ...r, mechanisms: deletions.map((d) => d.mechanism).join(', ') }));
+      return { results: await alterScramUsers(s, { deletions: deleted.map((mechanism) => ({ user, mechanism })) }), deleted };
     });
-    const denied = results.find((r) => r.error === 'CLUSTER_AUTHORIZATION_FAILED');
-    if (denied) throw scramRefusal(denied.error!);
-    reportItems(ctx, 'user', results.map((r) => ({
-      name: r.user,
-      ok: !r.error,
-      message: r.error ? `${r.errorMessage ?? ''} (${r.error})`.trim() : `credentials deleted: ${r.mechanisms}`,
-    })), argv.output as OutputFormat | undefined);
+    reportUsers(ctx, results, `credentials deleted: ${deleted.join(', ')}`, argv.output as OutputFormat | undefined);
   },
 });
