@@ -19,7 +19,6 @@ export function loadKafkajs(): Promise<typeof KafkaJs> {
 export const ConfigResourceTypes = { TOPIC: 2, GROUP: 3, BROKER: 4 } as const;
 
 export type {
-  Admin, Consumer, Producer, KafkaConfig, LogEntry, ITopicConfig, Message, RecordMetadata, EachBatchPayload,
-  IHeaders, Transaction, SASLOptions, TopicMessages, Kafka as KafkaClient,
-  Assigner, PartitionAssigner, KafkaMessage,
+  Admin, Consumer, ConsumerConfig, Producer, KafkaConfig, LogEntry, ITopicConfig, Message, RecordMetadata, EachBatchPayload,
+  IHeaders, Transaction, SASLOptions, TopicMessages, Kafka, KafkaMessage,
 } from 'kafkajs';
