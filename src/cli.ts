@@ -4,7 +4,7 @@ import type yargsType from 'yargs';
 import { createContext, type Context, type Io } from './context.js';
 import { connectionOptions } from './config/connection.js';
 import { InternalError, KstreamError, UsageError, ExitCode } from './errors.js';
-import { fromKafkaError } from './kafka/errors.js';
+import { fromKafkaError, isKafkaFailure } from './kafka/errors.js';
 import { localCommand } from './commands/local/index.js';
 import { topicsCommand } from './commands/topics/index.js';
 import { brokersCommand, clusterCommand } from './commands/cluster/index.js';
@@ -114,7 +114,7 @@ export function reportError(ctx: Context, err: unknown, verbose: boolean): numbe
 function toKstreamError(err: unknown): KstreamError {
   if (err instanceof KstreamError) return err;
   if ((err as Error)?.name === 'YError') return new UsageError((err as Error).message);
-  if ((err as Error)?.name?.startsWith('KafkaJS')) return fromKafkaError(err);
+  if (isKafkaFailure(err)) return fromKafkaError(err);
   return new InternalError(err);
 }
 

@@ -4,7 +4,7 @@
 // client builds its clusters with a private factory, a Symbol property; reaching it keeps one source
 // of connection settings instead of a second copy. test/unit/kafka-fetch-cluster.test.ts fails if a
 // kafkajs update renames it.
-import type { KafkaClient } from './kafkajs.js';
+import { kafkajsOf, type KafkaClient } from './client.js';
 import { KstreamError } from '../errors.js';
 
 export interface KafkajsBroker {
@@ -58,8 +58,9 @@ export interface ClusterOptions {
 
 const FACTORY = 'private:Kafka:createCluster';
 
-/** A new kafkajs Cluster with `kafka`'s settings; connect it before use, disconnect it after. */
-export function createCluster(kafka: KafkaClient, opts: ClusterOptions = {}): KafkajsCluster {
+/** A new kafkajs Cluster with `client`'s settings; connect it before use, disconnect it after. */
+export function createCluster(client: KafkaClient, opts: ClusterOptions = {}): KafkajsCluster {
+  const kafka = kafkajsOf(client);
   const symbol = Object.getOwnPropertySymbols(kafka).find((s) => s.description === FACTORY);
   const factory = symbol && (kafka as unknown as Record<symbol, unknown>)[symbol];
   if (typeof factory !== 'function') {

@@ -1,9 +1,10 @@
 // The one place a kafkajs client is built from kstream's connection settings: TLS, SASL, every
 // deadline derived from --timeout, the guarded socket, and the logger.
-import { loadKafkajs, type KafkaClient, type LogEntry, type SASLOptions } from './kafkajs.js';
+import { loadKafkajs, type LogEntry, type SASLOptions } from './kafkajs.js';
+import { wrapClient, type KafkaClient } from './client.js';
 import type { Io } from '../context.js';
 import { ConnectionError } from '../errors.js';
-import { fromKafkaError } from './errors.js';
+import { fromKafkaError, markKafkaFailure } from './errors.js';
 import { formatDuration } from '../util/duration.js';
 import { guardedSocketFactory, silentPeer } from './socket.js';
 import { redact } from '../config/secrets.js';
@@ -35,12 +36,14 @@ export interface Connection {
 }
 
 /**
- * A kafkajs client for `conn`. `onError` hears every error kafkajs logs, even without --verbose:
+ * A client for `conn`. `onError` hears every error kafkajs logs, even without --verbose:
  * when a deadline cuts its retries short, the last one still says why (see `unreachable`).
  */
 export async function createKafka(conn: Connection, io: Pick<Io, 'stderr'>, onError?: (err: Error) => void): Promise<KafkaClient> {
   const { Kafka, logLevel } = await loadKafkajs();
-  return new Kafka({
+  let lastError: Error | undefined;
+  const heard = onError && ((err: Error) => onError((lastError = err)));
+  const kafka = new Kafka({
     clientId: conn.clientId,
     brokers: conn.brokers,
     ssl: conn.ssl,
@@ -56,7 +59,7 @@ export async function createKafka(conn: Connection, io: Pick<Io, 'stderr'>, onEr
     logCreator: () => (entry: LogEntry) => {
       const { message, ...extra } = entry.log;
       // The broker's address travels along: one that is not a bootstrap server was advertised.
-      if (entry.level <= logLevel.ERROR) onError?.(Object.assign(new Error(message), { broker: (extra as { broker?: unknown }).broker }));
+      if (entry.level <= logLevel.ERROR) heard?.(Object.assign(new Error(message), { broker: (extra as { broker?: unknown }).broker }));
       if (!conn.verbose) return;
       delete (extra as Record<string, unknown>).timestamp;
       // kafkajs does not log credentials today; redacting keeps it that way whatever it logs tomorrow.
@@ -64,6 +67,7 @@ export async function createKafka(conn: Connection, io: Pick<Io, 'stderr'>, onEr
       io.stderr.write(redact(line, [saslPassword(conn)]) + '\n');
     },
   });
+  return wrapClient(conn, kafka, () => lastError);
 }
 
 function saslPassword(conn: Connection): string | undefined {
@@ -97,6 +101,10 @@ export function retryFor(timeoutMs: number): { initialRetryTime: number; maxRetr
 
 /** The error for a broker that did not answer in time; a TLS, SASL or protocol failure seen meanwhile says more. */
 export function unreachable(conn: Connection, lastError?: Error): ConnectionError {
+  return markKafkaFailure(unreachableError(conn, lastError));
+}
+
+function unreachableError(conn: Connection, lastError?: Error): ConnectionError {
   const known = lastError && fromKafkaError(lastError, conn.brokers);
   if (known instanceof ConnectionError && !known.message.startsWith('cannot connect')) return known;
   const within = formatDuration(conn.timeoutMs);

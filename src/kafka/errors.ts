@@ -40,6 +40,35 @@ export function isRetriable(err: unknown): boolean {
   return (batchMember(rootCause(err)) as KafkaJsErrorShape | undefined)?.retriable === true;
 }
 
+/** The errors this module made from a failure of the Kafka client (and `unreachable`'s). */
+const fromClient = new WeakSet<object>();
+
+/**
+ * The Kafka client failed (a broker gone, a request refused or timed out, a fenced transaction), as
+ * opposed to kstream's own code, a transform or a database: what a reconnect may cure. True for the
+ * client's own errors and for the KstreamErrors this layer made of them; not for a KstreamError a
+ * command wrapped around one (that one already decided what the failure means).
+ */
+export function isKafkaFailure(err: unknown): boolean {
+  return isClientError(err) || (typeof err === 'object' && err !== null && fromClient.has(err));
+}
+
+/** For src/kafka: `err` stands for a failure to reach or use the cluster (see isKafkaFailure). */
+export function markKafkaFailure<E extends Error>(err: E): E {
+  fromClient.add(err);
+  return err;
+}
+
+function isClientError(err: unknown): boolean {
+  return (err as Error | undefined)?.name?.startsWith?.('KafkaJS') ?? false;
+}
+
+/** Another producer initialised this transactional id (a newer run of the same work), so this one is fenced. */
+export function isFenced(err: unknown): boolean {
+  const root = rootCause(err) as KafkaJsErrorShape | undefined;
+  return root?.type === 'INVALID_PRODUCER_EPOCH' || root?.type === 'PRODUCER_FENCED' || root?.code === 90;
+}
+
 const START_HINT = 'start one with `kstream local start`, or point --bootstrap-server at a running broker';
 
 /** The innermost error kafkajs wrapped (retries, non-retriable wrappers, `cause`). */
@@ -93,6 +122,11 @@ function tlsFailure(e: KafkaJsErrorShape): { what: string; detail: string; hint:
  */
 export function fromKafkaError(err: unknown, brokers: string[] = []): KstreamError {
   if (err instanceof KstreamError) return err;
+  const mapped = mapError(err, brokers);
+  return isClientError(err) ? markKafkaFailure(mapped) : mapped;
+}
+
+function mapError(err: unknown, brokers: string[]): KstreamError {
   const root = batchMember(rootCause(err)) as KafkaJsErrorShape;
   const outer = err as KafkaJsErrorShape;
   const where = brokers.length ? ` at ${brokers.join(',')}` : '';
@@ -164,7 +198,7 @@ function batchMember(e: unknown): unknown {
  * (a TypeError, a thrown string) is a defect in kstream, not something the broker did.
  */
 function isFromKafkaOrNetwork(e: KafkaJsErrorShape): boolean {
-  return Boolean(e.name?.startsWith('KafkaJS') || e.type || e.code !== undefined || e.retriable !== undefined);
+  return Boolean(isClientError(e) || e.type || e.code !== undefined || e.retriable !== undefined);
 }
 
 /** The guarded socket's "HOST:PORT did not answer as a Kafka broker: …" (kafka-socket.ts), kafkajs's prefix dropped. */

@@ -18,8 +18,7 @@ export function loadKafkajs(): Promise<typeof KafkaJs> {
 /** Kafka's resource type codes (the values of kafkajs's ConfigResourceTypes). */
 export const ConfigResourceTypes = { TOPIC: 2, GROUP: 3, BROKER: 4 } as const;
 
+// For src/kafka (and the tests' own set-up) only: commands see the layer's types.
 export type {
-  Admin, Consumer, Producer, KafkaConfig, LogEntry, ITopicConfig, Message, RecordMetadata, EachBatchPayload,
-  IHeaders, Transaction, SASLOptions, TopicMessages, Kafka as KafkaClient,
-  Assigner, PartitionAssigner, KafkaMessage,
+  Admin, Consumer, ConsumerConfig, Producer, LogEntry, EachBatchPayload, IHeaders, Transaction, SASLOptions, Kafka,
 } from 'kafkajs';

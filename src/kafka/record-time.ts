@@ -1,6 +1,6 @@
 // The timestamp of the first record at or after an offset, per partition: how old the oldest
 // record a consumer group has not read yet is (`groups describe --watch`, `kstream top`).
-import type { KafkaClient } from './kafkajs.js';
+import type { KafkaClient } from './client.js';
 import { createCluster, type KafkajsCluster } from './cluster.js';
 import { Fetcher } from './fetch/fetcher.js';
 

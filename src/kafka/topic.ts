@@ -5,9 +5,7 @@ import { kafkaCode } from './errors.js';
 /** What the topic checks need of an admin client (KafkaAdmin has both). */
 export interface TopicLister {
   listTopics(): Promise<string[]>;
-  describeTopics?(names: string[]): Promise<unknown>;
-  /** kafkajs's, for the commands not yet on KafkaAdmin. */
-  fetchTopicMetadata?(opts: { topics: string[] }): Promise<unknown>;
+  describeTopics(names: string[]): Promise<unknown>;
 }
 
 /** Kafka's own rule: 1 to 249 of [a-zA-Z0-9._-], and not '.' or '..'. */
@@ -37,8 +35,7 @@ export async function requireTopics(admin: TopicLister, names: string[]): Promis
 
 /** Throws "not authorized" for a topic missing from a listing because the user may not describe it. */
 export async function refuseIfHidden(admin: Omit<TopicLister, 'listTopics'>, topic: string): Promise<void> {
-  const metadata = admin.describeTopics ? admin.describeTopics([topic]) : admin.fetchTopicMetadata?.({ topics: [topic] });
-  await metadata?.catch((err: unknown) => {
+  await admin.describeTopics([topic]).catch((err: unknown) => {
     if (kafkaCode(err) === 'TOPIC_AUTHORIZATION_FAILED') {
       throw new KstreamError(`not authorized to use topic '${topic}' (TOPIC_AUTHORIZATION_FAILED)`, {
         hint: `ask for an ACL that allows it (\`kstream acls create --principal User:NAME --operation read --topic ${topic}\`), or connect as a user that has one`,

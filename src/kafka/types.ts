@@ -36,6 +36,12 @@ export interface Watermarks {
   high: Offset;
 }
 
+/** A group's committed offset of one partition, with the metadata string committed with it. */
+export interface GroupOffset extends TopicPartition {
+  offset: Offset;
+  metadata: string | null;
+}
+
 /** Committed offsets by topic, then partition; partitions without a commit are left out. */
 export type CommittedOffsets = Map<string, Map<number, Offset>>;
 
@@ -143,4 +149,40 @@ export interface ItemError {
   /** Kafka's error name, e.g. TOPIC_ALREADY_EXISTS. */
   code: string;
   message: string;
+}
+
+/** Header values: bytes, or text (sent as UTF-8); a list repeats the header. */
+export type RecordHeaders = Record<string, Buffer | string | Array<Buffer | string> | undefined>;
+
+/**
+ * A record a group consumer fetched. Its offset and timestamp are Kafka's int64 in decimal, as the
+ * fetch decoder makes them (src/kafka/fetch/kafkajs-decoder.ts): no conversion per record, exact at
+ * any size. Every offset the group consumer takes or gives is such a string (see group/consumer.ts).
+ */
+export interface FetchedRecord {
+  offset: string;
+  timestamp: string;
+  key: Buffer | null;
+  value: Buffer | null;
+  /** Absent in records of the old (pre-0.11) message format. */
+  headers?: RecordHeaders;
+  attributes: number;
+}
+
+/** The records of one partition from one fetch. */
+export interface FetchedBatch extends TopicPartition {
+  records: FetchedRecord[];
+  highWatermark: string;
+  /** The offset of the last record fetched, transaction markers and aborted records included. */
+  lastOffset: string;
+}
+
+/** A record to send: the partition and timestamp are chosen by the producer when left out. */
+export interface OutgoingRecord {
+  key: Buffer | null;
+  value: Buffer | null;
+  headers?: RecordHeaders;
+  partition?: number;
+  /** Epoch milliseconds in decimal. */
+  timestamp?: string;
 }

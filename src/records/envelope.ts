@@ -101,7 +101,7 @@ export function headersToJson(headers: RawRecord['headers']): Record<string, str
   return out;
 }
 
-/** A header value as kafkajs sends it: text (UTF-8), or bytes. */
+/** A header value as the Kafka layer sends it: text (UTF-8), or bytes. */
 export type HeaderValue = string | Buffer;
 export type Headers = Record<string, HeaderValue | HeaderValue[]>;
 

@@ -1,4 +1,4 @@
-import { loadKafkajs, type Admin, type KafkaClient, type Producer } from '../../src/kafka/kafkajs.js';
+import { loadKafkajs, type Admin, type Kafka as KafkaClient, type Producer } from '../../src/kafka/kafkajs.js';
 import { waitForLeaders } from '../../src/kafka/topic.js';
 import { brokers } from './cli.js';
 

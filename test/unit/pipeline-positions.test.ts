@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { Drain } from '../../src/commands/pipeline/drain.js';
 import { Positions } from '../../src/commands/pipeline/positions.js';
-import type { Admin } from '../../src/kafka/kafkajs.js';
+import type { KafkaAdmin } from '../../src/kafka/admin/index.js';
 
 /** A drain captured from a stand-in admin: topic t, partitions 0 and 1 at high watermarks 10 and 4, nothing committed. */
 async function drain(): Promise<Drain> {
   const admin = {
-    fetchOffsets: async () => [],
-    fetchTopicOffsets: async () => [{ partition: 0, low: '0', high: '10' }, { partition: 1, low: '0', high: '4' }],
-  } as unknown as Admin;
+    committedOffsets: async () => new Map(),
+    watermarks: async () => [{ partition: 0, low: 0, high: 10 }, { partition: 1, low: 0, high: 4 }],
+  } as unknown as KafkaAdmin;
   return Drain.capture(admin, ['t'], 'g');
 }
 

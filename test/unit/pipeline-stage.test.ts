@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { isFenced, transactionalId, type StageSpec } from '../../src/commands/pipeline/stage.js';
+import { transactionalId, type StageSpec } from '../../src/commands/pipeline/stage.js';
+import { isFenced } from '../../src/kafka/errors.js';
 import { planFromChain, planFromFlags } from '../../src/commands/pipeline/plan.js';
 
 const protocolError = (type: string, code: number) => Object.assign(new Error('x'), { name: 'KafkaJSProtocolError', type, code });

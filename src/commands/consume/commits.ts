@@ -1,4 +1,5 @@
-import type { Admin, Consumer } from '../../kafka/kafkajs.js';
+import type { KafkaAdmin } from '../../kafka/admin/index.js';
+import type { GroupConsumer } from '../../kafka/group/consumer.js';
 import { ExitCode, KstreamError } from '../../errors.js';
 import { fromKafkaError } from '../../kafka/errors.js';
 import { committedOffsets } from './plan.js';
@@ -18,8 +19,8 @@ export class GroupCommits {
   private readonly floor = new Map<string, number>();
 
   constructor(
-    private readonly consumer: Consumer,
-    private readonly admin: Admin,
+    private readonly consumer: GroupConsumer,
+    private readonly admin: KafkaAdmin,
     private readonly group: string,
     private readonly topics: string[],
   ) {}
@@ -47,7 +48,7 @@ export class GroupCommits {
   /**
    * Makes where a partition without a committed offset starts durable, before its first record is
    * printed: a run killed before its first commit then resumes there, not at the latest offset.
-   * Read back, because kafkajs drops a commit silently while its consumer restarts.
+   * Read back, because the group consumer drops a commit silently while it restarts.
    */
   async start(starts: Map<string, number>): Promise<void> {
     if (starts.size === 0) return;
@@ -77,13 +78,13 @@ export class GroupCommits {
   }
 
   private async behind(due: Map<string, number>): Promise<Map<string, number>> {
-    // One try (kafkajs retries within it): a stop during an outage must not wait out a long retry loop.
+    // One try (the client retries within it): a stop during an outage must not wait out a long retry loop.
     const stored = await committedOffsets(this.admin, this.group, this.topics, 1);
     return new Map([...due].filter(([p, o]) => (stored.get(p) ?? -1) < o));
   }
 
   private async send(offsets: Map<string, number>): Promise<void> {
-    await this.consumer.commitOffsets([...offsets].map(([key, offset]) => ({ ...fromKey(key), offset: String(offset) })));
+    await this.consumer.commit([...offsets].map(([key, offset]) => ({ ...fromKey(key), offset: String(offset) })));
     for (const [p, offset] of offsets) this.raise(p, offset);
   }
 

@@ -1,11 +1,12 @@
 // consume without --group: kstream's own fetch loop (src/kafka/fetch) reads the partitions directly,
 // with no consumer group at all, and each fetch response is rendered straight from its bytes into one
-// output buffer and written in one write. With --group, loop.ts reads through kafkajs's consumer.
+// output buffer and written in one write. With --group, loop.ts reads through the group consumer.
 //
 // One Fetcher per topic, over one shared cluster (its connections and metadata); their responses go
 // through one queue, so the output buffer and stdout see one response at a time. With --include, a
 // watch lists the topics every few seconds and starts a Fetcher for each new match.
-import type { Admin, KafkaClient } from '../../kafka/kafkajs.js';
+import type { KafkaAdmin } from '../../kafka/admin/index.js';
+import type { KafkaClient } from '../../kafka/client.js';
 import { createCluster, type KafkajsCluster } from '../../kafka/cluster.js';
 import { Fetcher, type FetchedRecords, type StartPosition } from '../../kafka/fetch/fetcher.js';
 import { holderOn, openTransactionNotice } from '../../kafka/transactions/stall.js';
@@ -34,7 +35,7 @@ export interface DirectOptions extends Omit<PlanOptions, 'topics' | 'group'>, St
 
 export interface DirectDeps {
   kafka: KafkaClient;
-  admin: Admin;
+  admin: KafkaAdmin;
   out: NodeJS.WritableStream;
   signal: AbortSignal;
   note: (line: string) => void;

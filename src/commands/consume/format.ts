@@ -2,7 +2,7 @@ import { UsageError } from '../../errors.js';
 import { headersToJson, toEnvelope, type RawRecord, type ValueEncoding } from '../../records/envelope.js';
 import { deserializerFor, type Deserializer } from './deserializers.js';
 
-/** One consumed record as kafkajs hands it over, plus where it came from. */
+/** One consumed record as the group consumer hands it over, plus where it came from. */
 export interface ConsumedRecord extends RawRecord {
   /** Record attributes; bit 3 set means the broker stamped the time (LogAppendTime). */
   attributes?: number;

@@ -4,7 +4,7 @@ import { connectionFrom } from '../command.js';
 import { typedArgv, type ArgsOf } from '../args.js';
 import type { Context } from '../../context.js';
 import { createKafka } from '../../kafka/connection.js';
-import { withClientAdmin as withAdmin } from '../../kafka/admin/index.js';
+import { withAdmin } from '../../kafka/admin/index.js';
 import { UsageError, type KstreamError } from '../../errors.js';
 import { watchSignals } from '../../signals.js';
 import { parseInteger, parseKeyValues } from '../../util/kv.js';
@@ -183,7 +183,7 @@ async function runConsume(ctx: Context, argv: ConsumeArgs & object): Promise<voi
     const prepare = decoder && ((records: ConsumedRecord[]) => decoder.prepare(records));
     const opts = { ...settings, selector, output, prepare };
     const result = await withAdmin(conn, ctx.io, async (admin) =>
-      // Without a group, kstream's own fetch loop reads the partitions directly (direct.ts); a group needs kafkajs's consumer.
+      // Without a group, kstream's own fetch loop reads the partitions directly (direct.ts); a group needs the Kafka layer's group consumer.
       opts.group === undefined
         ? consumeDirect({ kafka, admin, out, signal, note: ctx.info, requestTimeoutMs: conn.timeoutMs }, opts)
         : consume({ kafka, admin, out, signal, note: ctx.info }, { ...opts, group: opts.group, formatter: recordFormatter(output) }));

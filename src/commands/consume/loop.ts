@@ -1,9 +1,12 @@
-// consume --group: reads through kafkajs's consumer in the group, and commits what was printed.
+// consume --group: reads through the Kafka layer's group consumer, and commits what was printed.
 // The run is made of parts with one job each: StopRules (how it ends), Positions (where it is in each
 // partition), Delivery (the output and its commit ledger), GroupCommits (what the group has stored);
 // ConsumeRun below only drives the consumer: joins, batches, shutdown.
-import type { Admin, Consumer, EachBatchPayload, KafkaClient, KafkaMessage } from '../../kafka/kafkajs.js';
-import { fromKafkaError, rootCause } from '../../kafka/errors.js';
+import type { KafkaAdmin } from '../../kafka/admin/index.js';
+import type { KafkaClient } from '../../kafka/client.js';
+import { fromKafkaError, isRetriable, kafkaCode } from '../../kafka/errors.js';
+import { GroupConsumer, type BatchControl } from '../../kafka/group/consumer.js';
+import type { FetchedBatch, FetchedRecord } from '../../kafka/types.js';
 import { GroupCommits } from './commits.js';
 import { Delivery } from './delivery.js';
 import type { ConsumedRecord, RecordFormatter } from './format.js';
@@ -40,7 +43,7 @@ export interface ConsumeResult {
 
 export interface ConsumeDeps {
   kafka: KafkaClient;
-  admin: Admin;
+  admin: KafkaAdmin;
   out: NodeJS.WritableStream;
   signal: AbortSignal;
   /** Writes one line for eyes (stderr). */
@@ -48,7 +51,7 @@ export interface ConsumeDeps {
 }
 
 // 1 MiB per partition per fetch: few round trips without holding huge responses; a short wait keeps stops snappy.
-const FETCH = { maxBytesPerPartition: 1 << 20, maxBytes: 16 << 20, minBytes: 1, maxWaitTimeInMs: 500 };
+const FETCH = { maxBytesPerPartition: 1 << 20, maxBytes: 16 << 20, minBytes: 1, maxWaitMs: 500 };
 
 export async function consume(deps: ConsumeDeps, opts: ConsumeOptions): Promise<ConsumeResult> {
   const started = Date.now();
@@ -62,7 +65,7 @@ export async function consume(deps: ConsumeDeps, opts: ConsumeOptions): Promise<
     const found: string[] = [];
     const left = opts.maxMessages === undefined ? undefined : opts.maxMessages - printed;
     const stops = new StopRules({ ...opts, maxMessages: left }, deps.signal);
-    // kafkajs fixes a subscription when it starts: a new topic means leaving and joining again with it.
+    // A group member's subscription is fixed when it starts: a new topic means leaving and joining again with it.
     const watch = opts.selection.include && !opts.exitAtEnd
       ? new TopicWatch(deps.admin, opts.selection, topics, deps.note, (topic) => (found.push(topic), stops.stop('topics')))
       : undefined;
@@ -94,22 +97,15 @@ function mergePlans(a: ConsumePlan, b: ConsumePlan): ConsumePlan {
   };
 }
 
-/** Groups partitions by topic, the shape kafkajs's pause, resume and assignments use. */
-function byTopic(tps: readonly TopicPartition[]): Array<{ topic: string; partitions: number[] }> {
-  const out = new Map<string, number[]>();
-  for (const { topic, partition } of tps) out.set(topic, [...(out.get(topic) ?? []), partition]);
-  return [...out].map(([topic, partitions]) => ({ topic, partitions }));
-}
-
 /** One run of the group loop: its consumer, its joins and its batches. */
 class ConsumeRun {
   private readonly positions: Positions;
   private readonly commits: GroupCommits;
   private readonly delivery: Delivery;
-  private consumer!: Consumer;
+  private consumer!: GroupConsumer;
   private assigned: TopicPartition[] = [];
   private joined = false;
-  /** Counts joins (and restarts by kafkajs): the work of an older join gives way to a newer one. */
+  /** Counts joins (and restarts by the client): the work of an older join gives way to a newer one. */
   private joins = 0;
   private readonly active = new Set<Promise<void>>();
 
@@ -129,33 +125,25 @@ class ConsumeRun {
     }
   }
 
-  private createConsumer(): Consumer {
-    const consumer = this.deps.kafka.consumer({ groupId: this.opts.group, readUncommitted: this.opts.readUncommitted, allowAutoTopicCreation: false, ...FETCH });
-    // kafkajs restarts the consumer after retriable errors (a coordinator still loading); anything else ends the run.
-    consumer.on(consumer.events.CRASH, (e) => {
+  private createConsumer(): GroupConsumer {
+    const consumer = new GroupConsumer(this.deps.kafka, { groupId: this.opts.group, readUncommitted: this.opts.readUncommitted, ...FETCH });
+    // The client restarts the member after retriable errors (a coordinator still loading); anything else ends the run.
+    consumer.onCrash((error, restarting) => {
       this.joins++;
-      if (!e.payload.restart) this.stops.fail(fromKafkaError(e.payload.error));
+      if (!restarting) this.stops.fail(fromKafkaError(error));
     });
-    consumer.on(consumer.events.GROUP_JOIN, (e) => {
-      const tps = Object.entries(e.payload.memberAssignment).flatMap(([topic, ps]) => (ps ?? []).map((partition) => ({ topic, partition })));
-      this.onAssigned(tps);
-    });
-    // Batches of only transaction markers or aborted records never reach eachBatch, yet move the position.
-    consumer.on(consumer.events.END_BATCH_PROCESS, (e) => {
-      if (e.payload.batchSize === 0) this.advance({ topic: e.payload.topic, partition: e.payload.partition }, Number(e.payload.lastOffset) + 1);
-    });
+    consumer.onJoin((tps) => this.onAssigned(tps));
+    consumer.onEmptyBatch((tp, next) => this.advance(tp, Number(next)));
     return consumer;
   }
 
   private async start(): Promise<void> {
     const { consumer } = this;
     await consumer.connect();
-    await consumer.subscribe({ topics: this.topics, fromBeginning: this.opts.offset?.kind === 'earliest' });
+    await consumer.subscribe(this.topics, this.opts.offset?.kind === 'earliest');
     await consumer.run({
-      autoCommit: false,
-      eachBatchAutoResolve: false,
-      partitionsConsumedConcurrently: Math.min(this.plan.partitions.length, 8),
-      eachBatch: (payload) => this.track(this.onBatch(payload)),
+      concurrency: Math.min(this.plan.partitions.length, 8),
+      eachBatch: (batch, control) => this.track(this.onBatch(batch, control)),
     });
   }
 
@@ -169,7 +157,7 @@ class ConsumeRun {
   }
 
   /**
-   * On every join (the first, and again after a rebalance or a restart by kafkajs) the assigned
+   * On every join (the first, and again after a rebalance or a restart by the client) the assigned
    * partitions wait until the group's committed offsets are known, since another member may have
    * moved a partition on (see `align`).
    */
@@ -177,7 +165,7 @@ class ConsumeRun {
     this.assigned = tps;
     this.joined = true;
     const join = ++this.joins;
-    if (tps.length > 0) this.consumer.pause(byTopic(tps));
+    if (tps.length > 0) this.consumer.pause(tps);
     void this.align(join, tps);
   }
 
@@ -212,7 +200,7 @@ class ConsumeRun {
       const at = this.positions.place(tp, group, this.plan.positions.get(key));
       if (at === undefined) continue;
       if (group === undefined) starts.set(key, at);
-      this.consumer.seek({ topic: tp.topic, partition: tp.partition, offset: String(at) });
+      this.consumer.seek(tp, String(at));
     }
     return starts;
   }
@@ -221,14 +209,14 @@ class ConsumeRun {
   private release(tps: TopicPartition[]): void {
     const live = this.opts.exitAtEnd ? tps.filter((tp) => !this.positions.atEnd(tp)) : tps;
     for (const tp of tps) if (!live.includes(tp)) this.positions.markDone(tp);
-    if (live.length > 0) this.consumer.resume(byTopic(live));
+    if (live.length > 0) this.consumer.resume(live);
     this.checkAllDone();
   }
 
   private advance(tp: TopicPartition, next: number): void {
     if (!this.positions.advance(tp, next)) return;
     // Stop fetching it: records produced after the start are not part of an --exit run.
-    this.consumer.pause([{ topic: tp.topic, partitions: [tp.partition] }]);
+    this.consumer.pause([tp]);
     this.checkAllDone();
   }
 
@@ -236,10 +224,10 @@ class ConsumeRun {
     if (this.opts.exitAtEnd && this.joined && this.positions.allDone(this.assigned)) this.stops.stop('end');
   }
 
-  private async onBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
+  private async onBatch(batch: FetchedBatch, { resolveOffset, heartbeat, isRunning, isStale }: BatchControl): Promise<void> {
     if (this.stops.over || !isRunning() || isStale()) return;
     const tp = { topic: batch.topic, partition: batch.partition };
-    const { messages, next } = this.positions.take(tp, batch.messages, Number(batch.lastOffset()) + 1);
+    const { messages, next } = this.positions.take(tp, batch.records, Number(batch.lastOffset) + 1);
     // The position moves before the write: a join while it is pending must not fetch these records again.
     this.advance(tp, next);
     if (messages.length > 0) {
@@ -254,7 +242,7 @@ class ConsumeRun {
       if (!(await this.delivery.write(tp, records, keep, assigned))) return this.stops.stop('closed');
       if (this.stops.over) return;
     }
-    resolveOffset(batch.lastOffset());
+    resolveOffset(batch.lastOffset);
     await this.delivery.progress(this.assigned);
     await heartbeat();
   }
@@ -280,14 +268,13 @@ function cut(length: number, keep: boolean[] | undefined, room: number): { count
   return { count: length, printed };
 }
 
-function toRecord(tp: TopicPartition, m: KafkaMessage): ConsumedRecord {
+function toRecord(tp: TopicPartition, m: FetchedRecord): ConsumedRecord {
   return { topic: tp.topic, partition: tp.partition, offset: m.offset, timestamp: m.timestamp, key: m.key ?? null, value: m.value, headers: m.headers, attributes: m.attributes };
 }
 
 /** Errors after which a join's alignment is worth another try: the broker or the group is busy or away. */
 function mayPass(err: unknown): boolean {
-  const root = rootCause(err) as { retriable?: boolean; type?: string } | undefined;
-  return root?.retriable === true || REBALANCING.has(root?.type ?? '');
+  return isRetriable(err) || REBALANCING.has(kafkaCode(err) ?? '');
 }
 
 const REBALANCING = new Set(['REBALANCE_IN_PROGRESS', 'ILLEGAL_GENERATION', 'UNKNOWN_MEMBER_ID', 'NOT_COORDINATOR_FOR_GROUP']);

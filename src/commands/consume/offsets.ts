@@ -1,4 +1,4 @@
-import type { Admin } from '../../kafka/kafkajs.js';
+import type { KafkaAdmin } from '../../kafka/admin/index.js';
 import { UsageError } from '../../errors.js';
 import { parseTimestamp } from '../../util/time.js';
 
@@ -73,20 +73,6 @@ export function stopOffsets(spec: UntilSpec, ranges: PartitionRange[], byTime: M
   }));
 }
 
-/** The first offset at or after `time` in each partition (the end where there is none). */
-export async function offsetsForTime(admin: Admin, topic: string, time: number): Promise<Map<number, number>> {
-  const byTime = new Map<number, number>();
-  for (const o of await admin.fetchTopicOffsetsByTimestamp(topic, time)) byTime.set(o.partition, Number(o.offset));
-  return byTime;
-}
-
-export async function fetchRanges(admin: Admin, topic: string): Promise<PartitionRange[]> {
-  const offsets = await admin.fetchTopicOffsets(topic);
-  return offsets
-    .map((o) => ({ partition: o.partition, low: Number(o.low), high: Number(o.high) }))
-    .sort((a, b) => a.partition - b.partition);
-}
-
 export interface StartOffset {
   partition: number;
   offset: number;
@@ -94,7 +80,7 @@ export interface StartOffset {
   clamped?: string;
 }
 
-/** The offset each partition starts at; `byTime` answers @TIME (admin.fetchTopicOffsetsByTimestamp). */
+/** The offset each partition starts at; `byTime` answers @TIME (KafkaAdmin.offsetsByTime). */
 export function startOffsets(spec: OffsetSpec, ranges: PartitionRange[], byTime: Map<number, number> = new Map()): StartOffset[] {
   return ranges.map(({ partition, low, high }) => {
     switch (spec.kind) {
@@ -115,7 +101,7 @@ export function startOffsets(spec: OffsetSpec, ranges: PartitionRange[], byTime:
 }
 
 /** Resolves a spec against the cluster for the given partitions (all of `ranges`). */
-export async function resolveStartOffsets(admin: Admin, topic: string, spec: OffsetSpec, ranges: PartitionRange[]): Promise<StartOffset[]> {
-  const byTime = spec.kind === 'time' ? await offsetsForTime(admin, topic, spec.time) : new Map<number, number>();
+export async function resolveStartOffsets(admin: KafkaAdmin, topic: string, spec: OffsetSpec, ranges: PartitionRange[]): Promise<StartOffset[]> {
+  const byTime = spec.kind === 'time' ? await admin.offsetsByTime(topic, spec.time) : new Map<number, number>();
   return startOffsets(spec, ranges, byTime);
 }

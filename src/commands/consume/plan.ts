@@ -1,8 +1,8 @@
-import type { Admin } from '../../kafka/kafkajs.js';
+import type { KafkaAdmin } from '../../kafka/admin/index.js';
 import { UsageError } from '../../errors.js';
-import { rootCause } from '../../kafka/errors.js';
+import { isRetriable } from '../../kafka/errors.js';
 import { partitionForKey } from '../produce/partitioner.js';
-import { fetchRanges, offsetsForTime, resolveStartOffsets, stopOffsets, type OffsetSpec, type PartitionRange, type UntilSpec } from './offsets.js';
+import { resolveStartOffsets, stopOffsets, type OffsetSpec, type PartitionRange, type UntilSpec } from './offsets.js';
 import { tpKey, type TopicPartition } from './topics.js';
 
 /** Where a run starts and, for --exit and --until, where it ends. */
@@ -28,7 +28,7 @@ export interface PlanOptions {
   allPartitions?: boolean;
 }
 
-export async function planConsume(admin: Admin, opts: PlanOptions, topics = opts.topics): Promise<ConsumePlan> {
+export async function planConsume(admin: KafkaAdmin, opts: PlanOptions, topics = opts.topics): Promise<ConsumePlan> {
   const plan: ConsumePlan = { partitions: [], positions: new Map(), ends: new Map(), notes: [] };
   const committed = opts.group && topics.length > 0 ? await committedOffsets(admin, opts.group, topics) : new Map<string, number>();
   if (opts.offset && committed.size > 0) {
@@ -38,8 +38,8 @@ export async function planConsume(admin: Admin, opts: PlanOptions, topics = opts
   return plan;
 }
 
-async function planTopic(admin: Admin, opts: PlanOptions, topic: string, committed: Map<string, number>, plan: ConsumePlan): Promise<void> {
-  const all = await fetchRanges(admin, topic);
+async function planTopic(admin: KafkaAdmin, opts: PlanOptions, topic: string, committed: Map<string, number>, plan: ConsumePlan): Promise<void> {
+  const all = await admin.watermarks(topic);
   const ranges = opts.partitions ? selectPartitions(all, opts.partitions, topic) : keyPartition(all, topic, opts, plan.notes);
   const fresh = ranges.filter((r) => !committed.has(tpKey(topic, r.partition)));
   for (const s of await resolveStartOffsets(admin, topic, opts.offset ?? { kind: 'latest' }, fresh)) {
@@ -51,7 +51,7 @@ async function planTopic(admin: Admin, opts: PlanOptions, topic: string, committ
     if (at !== undefined) plan.positions.set(tpKey(topic, r.partition), at);
   }
   const until = opts.until ?? { kind: 'end' };
-  const byTime = until.kind === 'time' ? await offsetsForTime(admin, topic, until.time) : undefined;
+  const byTime = until.kind === 'time' ? await admin.offsetsByTime(topic, until.time) : undefined;
   for (const [partition, end] of stopOffsets(until, ranges, byTime)) plan.ends.set(tpKey(topic, partition), end);
   plan.partitions.push(...ranges.map((r) => ({ topic, partition: r.partition })));
 }
@@ -79,13 +79,11 @@ function selectPartitions(all: PartitionRange[], wanted: number[], topic: string
 }
 
 /** The committed offset of each partition (by tpKey) of `topics` that has one. */
-export async function committedOffsets(admin: Admin, group: string, topics: string[], attempts?: number): Promise<Map<string, number>> {
-  const entries = await whileCoordinatorLoads(() => admin.fetchOffsets({ groupId: group, topics }), attempts);
+export async function committedOffsets(admin: KafkaAdmin, group: string, topics: string[], attempts?: number): Promise<Map<string, number>> {
+  const committed = await whileCoordinatorLoads(() => admin.committedOffsets(group, topics), attempts);
   const out = new Map<string, number>();
-  for (const entry of entries) {
-    for (const p of entry.partitions) {
-      if (Number(p.offset) >= 0) out.set(tpKey(entry.topic, p.partition), Number(p.offset));
-    }
+  for (const [topic, partitions] of committed) {
+    for (const [partition, offset] of partitions) out.set(tpKey(topic, partition), offset);
   }
   return out;
 }
@@ -96,8 +94,7 @@ export async function whileCoordinatorLoads<T>(fn: () => Promise<T>, attempts = 
     try {
       return await fn();
     } catch (err) {
-      const root = rootCause(err) as { retriable?: boolean };
-      if (attempt >= attempts || root?.retriable !== true) throw err;
+      if (attempt >= attempts || !isRetriable(err)) throw err;
       await new Promise((r) => setTimeout(r, 500));
     }
   }

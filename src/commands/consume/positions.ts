@@ -1,6 +1,6 @@
 // Where a `consume --group` run is in each partition: the next offset to read, how far it has printed
 // or passed, and (with --exit or --until) which partitions reached their end.
-import type { KafkaMessage } from '../../kafka/kafkajs.js';
+import type { FetchedRecord } from '../../kafka/types.js';
 import { tpKey, type TopicPartition } from './topics.js';
 
 export class Positions {
@@ -57,7 +57,7 @@ export class Positions {
    * The records of a batch this run reads: none before its position (already printed, or committed
    * by another member), none past the --exit end. `next` is the position after the batch.
    */
-  take(tp: TopicPartition, all: KafkaMessage[], afterBatch: number): { messages: KafkaMessage[]; next: number } {
+  take(tp: TopicPartition, all: FetchedRecord[], afterBatch: number): { messages: FetchedRecord[]; next: number } {
     const key = tpKey(tp.topic, tp.partition);
     const from = this.next.get(key) ?? 0;
     let first = 0;

@@ -1,6 +1,6 @@
 // Output of the fetch path: each record goes from the RecordCursor (ranges of the fetched batch)
 // straight into an OutBuffer, with no object per record. Text outputs copy key and value bytes
-// unchanged; only --value-encoding base64/hex and JSON make strings. The group path (kafkajs) uses
+// unchanged; only --value-encoding base64/hex and JSON make strings. The group path (loop.ts) uses
 // format.ts on record objects; both are built from the same OutputSpec, and a unit test checks that
 // they print the same bytes.
 import { isUtf8 } from 'node:buffer';
@@ -28,7 +28,7 @@ export function formatSpec(format: string, encoding: ValueEncoding): OutputSpec 
   return { kind: 'format', pieces: parseFormat(format), format, encoding };
 }
 
-/** The record-object formatter of the same spec, for the kafkajs group loop. */
+/** The record-object formatter of the same spec, for the group loop. */
 export function recordFormatter(spec: OutputSpec): RecordFormatter {
   if (spec.kind === 'records') return spec.formatter;
   if (spec.kind === 'json') return jsonFormat(spec.encoding);

@@ -1,6 +1,6 @@
 // Which topics a consume reads: named ones, and with --include every topic whose whole name matches
 // a regular expression, as Kafka's console consumer matches it (internal `__` topics left out).
-import type { Admin } from '../../kafka/kafkajs.js';
+import type { KafkaAdmin } from '../../kafka/admin/index.js';
 import { UsageError } from '../../errors.js';
 import { requireTopics, validateTopicName } from '../../kafka/topic.js';
 
@@ -37,7 +37,7 @@ export function matches(sel: TopicSelection, topic: string): boolean {
 }
 
 /** The topics to read now: the named ones (which must exist), then those --include matches, sorted. */
-export async function resolveTopics(admin: Admin, sel: TopicSelection): Promise<string[]> {
+export async function resolveTopics(admin: KafkaAdmin, sel: TopicSelection): Promise<string[]> {
   await requireTopics(admin, sel.names);
   if (!sel.include) return sel.names;
   const named = new Set(sel.names);

@@ -1,10 +1,9 @@
 // --include's watch for topics created while consume runs, as Kafka's console consumer finds them
 // (its consumer refreshes the metadata of a pattern subscription). A new topic is read from its first
 // record: all of it was written after the run started.
-import type { Admin } from '../../kafka/kafkajs.js';
+import type { KafkaAdmin } from '../../kafka/admin/index.js';
 import { fromKafkaError } from '../../kafka/errors.js';
 import type { StartPosition } from '../../kafka/fetch/fetcher.js';
-import { fetchRanges } from './offsets.js';
 import { matches, type TopicSelection } from './topics.js';
 
 /** How often the topic list is read: a Metadata request, cheap, and soon enough for a new topic. */
@@ -17,7 +16,7 @@ export class TopicWatch {
   private warned = false;
 
   constructor(
-    private readonly admin: Admin,
+    private readonly admin: KafkaAdmin,
     private readonly selection: TopicSelection,
     known: string[],
     private readonly note: (line: string) => void,
@@ -44,7 +43,7 @@ export class TopicWatch {
     try {
       const fresh = (await this.admin.listTopics()).filter((t) => !this.known.has(t) && matches(this.selection, t)).sort();
       for (const topic of fresh) {
-        const ranges = await fetchRanges(this.admin, topic);
+        const ranges = await this.admin.watermarks(topic);
         if (this.stopped) return;
         this.known.add(topic);
         this.onTopic(topic, ranges.map((r) => ({ partition: r.partition, offset: r.low })));

@@ -1,10 +1,11 @@
 // `kstream copy SRC DST`: one cluster through the pipeline's exactly-once stage; another cluster
 // through the at-least-once loop (loop.ts).
-import type { Admin, KafkaClient, Message } from '../../kafka/kafkajs.js';
-import { createKafka, unreachable, withDeadline, type Connection } from '../../kafka/connection.js';
+import { withAdminOn, type KafkaAdmin } from '../../kafka/admin/index.js';
+import type { KafkaClient } from '../../kafka/client.js';
+import { createKafka, type Connection } from '../../kafka/connection.js';
 import type { Context } from '../../context.js';
 import { UsageError } from '../../errors.js';
-import { fromKafkaError } from '../../kafka/errors.js';
+import type { OutgoingRecord } from '../../kafka/types.js';
 import { requireTopics } from '../../kafka/topic.js';
 import type { OffsetSpec } from '../consume/offsets.js';
 import { ExprThreads } from '../pipeline/expr-threads.js';
@@ -35,29 +36,16 @@ export interface CopyOptions {
 
 export const defaultCopyGroup = (src: string, dst: string) => `kstream-copy-${src}-${dst}`;
 
-/** Connects an admin of `kafka` within the deadline, runs `fn`, and always disconnects. */
-export async function withClientAdmin<T>(kafka: KafkaClient, conn: Connection, fn: (admin: Admin) => Promise<T>): Promise<T> {
-  const admin = kafka.admin();
-  try {
-    await withDeadline(admin.connect(), conn.timeoutMs, () => unreachable(conn));
-    return await fn(admin);
-  } catch (err) {
-    throw fromKafkaError(err, conn.brokers);
-  } finally {
-    await admin.disconnect().catch(() => undefined);
-  }
-}
-
 /** A named target that turns out to be the source cluster (same cluster id) still gets exactly once. */
-export async function sameCluster(source: KafkaClient, sourceConn: Connection, target: KafkaClient, targetConn: Connection): Promise<boolean> {
+export async function sameCluster(source: KafkaClient, target: KafkaClient): Promise<boolean> {
   const [a, b] = await Promise.all([
-    withClientAdmin(source, sourceConn, (admin) => admin.describeCluster()),
-    withClientAdmin(target, targetConn, (admin) => admin.describeCluster()),
+    withAdminOn(source, (admin) => admin.describeCluster()),
+    withAdminOn(target, (admin) => admin.describeCluster()),
   ]);
   return a.clusterId === b.clusterId;
 }
 
-const partitionCount = async (admin: Admin, topic: string) => (await admin.fetchTopicMetadata({ topics: [topic] })).topics[0]!.partitions.length;
+const partitionCount = async (admin: KafkaAdmin, topic: string) => (await admin.describeTopics([topic]))[0]!.partitions.length;
 
 /** Keeping partitions needs at least as many in the destination. */
 function checkPartitions(opts: CopyOptions, srcPartitions: number, dstPartitions: number): void {
@@ -78,12 +66,12 @@ function untilTransform(ends: Map<number, bigint>): Transform {
 export async function copyTopic(ctx: Context, opts: CopyOptions): Promise<void> {
   const source = await createKafka(opts.source, ctx.io);
   let target = opts.target && (await createKafka(opts.target, ctx.io));
-  if (target && (await sameCluster(source, opts.source, target, opts.target!))) {
+  if (target && (await sameCluster(source, target))) {
     if (opts.src === opts.dst) throw new UsageError(`the target is the source cluster, so this would copy '${opts.src}' onto itself`, { hint: 'name another destination topic' });
     ctx.info(`the target is the source cluster: copying exactly once`);
     target = undefined;
   }
-  const prepared = await withClientAdmin(source, opts.source, async (admin) => {
+  const prepared = await withAdminOn(source, async (admin) => {
     await requireTopics(admin, target ? [opts.src] : [opts.src, opts.dst]);
     const seeded = await seedGroup(admin, opts.group, opts.src, opts.from, Math.max(opts.source.timeoutMs * 3, 30_000));
     if (opts.from && !seeded) ctx.warn(`group '${opts.group}' has committed offsets: resuming there, not at --from (pass another --group for a new copy)`);
@@ -92,11 +80,11 @@ export async function copyTopic(ctx: Context, opts: CopyOptions): Promise<void> 
     return { until, atStart, partitions: await partitionCount(admin, opts.src) };
   });
   const dstPartitions = target
-    ? await withClientAdmin(target, opts.target!, async (admin) => {
+    ? await withAdminOn(target, async (admin) => {
       await requireTopics(admin, [opts.dst]);
       return partitionCount(admin, opts.dst);
     })
-    : await withClientAdmin(source, opts.source, (admin) => partitionCount(admin, opts.dst));
+    : await withAdminOn(source, (admin) => partitionCount(admin, opts.dst));
   checkPartitions(opts, prepared.partitions, dstPartitions);
   const threads = new ExprThreads();
   try {
@@ -133,15 +121,15 @@ async function copyExactlyOnce(ctx: Context, kafka: KafkaClient, opts: CopyOptio
     await runPipeline(ctx, kafka, opts.source, [spec], { exit: opts.exit, signal: opts.signal });
   } finally {
     if (until) {
-      await withClientAdmin(kafka, opts.source, (admin) => clampToUntil(admin, opts.group, until, Math.max(opts.source.timeoutMs * 3, 30_000)))
+      await withAdminOn(kafka, (admin) => clampToUntil(admin, opts.group, until, Math.max(opts.source.timeoutMs * 3, 30_000)))
         .catch((err) => ctx.warn(`could not move group '${opts.group}' back to --until: ${(err as Error).message}; a later copy with this group starts after the last batch read`));
     }
   }
 }
 
 /** The message a copy writes for a record: its key, value and headers, its timestamp, and its partition unless repartitioned. */
-export function copiedMessage(r: PipeRecord, keepPartition: boolean): Message {
-  const m: Message = { key: r.key, value: r.value, headers: toKafkaHeaders(r.headers) };
+export function copiedMessage(r: PipeRecord, keepPartition: boolean): OutgoingRecord {
+  const m: OutgoingRecord = { key: r.key, value: r.value, headers: toKafkaHeaders(r.headers) };
   if (r.partition !== undefined) m.partition = r.partition;
   else if (keepPartition && r.origin) m.partition = r.origin.partition;
   if (r.origin) m.timestamp = r.origin.timestamp;

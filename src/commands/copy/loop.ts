@@ -1,9 +1,13 @@
 // The copy loop for what a pipeline stage cannot do: write to another cluster (the stage's
 // transactions commit the source offsets on the cluster they write to), or send each record to a
 // topic of its own (a DLQ re-drive). A consumer group of its own on the source keeps the position.
-import type { Admin, Consumer, EachBatchPayload, KafkaClient, Message, Producer } from '../../kafka/kafkajs.js';
+import { withAdminOn, type KafkaAdmin } from '../../kafka/admin/index.js';
+import type { KafkaClient } from '../../kafka/client.js';
 import { unreachable, withDeadline, type Connection } from '../../kafka/connection.js';
-import { fromKafkaError } from '../../kafka/errors.js';
+import { fromKafkaError, isKafkaFailure } from '../../kafka/errors.js';
+import { GroupConsumer, type BatchControl } from '../../kafka/group/consumer.js';
+import { MessageProducer, type TopicOffsets, type TopicRecords } from '../../kafka/message-producer.js';
+import type { FetchedBatch, OutgoingRecord } from '../../kafka/types.js';
 import { applyTransforms, type Transform } from '../pipeline/transforms.js';
 import { fromMessage, StopRequested, type PipeRecord } from '../pipeline/record.js';
 import { whileRetriable } from './window.js';
@@ -11,7 +15,7 @@ import { whileRetriable } from './window.js';
 /** Where one record goes; undefined drops it. */
 export interface Routed {
   topic: string;
-  message: Message;
+  message: OutgoingRecord;
 }
 
 export interface LoopOptions {
@@ -47,18 +51,12 @@ export interface LoopResult {
 
 /** Copies until drained (`ends`), interrupted, or failed. */
 export async function runCopyLoop(opts: LoopOptions): Promise<LoopResult> {
-  const positions = await withSourceAdmin(opts, (admin) => whileRetriable(Math.max(opts.sourceConn.timeoutMs * 3, 30_000), () => startPositions(admin, opts.topic, opts.group)));
+  const positions = await withAdminOn(opts.source, (admin) => whileRetriable(Math.max(opts.sourceConn.timeoutMs * 3, 30_000), () => startPositions(admin, opts.topic, opts.group)));
   const result: LoopResult = { read: 0, written: 0 };
   const done = () => opts.ends !== undefined && [...opts.ends].every(([p, end]) => (positions.get(p) ?? 0n) >= end);
   if (done() || opts.signal.aborted) return result;
   const producer = await openProducer(opts);
-  const consumer = opts.source.consumer({
-    groupId: opts.group,
-    readUncommitted: false,
-    maxWaitTimeInMs: 200,
-    allowAutoTopicCreation: false,
-    retry: { retries: 3, restartOnFailure: async () => false },
-  });
+  const consumer = new GroupConsumer(opts.source, { groupId: opts.group, readUncommitted: false, maxWaitMs: 200, failFast: true });
   let failure: unknown;
   let finish!: () => void;
   const finished = new Promise<void>((r) => (finish = r));
@@ -69,20 +67,17 @@ export async function runCopyLoop(opts: LoopOptions): Promise<LoopResult> {
   const onAbort = () => stop();
   opts.signal.addEventListener('abort', onAbort);
   try {
-    consumer.on(consumer.events.CRASH, ({ payload }) => stop(payload.error));
-    consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
-      // Batches of only transaction markers never reach eachBatch, but move the position.
-      if (payload.batchSize === 0) advance(positions, payload.partition, BigInt(payload.lastOffset) + 1n);
+    consumer.onCrash((error) => stop(error));
+    consumer.onEmptyBatch((tp, next) => {
+      advance(positions, tp.partition, BigInt(next));
       if (done()) stop();
     });
     await consumer.connect();
-    await consumer.subscribe({ topics: [opts.topic], fromBeginning: true });
+    await consumer.subscribe([opts.topic], true);
     await consumer.run({
-      autoCommit: false,
-      eachBatchAutoResolve: false,
-      eachBatch: async (payload) => {
+      eachBatch: async (batch, control) => {
         try {
-          await copyBatch(opts, payload, { consumer, producer, positions, result });
+          await copyBatch(opts, batch, control, { consumer, producer, positions, result });
           if (done()) stop();
         } catch (err) {
           stop(err instanceof StopRequested ? undefined : err);
@@ -97,7 +92,7 @@ export async function runCopyLoop(opts: LoopOptions): Promise<LoopResult> {
     await consumer.disconnect().catch(() => undefined);
     await producer.disconnect().catch(() => undefined);
   }
-  if (failure) throw (failure as Error)?.name?.startsWith('KafkaJS') ? fromKafkaError(failure, opts.sourceConn.brokers) : failure;
+  if (failure) throw isKafkaFailure(failure) ? fromKafkaError(failure, opts.sourceConn.brokers) : failure;
   return result;
 }
 
@@ -106,34 +101,19 @@ function advance(positions: Map<number, bigint>, partition: number, next: bigint
 }
 
 /** The group's committed offset of each partition, or the log start where it has none. */
-async function startPositions(admin: Admin, topic: string, group: string): Promise<Map<number, bigint>> {
-  const committed = await admin.fetchOffsets({ groupId: group, topics: [topic] });
-  const at = new Map((committed[0]?.partitions ?? []).map((p) => [p.partition, BigInt(p.offset)]));
+async function startPositions(admin: KafkaAdmin, topic: string, group: string): Promise<Map<number, bigint>> {
+  const committed = (await admin.committedOffsets(group, [topic])).get(topic);
   const positions = new Map<number, bigint>();
-  for (const p of await admin.fetchTopicOffsets(topic)) {
-    const c = at.get(p.partition) ?? -1n;
+  for (const p of await admin.watermarks(topic)) {
+    const at = committed?.get(p.partition);
+    const c = at === undefined ? -1n : BigInt(at);
     positions.set(p.partition, c < BigInt(p.low) ? BigInt(p.low) : c);
   }
   return positions;
 }
 
-async function withSourceAdmin<T>(opts: LoopOptions, fn: (admin: Admin) => Promise<T>): Promise<T> {
-  const admin = opts.source.admin();
-  try {
-    await withDeadline(admin.connect(), opts.sourceConn.timeoutMs, () => unreachable(opts.sourceConn));
-    return await fn(admin);
-  } catch (err) {
-    throw fromKafkaError(err, opts.sourceConn.brokers);
-  } finally {
-    await admin.disconnect().catch(() => undefined);
-  }
-}
-
-async function openProducer(opts: LoopOptions): Promise<Producer> {
-  const producer = opts.target.producer({
-    idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false,
-    ...(opts.transactionalId ? { transactionalId: opts.transactionalId } : {}),
-  });
+async function openProducer(opts: LoopOptions): Promise<MessageProducer> {
+  const producer = new MessageProducer(opts.target, { transactionalId: opts.transactionalId });
   try {
     await withDeadline(producer.connect(), opts.targetConn.timeoutMs, () => unreachable(opts.targetConn));
     // The transactional id is registered on the first transaction: do it before reading anything, so
@@ -147,37 +127,36 @@ async function openProducer(opts: LoopOptions): Promise<Producer> {
 }
 
 interface BatchState {
-  consumer: Consumer;
-  producer: Producer;
+  consumer: GroupConsumer;
+  producer: MessageProducer;
   positions: Map<number, bigint>;
   result: LoopResult;
 }
 
-async function copyBatch(opts: LoopOptions, p: EachBatchPayload, s: BatchState): Promise<void> {
-  const { batch } = p;
+async function copyBatch(opts: LoopOptions, batch: FetchedBatch, p: BatchControl, s: BatchState): Promise<void> {
   const end = opts.ends?.get(batch.partition);
   const from = s.positions.get(batch.partition) ?? 0n;
   // Records below the position were copied already (a fetch from an older committed offset after a rejoin).
-  const messages = batch.messages.filter((m) => BigInt(m.offset) >= from && (end === undefined || BigInt(m.offset) < end));
+  const messages = batch.records.filter((m) => BigInt(m.offset) >= from && (end === undefined || BigInt(m.offset) < end));
   for (let start = 0; start < messages.length || start === 0; start += opts.batchSize) {
     if (!p.isRunning() || p.isStale() || opts.signal.aborted) return;
     const chunk = messages.slice(start, start + opts.batchSize);
     const last = start + opts.batchSize >= messages.length;
-    const lastOffset = last ? BigInt(batch.lastOffset()) : BigInt(chunk.at(-1)!.offset);
+    const lastOffset = last ? BigInt(batch.lastOffset) : BigInt(chunk.at(-1)!.offset);
     const next = end !== undefined && lastOffset + 1n > end ? end : lastOffset + 1n;
     if (next <= from) return;
     const outputs = await applyTransforms(opts.transforms, chunk.map((m) => fromMessage(batch.topic, batch.partition, m)), opts.signal);
     const routed = outputs.map((r) => opts.route(r));
     await opts.check?.(routed);
-    const byTopic = new Map<string, Message[]>();
+    const byTopic = new Map<string, OutgoingRecord[]>();
     for (const { topic, message } of routed) {
       const list = byTopic.get(topic);
       if (list) list.push(message);
       else byTopic.set(topic, [message]);
     }
-    const topicMessages = [...byTopic].map(([topic, msgs]) => ({ topic, messages: msgs }));
+    const topicRecords = [...byTopic].map(([topic, records]) => ({ topic, records }));
     const offsets = [{ topic: batch.topic, partitions: [{ partition: batch.partition, offset: next.toString() }] }];
-    await commit(opts, s, topicMessages, offsets);
+    await commit(opts, s, topicRecords, offsets);
     advance(s.positions, batch.partition, next);
     if (chunk.length) p.resolveOffset(chunk.at(-1)!.offset);
     s.result.read += chunk.length;
@@ -188,18 +167,16 @@ async function copyBatch(opts: LoopOptions, p: EachBatchPayload, s: BatchState):
   }
 }
 
-type Offsets = Array<{ topic: string; partitions: Array<{ partition: number; offset: string }> }>;
-
-async function commit(opts: LoopOptions, s: BatchState, topicMessages: Array<{ topic: string; messages: Message[] }>, offsets: Offsets): Promise<void> {
+async function commit(opts: LoopOptions, s: BatchState, topicRecords: TopicRecords[], offsets: TopicOffsets[]): Promise<void> {
   if (!opts.transactionalId) {
-    if (topicMessages.length) await s.producer.sendBatch({ topicMessages });
-    await s.consumer.commitOffsets(offsets.flatMap((t) => t.partitions.map((p) => ({ topic: t.topic, ...p }))));
+    if (topicRecords.length) await s.producer.sendBatch(topicRecords);
+    await s.consumer.commit(offsets.flatMap((t) => t.partitions.map((p) => ({ topic: t.topic, ...p }))));
     return;
   }
   const txn = await s.producer.transaction();
   try {
-    if (topicMessages.length) await txn.sendBatch({ topicMessages });
-    await txn.sendOffsets({ consumerGroupId: opts.group, topics: offsets });
+    if (topicRecords.length) await txn.send(topicRecords);
+    await txn.sendOffsets(opts.group, offsets);
     await txn.commit();
   } catch (err) {
     if (txn.isActive()) await txn.abort().catch(() => undefined);

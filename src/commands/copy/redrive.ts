@@ -1,7 +1,9 @@
 // `kstream copy --dlq-redrive DLQ`: dead letters back where `pipeline --dlq` found them. The
 // pipeline's dead letter carries kstream-error (why) and kstream-source-topic/-partition/-offset/
 // -timestamp (where from) next to the record's own headers (pipeline/sinks.ts, deadLetterMessage).
-import type { Admin, KafkaClient, Message } from '../../kafka/kafkajs.js';
+import { withAdminOn, type KafkaAdmin } from '../../kafka/admin/index.js';
+import type { KafkaClient } from '../../kafka/client.js';
+import type { OutgoingRecord } from '../../kafka/types.js';
 import { createKafka, type Connection } from '../../kafka/connection.js';
 import type { Context } from '../../context.js';
 import { KstreamError, UsageError } from '../../errors.js';
@@ -9,7 +11,7 @@ import { requireTopics } from '../../kafka/topic.js';
 import { ExprThreads } from '../pipeline/expr-threads.js';
 import { decodeText, toKafkaHeaders, type PipeHeaders, type PipeRecord } from '../pipeline/record.js';
 import { compileTransforms, type TransformSpec } from '../pipeline/transforms.js';
-import { sameCluster, withClientAdmin } from './copy.js';
+import { sameCluster } from './copy.js';
 import { runCopyLoop, type Routed } from './loop.js';
 import { resolveBound } from './window.js';
 
@@ -46,7 +48,7 @@ export function redriveMessage(r: PipeRecord, opts: Pick<RedriveOptions, 'to' | 
   for (const [name, v] of Object.entries(r.headers)) {
     if (opts.keepErrorHeaders || !(name.startsWith('kstream-error') || name.startsWith('kstream-source-'))) headers[name] = v;
   }
-  const message: Message = { key: r.key, value: r.value, headers: toKafkaHeaders(headers) };
+  const message: OutgoingRecord = { key: r.key, value: r.value, headers: toKafkaHeaders(headers) };
   const partition = Number(text(r.headers['kstream-source-partition']));
   if (r.partition !== undefined) message.partition = r.partition;
   else if (!opts.repartition && Number.isInteger(partition) && partition >= 0) message.partition = partition;
@@ -56,14 +58,14 @@ export function redriveMessage(r: PipeRecord, opts: Pick<RedriveOptions, 'to' | 
 }
 
 /** Checks the topics records are routed to: they must exist, with the partition named. */
-function topicChecker(kafka: KafkaClient, conn: Connection): (routed: Routed[]) => Promise<void> {
+function topicChecker(kafka: KafkaClient): (routed: Routed[]) => Promise<void> {
   const partitions = new Map<string, number>();
   return async (routed) => {
     const unknown = [...new Set(routed.map((r) => r.topic))].filter((t) => !partitions.has(t));
     if (unknown.length) {
-      await withClientAdmin(kafka, conn, async (admin: Admin) => {
+      await withAdminOn(kafka, async (admin: KafkaAdmin) => {
         await requireTopics(admin, unknown);
-        for (const t of (await admin.fetchTopicMetadata({ topics: unknown })).topics) partitions.set(t.name, t.partitions.length);
+        for (const t of await admin.describeTopics(unknown)) partitions.set(t.name, t.partitions.length);
       });
     }
     const bad = routed.find((r) => r.message.partition !== undefined && r.message.partition >= partitions.get(r.topic)!);
@@ -78,10 +80,10 @@ function topicChecker(kafka: KafkaClient, conn: Connection): (routed: Routed[]) 
 export async function redrive(ctx: Context, opts: RedriveOptions): Promise<void> {
   const source = await createKafka(opts.source, ctx.io);
   let target = opts.target ? await createKafka(opts.target, ctx.io) : source;
-  const exactlyOnce = !opts.target || (await sameCluster(source, opts.source, target, opts.target));
+  const exactlyOnce = !opts.target || (await sameCluster(source, target));
   if (exactlyOnce) target = source;
   const targetConn = exactlyOnce ? opts.source : opts.target!;
-  const atStart = await withClientAdmin(source, opts.source, async (admin) => {
+  const atStart = await withAdminOn(source, async (admin) => {
     await requireTopics(admin, [opts.dlq]);
     return opts.exit ? await resolveBound(admin, opts.dlq, { kind: 'latest' }) : undefined;
   });
@@ -94,7 +96,7 @@ export async function redrive(ctx: Context, opts: RedriveOptions): Promise<void>
       source, sourceConn: opts.source, target, targetConn, topic: opts.dlq, group: opts.group,
       transforms: compileTransforms(opts.steps, { stderr: ctx.io.stderr, env: ctx.io.env, threads, mapTimeoutMs: opts.mapTimeoutMs }),
       route: (r) => redriveMessage(r, opts),
-      check: topicChecker(target, targetConn),
+      check: topicChecker(target),
       ...(exactlyOnce ? { transactionalId: `${opts.group}:redrive` } : {}),
       batchSize: opts.batchSize,
       ends: atStart && new Map(atStart.map((o) => [o.partition, o.offset])),

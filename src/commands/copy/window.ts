@@ -1,8 +1,8 @@
 // --from and --until of `kstream copy`: where a new copy starts and where any copy stops, per partition.
-import type { Admin } from '../../kafka/kafkajs.js';
+import type { KafkaAdmin } from '../../kafka/admin/index.js';
 import { KstreamError, UsageError } from '../../errors.js';
-import { rootCause } from '../../kafka/errors.js';
-import { fetchRanges, parseOffsetSpec, resolveStartOffsets, type OffsetSpec } from '../consume/offsets.js';
+import { isRetriable } from '../../kafka/errors.js';
+import { parseOffsetSpec, resolveStartOffsets, type OffsetSpec } from '../consume/offsets.js';
 
 export interface PartitionOffset {
   topic: string;
@@ -26,8 +26,8 @@ export function parseBound(text: string, flag: '--from' | '--until'): OffsetSpec
 }
 
 /** The offset each partition of `topic` starts or stops at, for a bound. */
-export async function resolveBound(admin: Admin, topic: string, spec: OffsetSpec): Promise<PartitionOffset[]> {
-  const ranges = await fetchRanges(admin, topic);
+export async function resolveBound(admin: KafkaAdmin, topic: string, spec: OffsetSpec): Promise<PartitionOffset[]> {
+  const ranges = await admin.watermarks(topic);
   const starts = await resolveStartOffsets(admin, topic, spec, ranges);
   return starts.map((s) => ({ topic, partition: s.partition, offset: BigInt(s.offset) }));
 }
@@ -42,8 +42,7 @@ export async function whileRetriable<T>(timeoutMs: number, fn: () => Promise<T>)
     try {
       return await fn();
     } catch (err) {
-      const retriable = (rootCause(err) as { retriable?: boolean } | undefined)?.retriable === true;
-      if (!retriable || Date.now() > deadline) throw err;
+      if (!isRetriable(err) || Date.now() > deadline) throw err;
       await new Promise((r) => setTimeout(r, 250));
     }
   }
@@ -54,13 +53,13 @@ export async function whileRetriable<T>(timeoutMs: number, fn: () => Promise<T>)
  * loop, which both resume from the group) starts there. A group with commits resumes where it was:
  * returns false, and the caller says that --from was not applied.
  */
-export async function seedGroup(admin: Admin, group: string, topic: string, from: OffsetSpec | undefined, timeoutMs: number): Promise<boolean> {
+export async function seedGroup(admin: KafkaAdmin, group: string, topic: string, from: OffsetSpec | undefined, timeoutMs: number): Promise<boolean> {
   if (!from) return false;
-  const committed = await whileRetriable(timeoutMs, () => admin.fetchOffsets({ groupId: group, topics: [topic] }));
-  if (committed.some((t) => t.partitions.some((p) => Number(p.offset) >= 0))) return false;
+  const committed = await whileRetriable(timeoutMs, () => admin.committedOffsets(group, [topic]));
+  if (committed.size > 0) return false;
   const starts = await resolveBound(admin, topic, from);
   try {
-    await whileRetriable(timeoutMs, () => admin.setOffsets({ groupId: group, topic, partitions: starts.map((s) => ({ partition: s.partition, offset: s.offset.toString() })) }));
+    await whileRetriable(timeoutMs, () => admin.commitOffsets(group, starts.map((s) => ({ topic, partition: s.partition, offset: Number(s.offset) }))));
   } catch (err) {
     throw new KstreamError(`cannot set the start offsets of consumer group '${group}': ${(err as Error).message}`, {
       hint: 'is another copy with this group running? stop it, or pass another --group', cause: err,
@@ -74,13 +73,13 @@ export async function seedGroup(admin: Admin, group: string, topic: string, from
  * records past it were dropped, not copied). Moves such offsets back to --until, so that a later copy
  * with this group goes on from exactly there.
  */
-export async function clampToUntil(admin: Admin, group: string, until: PartitionOffset[], timeoutMs: number): Promise<void> {
-  const committed = await whileRetriable(timeoutMs, () => admin.fetchOffsets({ groupId: group, topics: [...new Set(until.map((u) => u.topic))] }));
-  for (const topic of committed) {
-    const partitions = topic.partitions
-      .map((p) => ({ p, end: until.find((u) => u.topic === topic.topic && u.partition === p.partition)?.offset }))
-      .filter(({ p, end }) => end !== undefined && BigInt(p.offset) > end)
-      .map(({ p, end }) => ({ partition: p.partition, offset: end!.toString() }));
-    if (partitions.length) await whileRetriable(timeoutMs, () => admin.setOffsets({ groupId: group, topic: topic.topic, partitions }));
+export async function clampToUntil(admin: KafkaAdmin, group: string, until: PartitionOffset[], timeoutMs: number): Promise<void> {
+  const committed = await whileRetriable(timeoutMs, () => admin.committedOffsets(group, [...new Set(until.map((u) => u.topic))]));
+  for (const [topic, partitions] of committed) {
+    const back = [...partitions]
+      .map(([partition, offset]) => ({ partition, offset, end: until.find((u) => u.topic === topic && u.partition === partition)?.offset }))
+      .filter(({ offset, end }) => end !== undefined && BigInt(offset) > end)
+      .map(({ partition, end }) => ({ topic, partition, offset: Number(end!) }));
+    if (back.length) await whileRetriable(timeoutMs, () => admin.commitOffsets(group, back));
   }
 }

@@ -1,9 +1,10 @@
 // One worker's batches: a fetched batch (one partition) is cut into micro-batches of at most
 // --batch-size, and each is attempted (retry.ts), committed through the sink with its offsets, or
 // dead-lettered, in order. Where each partition stands is kept in positions.ts.
-import type { EachBatchPayload } from '../../kafka/kafkajs.js';
 import { ExitCode, KstreamError } from '../../errors.js';
-import { rootCause } from '../../kafka/errors.js';
+import { kafkaCode } from '../../kafka/errors.js';
+import type { BatchControl } from '../../kafka/group/consumer.js';
+import type { FetchedBatch, FetchedRecord } from '../../kafka/types.js';
 import type { TopicLimits } from './limits.js';
 import type { Positions } from './positions.js';
 import { fromMessage, type PipeRecord } from './record.js';
@@ -35,11 +36,9 @@ export interface WorkerState {
   limits: TopicLimits;
 }
 
-type KafkaMessage = EachBatchPayload['batch']['messages'][number];
-
 /** A micro-batch of a fetched batch: its messages and the offsets its commit covers. */
 export interface MicroBatch {
-  messages: KafkaMessage[];
+  messages: FetchedRecord[];
   offsets: BatchOffsets;
 }
 
@@ -48,7 +47,7 @@ export interface MicroBatch {
  * The last one also covers trailing transaction markers (up to `lastOffset`), so its committed
  * offset passes them.
  */
-export function* microBatches(topic: string, partition: number, messages: KafkaMessage[], size: number, lastOffset: string): Generator<MicroBatch> {
+export function* microBatches(topic: string, partition: number, messages: FetchedRecord[], size: number, lastOffset: string): Generator<MicroBatch> {
   for (let start = 0; start < messages.length; start += size) {
     const chunk = messages.slice(start, start + size);
     const last = start + size >= messages.length;
@@ -77,12 +76,11 @@ export class BatchProcessor {
     this.state.positions.advance(topic, partition, next);
   }
 
-  async processBatch(p: EachBatchPayload): Promise<void> {
-    const { batch } = p;
+  async processBatch(batch: FetchedBatch, p: BatchControl): Promise<void> {
     const { spec, state } = this;
-    const messages = state.positions.pending(batch.topic, batch.partition, batch.messages);
-    if (messages.length === 0 && batch.messages.length > 0) p.resolveOffset(batch.messages.at(-1)!.offset);
-    for (const micro of microBatches(batch.topic, batch.partition, messages, spec.batchSize, batch.lastOffset())) {
+    const messages = state.positions.pending(batch.topic, batch.partition, batch.records);
+    if (messages.length === 0 && batch.records.length > 0) p.resolveOffset(batch.records.at(-1)!.offset);
+    for (const micro of microBatches(batch.topic, batch.partition, messages, spec.batchSize, batch.lastOffset)) {
       if (state.stopper.stopping || !p.isRunning() || p.isStale()) return;
       const inputs = micro.messages.map((m) => fromMessage(batch.topic, batch.partition, m));
       if (!(await this.process(inputs, micro.offsets, p.heartbeat))) return;
@@ -152,13 +150,12 @@ export class BatchProcessor {
 const TOO_LARGE = new Set(['MESSAGE_TOO_LARGE', 'RECORD_LIST_TOO_LARGE']);
 
 function tooLargeForBroker(err: unknown): boolean {
-  const root = rootCause(err) as { type?: string } | undefined;
-  return TOO_LARGE.has(root?.type ?? '');
+  return TOO_LARGE.has(kafkaCode(err) ?? '');
 }
 
 /** The broker refused a send as too large although the sizes were checked (a broker-side limit kstream could not read). */
 function brokerRefused(spec: StageSpec, where: string, err: unknown): KstreamError {
-  const type = (rootCause(err) as { type?: string }).type;
+  const type = kafkaCode(err);
   return new KstreamError(`stage ${spec.name}: the broker refused the output of ${where} as too large (${type}); stopped there, not committed`, {
     exitCode: ExitCode.USAGE,
     hint: "make the output smaller or raise the destination's max.message.bytes; --batch-size 1 with --dlq TOPIC sets single records aside",

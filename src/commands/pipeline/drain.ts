@@ -1,4 +1,4 @@
-import type { Admin } from '../../kafka/kafkajs.js';
+import type { KafkaAdmin } from '../../kafka/admin/index.js';
 
 const key = (topic: string, partition: number) => `${topic}\u0000${partition}`;
 
@@ -13,16 +13,17 @@ export class Drain {
   ) {}
 
   /** `stopAt`: earlier ends than the watermarks, per partition (a copy's --until). */
-  static async capture(admin: Admin, topics: string[], groupId: string, stopAt: Array<{ topic: string; partition: number; offset: bigint }> = []): Promise<Drain> {
+  static async capture(admin: KafkaAdmin, topics: string[], groupId: string, stopAt: Array<{ topic: string; partition: number; offset: bigint }> = []): Promise<Drain> {
     const ends = new Map(stopAt.map((s) => [key(s.topic, s.partition), s.offset]));
     const targets = new Map<string, bigint>();
     const positions = new Map<string, bigint>();
-    const committed = await admin.fetchOffsets({ groupId, topics });
+    const committed = await admin.committedOffsets(groupId, topics);
     for (const topic of topics) {
-      const done = new Map((committed.find((c) => c.topic === topic)?.partitions ?? []).map((p) => [p.partition, BigInt(p.offset)]));
-      for (const p of await admin.fetchTopicOffsets(topic)) {
+      const done = committed.get(topic);
+      for (const p of await admin.watermarks(topic)) {
         const low = BigInt(p.low);
-        const at = done.get(p.partition) ?? -1n;
+        const c = done?.get(p.partition);
+        const at = c === undefined ? -1n : BigInt(c);
         const end = ends.get(key(topic, p.partition));
         targets.set(key(topic, p.partition), end !== undefined && end < BigInt(p.high) ? end : BigInt(p.high));
         // No committed offset (or one below the log start): the stage reads from the earliest record.

@@ -1,4 +1,6 @@
-import type { Admin, KafkaClient } from '../../kafka/kafkajs.js';
+import type { KafkaAdmin } from '../../kafka/admin/index.js';
+import type { KafkaClient } from '../../kafka/client.js';
+import { MessageProducer } from '../../kafka/message-producer.js';
 
 /**
  * Workers of a stage that no longer exist (a run with --parallel 3, killed, then run with
@@ -25,10 +27,8 @@ export interface CommittedOffset {
 }
 
 /** The group's committed offsets of the source topics (partitions without one are left out). */
-export async function committedOffsets(admin: Admin, groupId: string, topics: string[]): Promise<CommittedOffset[]> {
-  const fetched = await admin.fetchOffsets({ groupId, topics });
-  return fetched.flatMap(({ topic, partitions }) =>
-    partitions.filter((p) => Number(p.offset) >= 0).map((p) => ({ topic, partition: p.partition, offset: p.offset, metadata: p.metadata ?? null })));
+export async function committedOffsets(admin: KafkaAdmin, groupId: string, topics: string[]): Promise<CommittedOffset[]> {
+  return (await admin.groupOffsets(groupId, topics)).map((o) => ({ ...o, offset: String(o.offset) }));
 }
 
 /** The highest --parallel the committed offsets record; 1 when none does (worker 0 is always initialised). */
@@ -44,10 +44,10 @@ export function recordedParallel(offsets: CommittedOffset[]): number {
 /** Initialises each transactional id, which aborts a transaction left open under it. */
 export async function fenceIds(kafka: KafkaClient, ids: string[]): Promise<void> {
   await Promise.all(ids.map(async (transactionalId) => {
-    const producer = kafka.producer({ transactionalId, idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+    const producer = new MessageProducer(kafka, { transactionalId });
     await producer.connect();
     try {
-      // kafkajs sends InitProducerId on the first transaction; an empty abort sends nothing more.
+      // The producer sends InitProducerId on its first transaction; an empty abort sends nothing more.
       await (await producer.transaction()).abort();
     } finally {
       await producer.disconnect().catch(() => undefined);

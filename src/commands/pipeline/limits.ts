@@ -1,4 +1,4 @@
-import { ConfigResourceTypes, type Admin } from '../../kafka/kafkajs.js';
+import type { KafkaAdmin } from '../../kafka/admin/index.js';
 import type { PipeRecord } from './record.js';
 
 /** Kafka's default max.message.bytes, used if a topic's cannot be read. */
@@ -9,13 +9,13 @@ export const BATCH_HEADER_BYTES = 61;
 /** max.message.bytes of each topic a stage writes (destinations and the DLQ). */
 export type TopicLimits = Map<string, number>;
 
-export async function readLimits(admin: Admin, topics: string[]): Promise<TopicLimits> {
-  const resources = topics.map((name) => ({ type: ConfigResourceTypes.TOPIC, name, configNames: ['max.message.bytes'] }));
+export async function readLimits(admin: KafkaAdmin, topics: string[]): Promise<TopicLimits> {
+  const names = ['max.message.bytes'];
   // Reading configs may be denied where writing is allowed: then assume Kafka's default.
-  const configs = topics.length ? await admin.describeConfigs({ resources, includeSynonyms: false }).catch(() => undefined) : undefined;
-  return new Map(topics.map((t) => {
-    const entry = configs?.resources.find((r) => r.resourceName === t)?.configEntries.find((e) => e.configName === 'max.message.bytes');
-    return [t, Number(entry?.configValue ?? DEFAULT_MAX_MESSAGE_BYTES)];
+  const configs = await Promise.all(topics.map((name) => admin.describeConfigs({ type: 'topics', name }, names))).catch(() => undefined);
+  return new Map(topics.map((t, i) => {
+    const entry = configs?.[i]!.find((e) => e.name === 'max.message.bytes');
+    return [t, Number(entry?.value ?? DEFAULT_MAX_MESSAGE_BYTES)];
   }));
 }
 

@@ -7,8 +7,8 @@ const key = (topic: string, partition: number) => `${topic}/${partition}`;
  * the next offset this process committed, the lag behind the high watermark, and the --exit drain.
  *
  * Why the committed map: a consumer that rejoins (rebalance, reconnect) reads committed offsets
- * from the group, which may not yet show a transaction that just committed (kafkajs cannot ask for
- * stable offsets); records below the offset kept here were done already and are skipped.
+ * from the group, which may not yet show a transaction that just committed (the group consumer cannot ask
+ * for stable offsets); records below the offset kept here were done already and are skipped.
  */
 export class Positions {
   /** The next offset this process committed, per `topic/partition` (the database sink reads it too). */

@@ -1,5 +1,5 @@
 import { isUtf8 } from 'node:buffer';
-import type { EachBatchPayload, IHeaders } from '../../kafka/kafkajs.js';
+import type { FetchedRecord, RecordHeaders } from '../../kafka/types.js';
 import { toEnvelope, type ParsedEnvelope } from '../../records/envelope.js';
 
 /** Where a record was read from; kept through --map and --filter, lost after --exec (its output belongs to the whole batch). */
@@ -22,9 +22,7 @@ export interface PipeRecord {
   origin?: Origin;
 }
 
-type KafkaMessage = EachBatchPayload['batch']['messages'][number];
-
-/** Any header value kafkajs or an envelope gives (Buffer, string, or a list of them) as bytes. */
+/** Any header value a fetched record or an envelope gives (Buffer, string, or a list of them) as bytes. */
 export function headerBytes(raw: unknown): Buffer | Buffer[] | undefined {
   if (raw === undefined || raw === null) return undefined;
   const one = (v: unknown) => (Buffer.isBuffer(v) ? v : v instanceof Uint8Array ? Buffer.from(v.buffer, v.byteOffset, v.byteLength) : Buffer.from(String(v), 'utf8'));
@@ -40,7 +38,7 @@ export function headersFrom(raw: Record<string, unknown> | undefined): PipeHeade
   return out;
 }
 
-export function fromMessage(topic: string, partition: number, m: KafkaMessage): PipeRecord {
+export function fromMessage(topic: string, partition: number, m: FetchedRecord): PipeRecord {
   return {
     key: m.key,
     value: m.value,
@@ -55,7 +53,7 @@ export function fromEnvelope(e: ParsedEnvelope): PipeRecord {
   return r;
 }
 
-export const toKafkaHeaders = (h: PipeHeaders): IHeaders => h as IHeaders;
+export const toKafkaHeaders = (h: PipeHeaders): RecordHeaders => h;
 
 const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
 

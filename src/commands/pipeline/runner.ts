@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { Connection } from '../../kafka/connection.js';
 import type { Context } from '../../context.js';
-import type { KafkaClient } from '../../kafka/kafkajs.js';
+import type { KafkaClient } from '../../kafka/client.js';
 import { figuresTable, PipelineMetrics } from './metrics.js';
 import { runStage, type StageSpec } from './stage.js';
 

@@ -1,4 +1,7 @@
-import type { Consumer, IHeaders, KafkaClient, Message, Producer } from '../../kafka/kafkajs.js';
+import type { KafkaClient } from '../../kafka/client.js';
+import type { GroupConsumer } from '../../kafka/group/consumer.js';
+import { MessageProducer } from '../../kafka/message-producer.js';
+import type { OutgoingRecord, RecordHeaders } from '../../kafka/types.js';
 import { joinLines, runExec } from './exec.js';
 import type { CommittedOffset } from './fencing.js';
 import { envelopeLine, toKafkaHeaders, type PipeRecord } from './record.js';
@@ -29,9 +32,9 @@ export interface Sink {
   close(): Promise<void>;
 }
 
-export function deadLetterMessage(r: PipeRecord, error: string): Message {
+export function deadLetterMessage(r: PipeRecord, error: string): OutgoingRecord {
   const o = r.origin;
-  const headers: IHeaders = { ...toKafkaHeaders(r.headers), 'kstream-error': error.slice(0, 1000) };
+  const headers: RecordHeaders = { ...toKafkaHeaders(r.headers), 'kstream-error': error.slice(0, 1000) };
   if (o) {
     headers['kstream-source-topic'] = o.topic;
     headers['kstream-source-partition'] = String(o.partition);
@@ -57,15 +60,15 @@ export interface TransactionalSink extends Sink {
  */
 export async function execSink(
   kafka: KafkaClient,
-  consumer: Consumer,
+  consumer: GroupConsumer,
   opts: { command: string; format: ExecFormat; timeoutMs: number; stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream; env: NodeJS.ProcessEnv; dlq?: string },
 ): Promise<Sink> {
-  let producer: Producer | undefined;
+  let producer: MessageProducer | undefined;
   if (opts.dlq) {
-    producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+    producer = new MessageProducer(kafka);
     await producer.connect();
   }
-  const commitOffsets = (offsets: BatchOffsets) => consumer.commitOffsets(offsetsOf(offsets).map((t) => ({ topic: t.topic, ...t.partitions[0]! })));
+  const commitOffsets = (offsets: BatchOffsets) => consumer.commit(offsetsOf(offsets).map((t) => ({ topic: t.topic, ...t.partitions[0]! })));
   return {
     prepare: async (outputs, signal) => {
       const input = opts.format === 'json' ? joinLines(outputs.map((r) => Buffer.from(envelopeLine(r), 'utf8'))) : joinLines(outputs.map((r) => r.value));
@@ -75,7 +78,7 @@ export async function execSink(
     },
     commit: (_outputs, offsets) => commitOffsets(offsets),
     deadLetter: async (inputs, error, offsets, topic) => {
-      await producer!.send({ topic, messages: inputs.map((r) => deadLetterMessage(r, error)) });
+      await producer!.send(topic, inputs.map((r) => deadLetterMessage(r, error)));
       await commitOffsets(offsets);
     },
     close: async () => {

@@ -5,7 +5,7 @@
 // Kafka client to build and encode again.
 import { encodeHeaders, NO_HEADERS } from '../../kafka/codec/encode.js';
 import { TransactionalProducer, TransactionRecords, type TxnOffset } from '../../kafka/produce/transaction.js';
-import type { KafkaClient } from '../../kafka/kafkajs.js';
+import type { KafkaClient } from '../../kafka/client.js';
 import { createAssigner } from '../produce/partitioner.js';
 import { parallelMetadata, type CommittedOffset } from './fencing.js';
 import type { TopicLimits } from './limits.js';
@@ -13,7 +13,7 @@ import { TransformError, type PipeHeaders, type PipeRecord } from './record.js';
 import { deadLetterMessage, type BatchOffsets, type DeadLetter, type TransactionalSink } from './sinks.js';
 
 const DEFAULT_MAX_MESSAGE_BYTES = 1_048_588;
-/** As kafkajs's transactional producer had it. */
+/** Kafka's default transaction.timeout.ms (the Java producer's). */
 const TRANSACTION_TIMEOUT_MS = 60_000;
 const ACK_TIMEOUT_MS = 30_000;
 

@@ -2,8 +2,8 @@ import { randomInt } from 'node:crypto';
 
 /**
  * Kafka's murmur2 (org.apache.kafka.common.utils.Utils.murmur2) in 32-bit integer arithmetic.
- * kafkajs's DefaultPartitioner computes the same hash with a Long object per step, which
- * costs more than encoding the record; this one allocates nothing.
+ * A JavaScript port with a Long object per step costs more than encoding the record; this one
+ * allocates nothing.
  */
 export function murmur2(data: Uint8Array, start = 0, end = data.length): number {
   const m = 0x5bd1e995;
@@ -29,13 +29,13 @@ export function murmur2(data: Uint8Array, start = 0, end = data.length): number 
   return h | 0;
 }
 
-/** The partition Kafka's Java producer (and kafkajs's DefaultPartitioner) picks for `key` (or its bytes start..end). */
+/** The partition Kafka's Java producer (and its default partitioner's ports) picks for `key` (or its bytes start..end). */
 export function partitionForKey(key: Uint8Array, partitions: number, start = 0, end = key.length): number {
   return (murmur2(key, start, end) & 0x7fffffff) % partitions;
 }
 
 /**
- * Chooses each record's partition before it reaches kafkajs, so the sender knows where every
+ * Chooses each record's partition before it reaches the Kafka layer, so the sender knows where every
  * record goes: keyed records by murmur2 like the Java client, the others round-robin.
  */
 export function createAssigner(partitions: number): (key: Buffer | null) => number {

@@ -1,4 +1,4 @@
-import type { KafkaClient } from '../../kafka/kafkajs.js';
+import type { KafkaClient } from '../../kafka/client.js';
 import { unreachable, withDeadline, type Connection } from '../../kafka/connection.js';
 import type { Io } from '../../context.js';
 import type { KstreamError } from '../../errors.js';
@@ -29,8 +29,8 @@ export interface ProduceDeps {
  * before it was flushed, so the counts in `stats` are exact.
  *
  * Records go from the input buffers into RecordBatch bytes (src/kafka/codec/encode.ts) and out
- * as Produce requests over kafkajs's connections (src/kafka/produce/); kafkajs keeps metadata,
- * InitProducerId, SASL and TLS.
+ * as Produce requests over the Kafka layer's connections (src/kafka/produce/), which keep the
+ * metadata, InitProducerId, SASL and TLS.
  */
 export async function produceRecords(deps: ProduceDeps, opts: ProduceOptions, stats: ProduceStats): Promise<KstreamError | undefined> {
   const topic = await withTopic(deps, opts);
@@ -56,7 +56,7 @@ export async function produceRecords(deps: ProduceDeps, opts: ProduceOptions, st
 }
 
 async function withTopic(deps: ProduceDeps, opts: ProduceOptions): Promise<TopicInfo> {
-  const admin = await KafkaAdmin.on(deps.kafka, deps.conn);
+  const admin = await KafkaAdmin.on(deps.kafka);
   try {
     return await prepareTopic(admin, opts, deps.info, deps.conn.timeoutMs);
   } catch (err) {

@@ -1,5 +1,7 @@
 // DeleteRecords through kafkajs's admin, reported per partition: kafkajs throws one error for
 // the whole call, with the failed partitions inside; the others were deleted all the same.
+import { kafkajsOf } from '../client.js';
+import type { Admin } from '../kafkajs.js';
 import type { AdminSession } from './session.js';
 import { errorName } from '../protocol/errors.js';
 
@@ -15,7 +17,7 @@ export interface DeleteResult extends DeleteTarget {
 interface PartitionFailure { partition: number; error?: { type?: string; message?: string; code?: number } }
 
 export async function deleteRecords(s: AdminSession, targets: DeleteTarget[]): Promise<DeleteResult[]> {
-  const admin = s.kafka.admin();
+  const admin = kafkajsOf(s.kafka).admin();
   await admin.connect();
   try {
     return await deleteWith(admin, s, targets);
@@ -24,7 +26,7 @@ export async function deleteRecords(s: AdminSession, targets: DeleteTarget[]): P
   }
 }
 
-async function deleteWith(admin: ReturnType<AdminSession['kafka']['admin']>, s: AdminSession, targets: DeleteTarget[]): Promise<DeleteResult[]> {
+async function deleteWith(admin: Admin, s: AdminSession, targets: DeleteTarget[]): Promise<DeleteResult[]> {
   const byTopic = new Map<string, DeleteTarget[]>();
   for (const t of targets) byTopic.set(t.topic, [...(byTopic.get(t.topic) ?? []), t]);
   const out: DeleteResult[] = [];

@@ -4,15 +4,16 @@
 import type { Io } from '../../context.js';
 import { UsageError } from '../../errors.js';
 import { createCluster, type KafkajsBroker, type KafkajsCluster } from '../cluster.js';
+import { kafkajsOf, lastErrorOf, type KafkaClient } from '../client.js';
 import { createKafka, unreachable, withDeadline, type Connection } from '../connection.js';
 import { fromKafkaError, KafkaRequestError } from '../errors.js';
-import { loadKafkajs, type Admin, type KafkaClient } from '../kafkajs.js';
+import { loadKafkajs, type Admin } from '../kafkajs.js';
 import { deleteOffsets, type OffsetDeleteResult } from '../offset-delete.js';
 import { pickVersion, sendRaw } from '../protocol/request.js';
 import { waitForLeaders } from '../topic.js';
 import {
   toOffset, type ClusterInfo, type CommittedOffsets, type ConfigChange, type ConfigEntry, type ConfigResource,
-  type GroupDescription, type GroupListing, type NewTopic, type Offset, type TopicInfo, type TopicPartition, type Watermarks,
+  type GroupDescription, type GroupListing, type GroupOffset, type NewTopic, type Offset, type TopicInfo, type TopicPartition, type Watermarks,
 } from '../types.js';
 import {
   brokerFor, DESCRIBE_CONFIGS, describeConfigsRequest, INCREMENTAL_ALTER_CONFIGS, incrementalAlterConfigsRequest,
@@ -41,21 +42,20 @@ export class KafkaAdmin {
 
   /** Connects within `opts.timeoutMs` (default --timeout); close it after use, or use `withAdmin`. */
   static async open(conn: Connection, io: Pick<Io, 'stderr'>, opts: AdminOptions = {}): Promise<KafkaAdmin> {
-    let lastError: Error | undefined;
-    const kafka = await createKafka(conn, io, (err) => (lastError = err));
-    return KafkaAdmin.on(kafka, conn, opts, () => lastError);
+    return KafkaAdmin.on(await createKafka(conn, io, () => undefined), opts);
   }
 
-  /** An admin client on a kafkajs client made by `createKafka` for `conn` (the producer's, say). */
-  static async on(kafka: KafkaClient, conn: Connection, opts: AdminOptions = {}, lastError: () => Error | undefined = () => undefined): Promise<KafkaAdmin> {
-    const admin = kafka.admin();
+  /** An admin client on a client made by `createKafka` (the producer's, say), with its connection settings. */
+  static async on(client: KafkaClient, opts: AdminOptions = {}): Promise<KafkaAdmin> {
+    const { conn } = client;
+    const admin = kafkajsOf(client).admin();
     try {
-      await withDeadline(admin.connect(), opts.timeoutMs ?? conn.timeoutMs, () => unreachable(conn, lastError()));
+      await withDeadline(admin.connect(), opts.timeoutMs ?? conn.timeoutMs, () => unreachable(conn, lastErrorOf(client)));
     } catch (err) {
       await admin.disconnect().catch(() => undefined);
       throw fromKafkaError(err, conn.brokers);
     }
-    return new KafkaAdmin(conn, kafka, admin);
+    return new KafkaAdmin(conn, client, admin);
   }
 
   /** The connection's --timeout, the bound of every wait an operation makes. */
@@ -174,15 +174,22 @@ export class KafkaAdmin {
 
   /** `topics` omitted: every topic the group has committed offsets for. */
   async committedOffsets(groupId: string, topics?: string[]): Promise<CommittedOffsets> {
-    const result = await this.call(() => this.admin.fetchOffsets(topics ? { groupId, topics } : { groupId }));
     const committed: CommittedOffsets = new Map();
-    for (const { topic, partitions } of result) {
-      const byPartition = new Map<number, Offset>();
-      // Kafka answers -1 for a partition the group never committed.
-      for (const p of partitions) if (Number(p.offset) >= 0) byPartition.set(p.partition, toOffset(p.offset));
-      if (byPartition.size > 0) committed.set(topic, byPartition);
+    for (const o of await this.groupOffsets(groupId, topics)) {
+      let byPartition = committed.get(o.topic);
+      if (!byPartition) committed.set(o.topic, (byPartition = new Map()));
+      byPartition.set(o.partition, o.offset);
     }
     return committed;
+  }
+
+  /** The committed offsets with their metadata, in Kafka's order; partitions without a commit are left out. */
+  async groupOffsets(groupId: string, topics?: string[]): Promise<GroupOffset[]> {
+    const result = await this.call(() => this.admin.fetchOffsets(topics ? { groupId, topics } : { groupId }));
+    // Kafka answers -1 for a partition the group never committed.
+    return result.flatMap(({ topic, partitions }) => partitions
+      .filter((p) => Number(p.offset) >= 0)
+      .map((p) => ({ topic, partition: p.partition, offset: toOffset(p.offset), metadata: p.metadata ?? null })));
   }
 
   /** Commits offsets for an empty group. kafkajs commits one topic per call (it briefly joins the group to do so). */
@@ -301,20 +308,15 @@ export async function withAdmin<T>(conn: Connection, io: Pick<Io, 'stderr'>, fn:
   }
 }
 
-/**
- * kafkajs's own admin client, connected the same way: only for the consume and pipeline code
- * that still speaks kafkajs types, until it moves onto KafkaAdmin.
- */
-export async function withClientAdmin<T>(conn: Connection, io: Pick<Io, 'stderr'>, fn: (admin: Admin) => Promise<T>): Promise<T> {
-  let lastError: Error | undefined;
-  const admin = (await createKafka(conn, io, (err) => (lastError = err))).admin();
+/** Opens an admin client on `client` (one a command made already), runs `fn`, and always closes it. */
+export async function withAdminOn<T>(client: KafkaClient, fn: (admin: KafkaAdmin) => Promise<T>): Promise<T> {
+  const admin = await KafkaAdmin.on(client);
   try {
-    await withDeadline(admin.connect(), conn.timeoutMs, () => unreachable(conn, lastError));
     return await fn(admin);
   } catch (err) {
-    throw fromKafkaError(err, conn.brokers);
+    throw fromKafkaError(err, client.conn.brokers);
   } finally {
-    await admin.disconnect().catch(() => undefined);
+    await admin.close();
   }
 }
 

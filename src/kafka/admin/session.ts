@@ -5,7 +5,7 @@ import type { Io } from '../../context.js';
 import { createCluster, type KafkajsBroker, type KafkajsCluster } from '../cluster.js';
 import { createKafka, unreachable, withDeadline, type Connection } from '../connection.js';
 import { fromKafkaError } from '../errors.js';
-import type { KafkaClient } from '../kafkajs.js';
+import type { KafkaClient } from '../client.js';
 import { KafkaAdmin } from './index.js';
 
 export interface AdminSession {
@@ -21,7 +21,7 @@ export interface AdminSession {
 export async function withAdminSession<T>(conn: Connection, io: Pick<Io, 'stderr'>, fn: (s: AdminSession) => Promise<T>): Promise<T> {
   let lastError: Error | undefined;
   const kafka = await createKafka(conn, io, (err) => (lastError = err));
-  const admin = await KafkaAdmin.on(kafka, conn, {}, () => lastError);
+  const admin = await KafkaAdmin.on(kafka);
   const cluster = createCluster(kafka);
   const controller = async () => {
     await cluster.refreshMetadata();

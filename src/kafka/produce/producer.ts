@@ -9,7 +9,7 @@
 // try got through, and no later batch of that partition can overtake it. Retries stop after
 // `retryMs`, the one setting that says how long a Kafka failure may last.
 import { createRequire } from 'node:module';
-import type { KafkaClient } from '../kafkajs.js';
+import type { KafkaClient } from '../client.js';
 import { compressorFor } from '../codec/compress.js';
 import type { BatchBuilder, CompressionName, Compressor } from '../codec/encode.js';
 import { createCluster, type KafkajsBroker, type KafkajsCluster } from '../cluster.js';

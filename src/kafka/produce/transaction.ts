@@ -18,7 +18,7 @@
 // both. Any failure aborts the transaction (best effort) and is thrown: the caller starts again
 // with a new producer, whose InitProducerId aborts whatever is left open and bumps the epoch.
 import { createRequire } from 'node:module';
-import type { KafkaClient } from '../kafkajs.js';
+import type { KafkaClient } from '../client.js';
 import { BatchBuilder } from '../codec/encode.js';
 import { createCluster, type KafkajsBroker, type KafkajsCluster } from '../cluster.js';
 import { isRetriable } from './producer.js';

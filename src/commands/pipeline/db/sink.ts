@@ -1,5 +1,8 @@
 import { KstreamError } from '../../../errors.js';
-import type { Consumer, KafkaClient, Producer } from '../../../kafka/kafkajs.js';
+import { KafkaAdmin } from '../../../kafka/admin/index.js';
+import type { KafkaClient } from '../../../kafka/client.js';
+import type { GroupConsumer } from '../../../kafka/group/consumer.js';
+import { MessageProducer } from '../../../kafka/message-producer.js';
 import type { StageMetrics } from '../metrics.js';
 import { TransformError, type PipeRecord } from '../record.js';
 import { deadLetterMessage, type BatchOffsets, type Sink } from '../sinks.js';
@@ -45,9 +48,9 @@ export type DbSink = Sink & { resumeAt: ResumePoint[] };
  * one transaction (rows in prepare, offsets and COMMIT in commit). The consumer group is committed
  * afterwards only so that `groups describe` shows lag; on start the stage resumes from the database.
  */
-export async function dbSink(kafka: KafkaClient, consumer: Consumer, o: DbSinkOptions): Promise<DbSink> {
+export async function dbSink(kafka: KafkaClient, consumer: GroupConsumer, o: DbSinkOptions): Promise<DbSink> {
   const session = await connectDb(o.spec.target, o.env, o.timeoutMs);
-  let producer: Producer | undefined;
+  let producer: MessageProducer | undefined;
   try {
     const columns = o.spec.format === 'csv' && !o.spec.columns ? await tableColumns(session, o.spec.table) : [];
     const stored = await readOffsets(session, o.stage).catch((err) => {
@@ -56,7 +59,7 @@ export async function dbSink(kafka: KafkaClient, consumer: Consumer, o: DbSinkOp
     if (o.seed) seed(o.positions, o.from, stored);
     const resumeAt = await startPositions(kafka, o.from, stored);
     if (o.dlq) {
-      producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+      producer = new MessageProducer(kafka);
       await producer.connect();
     }
     const writer = new DbWriter(session, consumer, producer, o, columns);
@@ -81,18 +84,17 @@ function seed(positions: Map<string, bigint>, from: string[], stored: Map<string
 }
 
 async function startPositions(kafka: KafkaClient, from: string[], stored: Map<string, bigint>): Promise<ResumePoint[]> {
-  const admin = kafka.admin();
-  await admin.connect();
+  const admin = await KafkaAdmin.on(kafka);
   try {
     const points: ResumePoint[] = [];
     for (const topic of from) {
-      for (const p of await admin.fetchTopicOffsets(topic)) {
+      for (const p of await admin.watermarks(topic)) {
         points.push({ topic, partition: p.partition, next: stored.get(partitionKey(topic, p.partition)) ?? BigInt(p.low) });
       }
     }
     return points;
   } finally {
-    await admin.disconnect().catch(() => undefined);
+    await admin.close();
   }
 }
 
@@ -115,8 +117,8 @@ class DbWriter {
 
   constructor(
     private s: DbSession,
-    private readonly consumer: Consumer,
-    private readonly producer: Producer | undefined,
+    private readonly consumer: GroupConsumer,
+    private readonly producer: MessageProducer | undefined,
     private readonly o: DbSinkOptions,
     private readonly tableColumns: string[],
   ) {
@@ -190,7 +192,7 @@ class DbWriter {
       dead = [...bad, ...refused.map((x) => ({ record: x.row.record, message: `${this.product}: ${x.message}` }))].map((d) => ({ ...d, record: source(d.record) }));
     }
     try {
-      if (dead.length) await this.producer!.send({ topic, messages: dead.map((d) => deadLetterMessage(d.record, d.message)) });
+      if (dead.length) await this.producer!.send(topic, dead.map((d) => deadLetterMessage(d.record, d.message)));
     } catch (err) {
       await this.rollback();
       throw err;
@@ -225,7 +227,7 @@ class DbWriter {
     }
     this.o.metrics.add('rowsWritten', rows);
     // Only for `groups describe` and lag: a failure here loses nothing, the next batch commits again.
-    await this.consumer.commitOffsets([{ topic, partition, offset: next.toString() }]).catch(() => undefined);
+    await this.consumer.commit([{ topic, partition, offset: next.toString() }]).catch(() => undefined);
   }
 
   private movedBy(topic: string, partition: number): string {
