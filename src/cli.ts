@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type yargsType from 'yargs';
+import type { Argv } from 'yargs';
 import { createContext, type Context, type Io } from './context.js';
 import { connectionOptions } from './config/connection.js';
 import { InternalError, KstreamError, UsageError, ExitCode } from './errors.js';
@@ -23,6 +24,7 @@ function buildCli(ctx: Context, args: string[], commands: CommandFactory[], comp
     .usage('$0 <command> [options]\n\nA command-line suite for Apache Kafka.')
     .options(connectionOptions);
   for (const command of commands) cli.command(command(ctx));
+  skipHelpCache(cli);
   return cli
     // yargs answers `--get-yargs-completions` (what the scripts of `kstream completion` call);
     // its own script command stays hidden under a name nobody types.
@@ -47,6 +49,19 @@ function buildCli(ctx: Context, args: string[], commands: CommandFactory[], comp
       }
       throw new UsageError(message, { hint: 'see `kstream --help`' });
     });
+}
+
+interface YargsInternals {
+  getInternalMethods(): { getUsageInstance(): { cacheHelpMessage(): void } };
+}
+
+/**
+ * yargs renders a command's whole help text as it starts the handler, in case the handler shows it
+ * later (yargs/yargs#1865). No kstream handler does (a group shows its help before returning), and
+ * for produce's or consume's dozens of flags that wrapping costs more CPU than loading the command.
+ */
+function skipHelpCache(cli: Argv): void {
+  (cli as unknown as YargsInternals).getInternalMethods().getUsageInstance().cacheHelpMessage = () => undefined;
 }
 
 /** The argument the user most likely meant as `suggested` (longest shared prefix). */
