@@ -1,29 +1,16 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type yargsType from 'yargs';
+import type { Argv } from 'yargs';
 import { createContext, type Context, type Io } from './context.js';
 import { connectionOptions } from './config/connection.js';
 import { InternalError, KstreamError, UsageError, ExitCode } from './errors.js';
 import { fromKafkaError, isKafkaFailure } from './kafka/errors.js';
-import { localCommand } from './commands/local/index.js';
-import { topicsCommand } from './commands/topics/index.js';
-import { brokersCommand, clusterCommand } from './commands/cluster/index.js';
-import { groupsCommand } from './commands/groups/index.js';
-import { configsCommand } from './commands/configs/index.js';
-import { consumeCommand } from './commands/consume/index.js';
-import { produceCommand } from './commands/produce/index.js';
-import { profileCommand } from './commands/profile/index.js';
-import { completionCommand } from './commands/completion.js';
+import { commandsFor } from './commands/index.js';
+import type { CommandFactory } from './commands/command.js';
 import { NameCompletion } from './completion.js';
 import { profileOutput } from './config/profile.js';
-import { pipelineCommand } from './commands/pipeline/index.js';
-import { registryCommand } from './commands/registry/index.js';
-import { copyCommand } from './commands/copy/index.js';
-import { topCommand } from './commands/top.js';
 import { translateKafkaArgs } from './compat/index.js';
-import { aclsCommand } from './commands/acls/index.js';
-import { usersCommand } from './commands/users/index.js';
-import { transactionsCommand } from './commands/transactions/index.js';
 
 // yargs' ESM build wraps help text at a fixed column, mid-word ("consumer g roups"); its CommonJS
 // build wraps at word boundaries (wrap-ansi).
@@ -31,30 +18,14 @@ const yargs = createRequire(import.meta.url)('yargs') as typeof yargsType;
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
 
-function buildCli(ctx: Context, args: string[], completion: NameCompletion) {
-  return yargs(args)
+function buildCli(ctx: Context, args: string[], commands: CommandFactory[], completion: NameCompletion) {
+  const cli = yargs(args)
     .scriptName('kstream')
     .usage('$0 <command> [options]\n\nA command-line suite for Apache Kafka.')
-    .options(connectionOptions)
-    // In the order a user meets them.
-    .command(localCommand(ctx))
-    .command(topicsCommand(ctx))
-    .command(clusterCommand(ctx))
-    .command(brokersCommand(ctx))
-    .command(produceCommand(ctx))
-    .command(consumeCommand(ctx))
-    .command(groupsCommand(ctx))
-    .command(configsCommand(ctx))
-    .command(pipelineCommand(ctx))
-    .command(registryCommand(ctx))
-    .command(copyCommand(ctx))
-    .command(topCommand(ctx))
-
-    .command(transactionsCommand(ctx))
-    .command(aclsCommand(ctx))
-    .command(usersCommand(ctx))
-    .command(profileCommand(ctx))
-    .command(completionCommand(ctx))
+    .options(connectionOptions);
+  for (const command of commands) cli.command(command(ctx));
+  skipHelpCache(cli);
+  return cli
     // yargs answers `--get-yargs-completions` (what the scripts of `kstream completion` call);
     // its own script command stays hidden under a name nobody types.
     .completion('__yargs-completion', false, completion.complete)
@@ -78,6 +49,19 @@ function buildCli(ctx: Context, args: string[], completion: NameCompletion) {
       }
       throw new UsageError(message, { hint: 'see `kstream --help`' });
     });
+}
+
+interface YargsInternals {
+  getInternalMethods(): { getUsageInstance(): { cacheHelpMessage(): void } };
+}
+
+/**
+ * yargs renders a command's whole help text as it starts the handler, in case the handler shows it
+ * later (yargs/yargs#1865). No kstream handler does (a group shows its help before returning), and
+ * for produce's or consume's dozens of flags that wrapping costs more CPU than loading the command.
+ */
+function skipHelpCache(cli: Argv): void {
+  (cli as unknown as YargsInternals).getInternalMethods().getUsageInstance().cacheHelpMessage = () => undefined;
 }
 
 /** The argument the user most likely meant as `suggested` (longest shared prefix). */
@@ -129,7 +113,7 @@ export async function main(argList: string[], io: Io): Promise<number> {
     const args = translated.args;
     translated.notes.forEach((note) => ctx.warn(note));
     const completion = new NameCompletion(ctx);
-    const cli = buildCli(ctx, args, completion);
+    const cli = buildCli(ctx, args, await commandsFor(args), completion);
     const argv = await cli.parseAsync(args, {}, (_err, _argv, output) => {
       helpOutput = output;
     });

@@ -1,7 +1,5 @@
 import type { Context } from './context.js';
 import { resolveConnection, type ConnectionArgs } from './config/connection.js';
-import { withDeadline } from './kafka/connection.js';
-import { withAdmin } from './kafka/admin/index.js';
 import { configPath, readConfig } from './config/file.js';
 import { selectProfile } from './config/profile.js';
 
@@ -59,6 +57,8 @@ export class NameCompletion {
 }
 
 async function namesFromBroker(ctx: Context, argv: Record<string, unknown>, kind: 'topic' | 'group'): Promise<string[]> {
+  // Imported here, not at the top: every run builds a NameCompletion, few ask the broker for names.
+  const [{ withDeadline }, { withAdmin }] = await Promise.all([import('./kafka/connection.js'), import('./kafka/admin/index.js')]);
   const args = argv as ConnectionArgs;
   const selected = selectProfile(readConfig(configPath(ctx.io.env)), args.profile, ctx.io.env);
   const conn = { ...resolveConnection(args, ctx.io.env, selected?.profile), timeoutMs: COMPLETION_TIMEOUT_MS, verbose: false };

@@ -1,4 +1,5 @@
-import Table from 'cli-table3';
+import { createRequire } from 'node:module';
+import type TableType from 'cli-table3';
 import type { Options } from 'yargs';
 import type { Io } from './context.js';
 
@@ -34,7 +35,11 @@ function cell(value: string | number | boolean | null | undefined): string {
   return value === null || value === undefined ? '-' : String(value);
 }
 
+/** cli-table3, loaded by the first table printed: commands that print none (and `--help`) skip it. */
+let Table: typeof TableType | undefined;
+
 export function renderTable(view: Pick<View, 'head' | 'rows'>): string {
+  Table ??= createRequire(import.meta.url)('cli-table3') as typeof TableType;
   const table = new Table({
     head: view.head,
     style: { head: [], border: [] },

@@ -41,7 +41,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): ConfigFile {
 
 /** Reads and checks the config file; a missing file is an empty config, a malformed one an error naming file and line. */
 export function readConfig(path: string): ConfigFile {
-  if (!existsSync(path)) return { path, exists: false, profiles: {}, doc: new (yaml().Document)({}) };
+  if (!existsSync(path)) return noConfig(path);
   let text: string;
   let mode: number;
   try {
@@ -51,6 +51,19 @@ export function readConfig(path: string): ConfigFile {
     throw new UsageError(`cannot read the config file ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
   }
   return { ...parseConfig(text, path), mode };
+}
+
+/** No file yet: an empty config whose document (and the yaml package) is made only if `profile add` writes it. */
+function noConfig(path: string): ConfigFile {
+  let doc: Document | undefined;
+  return {
+    path,
+    exists: false,
+    profiles: {},
+    get doc() {
+      return (doc ??= new (yaml().Document)({}));
+    },
+  };
 }
 
 /** Parses config text; pure apart from naming `path` in errors, so unit tests feed it strings. */

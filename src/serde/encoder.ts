@@ -83,7 +83,7 @@ export async function prepareEncoder(registry: RegistryApi, side: 'key' | 'value
       if (isNotFound(err)) throw new UsageError(`the registry has no subject '${subject}'${c.version && c.version !== 'latest' ? ` version ${c.version}` : ''}`, { hint: 'see `kstream registry subjects list`, or register a schema with --value-schema-file F --register' });
       throw err;
     }
-    return { id: found.id, subject, codec: parsed(await resolve(registry, found), c.message, `${flag}-subject ${subject}`) };
+    return { id: found.id, subject, codec: await parsed(await resolve(registry, found), c.message, `${flag}-subject ${subject}`) };
   }
   let text: string;
   try {
@@ -92,7 +92,7 @@ export async function prepareEncoder(registry: RegistryApi, side: 'key' | 'value
     throw new UsageError(`cannot read ${flag}-schema-file ${c.file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`);
   }
   const schemaType = TYPE_BY_EXTENSION[extname(c.file).toLowerCase()]!;
-  const codec = parsed({ schemaType, schema: text }, c.message, `${flag}-schema-file ${c.file}`);
+  const codec = await parsed({ schemaType, schema: text }, c.message, `${flag}-schema-file ${c.file}`);
   const subject = c.subject ?? subjectName(opts.strategy, opts.topic, side, codec.recordName);
   const registered = { schema: text, schemaType: schemaType === 'AVRO' ? undefined : schemaType };
   if (opts.register) return { id: await registry.register(subject, registered), subject, codec };
@@ -106,9 +106,9 @@ export async function prepareEncoder(registry: RegistryApi, side: 'key' | 'value
   return { id: known.id, subject, codec };
 }
 
-function parsed(s: Parameters<typeof codecFor>[0], message: string | undefined, what: string): Codec {
+async function parsed(s: Parameters<typeof codecFor>[0], message: string | undefined, what: string): Promise<Codec> {
   try {
-    return codecFor(s, { message });
+    return await codecFor(s, { message });
   } catch (err) {
     if (err instanceof SchemaError) throw new UsageError(`${what}: ${err.message}`);
     throw err;

@@ -56,7 +56,7 @@ export class SchemaStore {
       return;
     }
     try {
-      const codec = codecFor(await resolve(this.registry, registered));
+      const codec = await codecFor(await resolve(this.registry, registered));
       const subjects = await this.registry.subjectsOf(id).catch((err: unknown) => {
         if (this.isNotFound(err)) return [];
         throw err;

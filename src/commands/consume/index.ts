@@ -8,10 +8,9 @@ import { withAdmin } from '../../kafka/admin/index.js';
 import { UsageError, type KstreamError } from '../../errors.js';
 import { watchSignals } from '../../signals.js';
 import { parseInteger, parseKeyValues } from '../../util/kv.js';
-import { consumeDirect } from './direct.js';
 import { applyProperties, DEFAULT_PRINT_FLAGS, kcatJsonFormat, type ConsumedRecord, type PrintFlags } from './format.js';
 import { guarded } from './guards.js';
-import { consume, type ConsumeResult } from './loop.js';
+import type { ConsumeResult } from './loop.js';
 import { parseOffsetSpec, parseUntilSpec, type OffsetSpec, type UntilSpec } from './offsets.js';
 import { formatSpec, recordFormatter, type OutputSpec } from './render.js';
 import { parseHeaderGrep, parseRegex, RecordSelector, selects, type SelectOptions } from './select.js';
@@ -182,11 +181,12 @@ async function runConsume(ctx: Context, argv: ConsumeArgs & object): Promise<voi
     }
     const prepare = decoder && ((records: ConsumedRecord[]) => decoder.prepare(records));
     const opts = { ...settings, selector, output, prepare };
+    // Without a group, kstream's own fetch loop reads the partitions directly (direct.ts); a group needs the Kafka layer's group consumer.
+    // Each path's module is imported only when taken.
     const result = await withAdmin(conn, ctx.io, async (admin) =>
-      // Without a group, kstream's own fetch loop reads the partitions directly (direct.ts); a group needs the Kafka layer's group consumer.
       opts.group === undefined
-        ? consumeDirect({ kafka, admin, out, signal, note: ctx.info, requestTimeoutMs: conn.timeoutMs }, opts)
-        : consume({ kafka, admin, out, signal, note: ctx.info }, { ...opts, group: opts.group, formatter: recordFormatter(output) }));
+        ? (await import('./direct.js')).consumeDirect({ kafka, admin, out, signal, note: ctx.info, requestTimeoutMs: conn.timeoutMs }, opts)
+        : (await import('./loop.js')).consume({ kafka, admin, out, signal, note: ctx.info }, { ...opts, group: opts.group, formatter: recordFormatter(output) }));
     if (failure) throw failure;
     // A reader that went away (`| head`) is a normal end: no summary, exit 0.
     if (!argv.quiet && result.reason !== 'closed') ctx.info(summary(result));
