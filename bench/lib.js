@@ -49,3 +49,6 @@ export async function makeLines(path, count, size = 100) {
 }
 
 export const rate = (records, seconds) => Math.round(records / seconds);
+
+/** A record count for a case name: 10000000 as 10M. */
+export const millions = (records) => (records % 1_000_000 === 0 ? `${records / 1_000_000}M` : String(records));

@@ -5,7 +5,7 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { javaTool } from './java.js';
-import { KSTREAM, makeLines, rate, timeShell } from './lib.js';
+import { KSTREAM, makeLines, millions, rate, timeShell } from './lib.js';
 
 const PARTITIONS = 3;
 
@@ -20,7 +20,8 @@ function count(brokers, topic) {
   return JSON.parse(r.stdout).partitions.reduce((sum, p) => sum + p.records, 0);
 }
 
-export async function run({ brokers, records, work }) {
+/** `java: false` leaves out ProducerPerformance (the KSTREAM_BENCH_LARGE row: kstream's RSS against kcat's). */
+export async function run({ brokers, records, work, java: withJava = true }) {
   const file = await makeLines(join(work, `lines-${records}.txt`), records);
   const stamp = Date.now().toString(36);
   const ours = `bench-produce-kstream-${stamp}`;
@@ -32,7 +33,7 @@ export async function run({ brokers, records, work }) {
 
   const k = await timeShell(`node ${KSTREAM} -b ${brokers} produce ${ours} --file ${file} --quiet`);
   const c = await timeShell(`kcat -P -b ${brokers} -t ${theirs} -X enable.idempotence=true -X acks=all -l ${file}`);
-  const javaCmd = javaTool('org.apache.kafka.tools.ProducerPerformance', [
+  const javaCmd = withJava && javaTool('org.apache.kafka.tools.ProducerPerformance', [
     '--topic', javas, '--num-records', records, '--record-size', 100, '--throughput', -1,
     '--producer-props', `bootstrap.servers=${brokers}`, 'acks=all', 'enable.idempotence=true', 'batch.size=1000000', 'linger.ms=5',
   ]);
@@ -49,7 +50,7 @@ export async function run({ brokers, records, work }) {
   // On a broker that outlives the run (KSTREAM_BENCH_BROKERS), leave nothing behind.
   spawnSync(process.execPath, [KSTREAM, '-b', brokers, 'topics', 'delete', ...topics, '--yes'], { stdio: 'ignore' });
   return [{
-    case: `produce ${records} lines of 100 B`,
+    case: withJava ? `produce ${records} lines of 100 B` : `produce ${millions(records)} lines`,
     kstream: rate(records, k.seconds), kstreamRss: k.rssMb,
     kcat: rate(records, c.seconds), kcatRss: c.rssMb,
     java: j && rate(records, j.seconds), javaRss: j?.rssMb,

@@ -43,9 +43,11 @@ export interface DirectDeps {
   requestTimeoutMs: number;
 }
 
-// 1 MiB per partition (Kafka's default) and 8 MiB per response: few round trips, bounded memory.
-// The broker holds a fetch up to 500 ms for new data, which also bounds how late a stop is noticed.
-const FETCH = { maxWaitMs: 500, partitionMaxBytes: 1 << 20, maxBytes: 8 << 20 };
+// 1 MiB per partition (Kafka's default) and per response. Memory follows the response size (the one
+// walked, the one in flight, the output buffer, each ~1 MiB); round trips do not cost speed, as the
+// next fetch travels while one is walked. The broker holds a fetch up to 500 ms for new data, which
+// also bounds how late a stop is noticed.
+const FETCH = { maxWaitMs: 500, partitionMaxBytes: 1 << 20, maxBytes: 1 << 20 };
 
 export async function consumeDirect(deps: DirectDeps, opts: DirectOptions): Promise<ConsumeResult> {
   const started = Date.now();
@@ -128,11 +130,9 @@ class DirectRun {
     if (this.stops.over || starts.every((s) => s.stopAt !== undefined && s.offset >= s.stopAt)) return;
     // A read_committed reader held at an open transaction says so once per topic (stall.ts).
     const onOffsets = this.opts.readUncommitted ? undefined : openTransactionNotice(topic, holderOn({ cluster: this.cluster }, topic), this.deps.note);
-    // Each topic's loop may have a response in flight: they share the 8 MiB, down to 1 MiB each.
-    const maxBytes = Math.max(FETCH.partitionMaxBytes, Math.floor(FETCH.maxBytes / (this.fetchers.size + 1)));
     const fetcher = new Fetcher(
       this.cluster,
-      { topic, readCommitted: !this.opts.readUncommitted, requestTimeoutMs: this.deps.requestTimeoutMs, note: this.deps.note, onOffsets, ...FETCH, maxBytes },
+      { topic, readCommitted: !this.opts.readUncommitted, requestTimeoutMs: this.deps.requestTimeoutMs, note: this.deps.note, onOffsets, ...FETCH },
       starts,
     );
     this.fetchers.add(fetcher);

@@ -134,8 +134,10 @@ function hex(n: number): string {
  * true, the fields describe the current record; key and value are byte ranges of `buf`
  * (start -1 for null). Headers are walked with `firstHeader()` / `nextHeader()`.
  */
+const EMPTY = Buffer.alloc(0);
+
 export class RecordCursor {
-  buf: Buffer = Buffer.alloc(0);
+  buf: Buffer = EMPTY;
   /** The partition being read: set by whoever walks a fetch response, for the formatter. */
   partition = -1;
   offset = 0;
@@ -177,6 +179,13 @@ export class RecordCursor {
     this.logAppendTime = batch.attributes & LOG_APPEND_TIME ? batch.maxTimestamp : -1;
     this.where = where;
     return this;
+  }
+
+  /** Lets go of the batch it walked (a view of a fetch response), so that the response can be freed. */
+  clear(): void {
+    this.buf = EMPTY;
+    this.left = 0;
+    this.pos = this.end = 0;
   }
 
   /** Moves to the next record; false at the end of the batch. */

@@ -5,6 +5,7 @@ import { gunzip } from 'node:zlib';
 import { promisify } from 'node:util';
 import { Compression, type BatchHeader } from './decode-batch.js';
 import { CorruptBatchError } from './decode-error.js';
+import { noteGarbage } from '../fetch/young-gc.js';
 
 const require = createRequire(import.meta.url);
 const gunzipAsync = promisify(gunzip);
@@ -61,6 +62,7 @@ export async function batchRecords(batch: BatchHeader, where?: string): Promise<
   if (batch.compression === Compression.none) return batch.records;
   try {
     const out = await codec(batch.compression)(batch.records);
+    noteGarbage(out.length);
     return Buffer.isBuffer(out) ? out : Buffer.from((out as Uint8Array).buffer, (out as Uint8Array).byteOffset, (out as Uint8Array).byteLength);
   } catch (err) {
     const name = NAMES[batch.compression] ?? `code ${batch.compression}`;

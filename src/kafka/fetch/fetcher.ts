@@ -9,6 +9,7 @@ import { RecordCursor } from '../codec/decode-batch.js';
 import type { KafkajsBroker as KafkaBroker, KafkajsCluster as KafkaCluster } from '../cluster.js';
 import { FETCH_API_KEY, FETCH_VERSION, fetchProtocol, type FetchedPartition, type FetchRequest, type FetchResponse } from './protocol.js';
 import { endOfBatches, walkRecords, type OnRecord, type Stage } from './walk.js';
+import { collectGarbage, noteGarbage } from './young-gc.js';
 
 const require = createRequire(import.meta.url);
 // kafkajs's table of Kafka error codes: the same names and messages its own requests report.
@@ -44,6 +45,12 @@ export interface FetchedRecords {
 /** Gets each response in turn (never two at once); returns false to end the whole run. */
 export type Sink = (fetched: FetchedRecords) => Promise<boolean>;
 
+/** A fetch in flight resolves with its request and the broker's response. */
+interface Sent {
+  req: FetchRequest;
+  res: FetchResponse;
+}
+
 interface PartitionState {
   partition: number;
   position: number;
@@ -74,6 +81,7 @@ export class Fetcher {
   private sinkQueue: Promise<unknown> = Promise.resolve();
   private failures = 0;
   private lastRefresh = 0;
+  private turns = 0;
   /** Waits to end early on stop(); not a race against one long-lived promise, whose reaction list would keep every response alive. */
   private readonly waits = new Set<() => void>();
 
@@ -186,11 +194,15 @@ export class Fetcher {
       .filter((p) => p.fetchOffset < p.stopAt)
       .map(({ partition, fetchOffset, maxBytes }) => ({ partition, fetchOffset, maxBytes }));
     if (partitions.length === 0) return undefined;
+    // The broker fills the response in the order asked, up to maxBytes: start each fetch one partition
+    // further, or the first ones would take every response while they have data (KIP-74).
+    const turn = this.turns++ % partitions.length;
+    partitions.push(...partitions.splice(0, turn));
     const { topic, maxWaitMs, maxBytes, readCommitted } = this.opts;
     return { topic, maxWaitMs, minBytes: 1, maxBytes, readCommitted, partitions };
   }
 
-  private send(broker: KafkaBroker, req: FetchRequest): Promise<{ req: FetchRequest; res: FetchResponse }> {
+  private send(broker: KafkaBroker, req: FetchRequest): Promise<Sent> {
     const sent = broker.connectionPool
       .send<FetchResponse>(fetchProtocol(req, req.maxWaitMs + this.opts.requestTimeoutMs))
       .then((res) => ({ req, res }));
@@ -205,18 +217,7 @@ export class Fetcher {
       checkVersion(broker);
       const first = this.request(leader);
       let pending = first && this.send(broker, first);
-      while (pending && !this.stopped) {
-        const got = await this.untilStopped(pending);
-        if (!got || this.stopped) return;
-        this.failures = 0;
-        const { req, res } = got;
-        if (res.errorCode !== 0) throw createErrorFromCode(res.errorCode);
-        const usable = this.usable(leader, req, res);
-        // Send the next fetch now, from where this response's whole batches end.
-        const next = this.request(leader, this.predict(usable));
-        pending = next && this.send(broker, next);
-        await this.handOver(usable, sink);
-      }
+      while (pending && !this.stopped) pending = (await this.take(broker, leader, pending, sink)).next;
     } catch (err) {
       if (this.stopped) return;
       if (isConnectionProblem(err)) {
@@ -227,6 +228,28 @@ export class Fetcher {
       }
       this.fail(err instanceof KstreamError ? err : fromKafkaError(err));
     }
+  }
+
+  /**
+   * Waits for the response in flight, sends the next fetch at once, from where this response's whole
+   * batches end, then hands this one over. Resolves with the next fetch, if any (wrapped: a promise
+   * would be awaited with it). A method of its own so that nothing of a response is referenced once
+   * it returns, for collectGarbage() to free.
+   */
+  private async take(broker: KafkaBroker, leader: number, pending: Promise<Sent>, sink: Sink): Promise<{ next?: Promise<Sent> }> {
+    const got = await this.untilStopped(pending);
+    if (!got || this.stopped) return {};
+    // The previous response is dead by now (kafkajs let go of it when this one's bytes came in).
+    collectGarbage();
+    this.failures = 0;
+    const { req, res } = got;
+    if (res.errorCode !== 0) throw createErrorFromCode(res.errorCode);
+    const usable = this.usable(leader, req, res);
+    const next = this.request(leader, this.predict(usable));
+    const sent = next && this.send(broker, next);
+    for (const p of usable) noteGarbage(p.records.length);
+    await this.handOver(usable, sink);
+    return { next: sent };
   }
 
   /** The partitions of a response to use: still read from this leader, at the offset asked for, no error. */
@@ -299,6 +322,14 @@ export class Fetcher {
   }
 
   private async walk(usable: FetchedPartition[], onRecord: OnRecord, stage?: Stage): Promise<boolean> {
+    try {
+      return await this.walkAll(usable, onRecord, stage);
+    } finally {
+      this.cursor.clear();
+    }
+  }
+
+  private async walkAll(usable: FetchedPartition[], onRecord: OnRecord, stage?: Stage): Promise<boolean> {
     for (const p of usable) {
       const s = this.states.get(p.partition)!;
       const { readCommitted } = this.opts;
