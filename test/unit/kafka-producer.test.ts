@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { BatchBuilder, NO_HEADERS } from '../../src/kafka/codec/encode.js';
 import type { KafkajsBroker, KafkajsCluster } from '../../src/kafka/cluster.js';
 import { BatchProducer, type ProducerSettings } from '../../src/kafka/produce/producer.js';
+import { isProduceConnection, produceFrames } from '../../src/kafka/produce/direct.js';
 import { decodeProduceResponse, encodeProduceBody } from '../../src/kafka/produce/request.js';
+import { createRequire } from 'node:module';
 
 /**
  * A stand-in for kafkajs's cluster: one broker whose answers the test scripts per request, and
@@ -12,19 +14,35 @@ import { decodeProduceResponse, encodeProduceBody } from '../../src/kafka/produc
 function fakeCluster(answers: Array<Record<number, number> | Error>) {
   const sent: Array<{ partition: number; batch: Buffer }[]> = [];
   let refreshes = 0;
+  let correlationId = 0;
+  const written: Buffer[] = [];
+  // kafkajs's Connection as direct.ts uses it: the request's parts are written to the socket,
+  // then the queue answers with the response after its correlation id.
+  const connection = {
+    clientId: 'kstream-test',
+    socket: { cork: () => undefined, uncork: () => undefined, write: (part: Buffer) => void written.push(Buffer.from(part)) },
+    isAuthenticated: () => true,
+    authenticate: async () => undefined,
+    failIfNotConnected: () => undefined,
+    nextCorrelationId: () => correlationId++,
+    requestQueue: {
+      maybeThrottle: () => undefined,
+      push: (req: { entry: { correlationId: number; resolve: (a: unknown) => void; reject: (e: unknown) => void }; sendRequest: () => void }) => {
+        req.sendRequest();
+        const { batches, correlation } = readFrame(Buffer.concat(written.splice(0)));
+        expect(correlation).toBe(req.entry.correlationId);
+        sent.push(batches);
+        const answer = answers.shift() ?? {};
+        if (answer instanceof Error) return req.entry.reject(answer);
+        const payload = responseFor(batches.map((b) => [b.partition, answer[b.partition] ?? 0]));
+        req.entry.resolve({ size: payload.length, payload });
+      },
+    },
+  };
   const broker = {
     nodeId: 1,
     versions: { 0: { minVersion: 0, maxVersion: 9 } },
-    connectionPool: {
-      send: async (req: { request: { encode: () => Promise<{ buffer: Buffer }> }; response: { decode: (b: Buffer) => Promise<unknown> } }) => {
-        const body = (await req.request.encode()).buffer;
-        const batches = readBody(body);
-        sent.push(batches);
-        const answer = answers.shift() ?? {};
-        if (answer instanceof Error) throw answer;
-        return req.response.decode(responseFor(batches.map((b) => [b.partition, answer[b.partition] ?? 0])));
-      },
-    },
+    connectionPool: { getConnectionByRequest: async () => connection },
     initProducerId: async () => ({ producerId: '77', producerEpoch: 3 }),
     disconnect: async () => undefined,
   } as unknown as KafkajsBroker;
@@ -40,6 +58,15 @@ function fakeCluster(answers: Array<Record<number, number> | Error>) {
     fetchTopicsOffset: async () => [],
   };
   return { cluster, sent, refreshes: () => refreshes };
+}
+
+/** A framed Produce request: its size checked, header v1 (api key 0, version 7, correlation id, client id), then the body. */
+function readFrame(frame: Buffer): { correlation: number; batches: { partition: number; batch: Buffer }[] } {
+  expect(frame.readInt32BE(0)).toBe(frame.length - 4);
+  expect([frame.readInt16BE(4), frame.readInt16BE(6)]).toEqual([0, 7]);
+  const clientId = frame.readInt16BE(12);
+  expect(frame.toString('utf8', 14, 14 + clientId)).toBe('kstream-test');
+  return { correlation: frame.readInt32BE(8), batches: readBody(frame.subarray(14 + clientId)) };
 }
 
 /** The batches of a Produce request body (encodeProduceBody's layout). */
@@ -161,7 +188,20 @@ describe('Produce request and response', () => {
     expect(body.readInt32BE(4)).toBe(30_000);
     expect(readBody(body)).toEqual([{ partition: 2, batch: Buffer.from('abc') }]);
     expect(decodeProduceResponse(7, responseFor([[2, 0]])).partitions).toEqual([{ partition: 2, errorCode: 0, baseOffset: 20n }]);
+    const frames = Buffer.concat(produceFrames({ version: 7, acks: 1, timeoutMs: 30_000, topic: 'orders', batches: [{ partition: 2, batch: Buffer.from('abc') }, { partition: 0, batch: Buffer.from('de') }] }, 9, 'c'));
+    expect(frames.subarray(4 + 2 + 2 + 4 + 2 + 1).equals(Buffer.concat([Buffer.from([0xff, 0xff, 0, 1]), encodeProduceBody(1, 30_000, 'orders', [{ partition: 2, batch: Buffer.from('abc') }, { partition: 0, batch: Buffer.from('de') }]).subarray(4)]))).toBe(true);
     const v3 = Buffer.concat([responseFor([[1, 6]]).subarray(0, -12), Buffer.alloc(4)]);
     expect(decodeProduceResponse(3, v3).partitions).toEqual([{ partition: 1, errorCode: 6, baseOffset: 10n }]);
+  });
+});
+
+describe('the kafkajs connection Produce requests are written on', () => {
+  it('has what direct.ts uses, so a kafkajs update that changes it fails here', () => {
+    const require = createRequire(import.meta.url);
+    const Connection = require('kafkajs/src/network/connection') as new (o: object) => unknown;
+    const { createLogger, LEVELS } = require('kafkajs/src/loggers') as { createLogger(o: object): unknown; LEVELS: { NOTHING: number } };
+    const logger = createLogger({ level: LEVELS.NOTHING, logCreator: () => () => undefined });
+    const connection = new Connection({ host: '127.0.0.1', port: 1, logger, socketFactory: () => undefined, requestTimeout: 1000, connectionTimeout: 1000 });
+    expect(isProduceConnection(connection)).toBe(true);
   });
 });
