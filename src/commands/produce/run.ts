@@ -15,8 +15,7 @@ import { encodingParser, type RecordEncoders } from '../../serde/encoder.js';
 /**
  * A batch of up to a megabyte (librdkafka's batch.size): big enough that a round trip costs
  * little beside filling the next one, small enough that memory stays flat. A round is all the
- * partitions' batches sent together (see src/kafka/produce/sender.ts); just under 2 MiB, so that
- * kafkajs's two copies of the request, each in a power-of-two buffer, take 2 MiB and not 4.
+ * partitions' batches sent together (see src/kafka/produce/sender.ts), just under 2 MiB.
  */
 const BATCH_BYTES = 1 << 20;
 const ROUND_BYTES = (2 << 20) - (64 << 10);
