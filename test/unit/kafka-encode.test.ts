@@ -108,7 +108,8 @@ const CODECS: CompressionName[] = ['none', 'gzip', 'snappy', 'lz4', 'zstd'];
 describe('varints', () => {
   it('writes zig-zag varints as Kafka reads them, sizes matching', () => {
     const readVarLong = (buf: Buffer) => new Decoder(buf).readVarLong().toString();
-    for (const n of [0, 1, -1, 63, -64, 64, 127, 128, 300, -300, 2 ** 31 - 1, -(2 ** 31), 2 ** 40 + 7, -(2 ** 45), Date.now()]) {
+    for (const n of [0, 1, -1, 63, -64, 64, 127, 128, 300, -300, 8191, -8192, 8192, 2 ** 20 - 1, -(2 ** 20), 2 ** 27, -(2 ** 27) - 1,
+      2 ** 30 - 1, 2 ** 30, -(2 ** 30), -(2 ** 30) - 1, 2 ** 31 - 1, -(2 ** 31), 2 ** 40 + 7, -(2 ** 45), Date.now()]) {
       const buf = Buffer.alloc(12);
       const end = writeVarint(buf, 0, n);
       expect(end).toBe(varintSize(n));

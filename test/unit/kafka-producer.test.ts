@@ -1,27 +1,107 @@
 import { describe, expect, it } from 'vitest';
 import { BatchBuilder, NO_HEADERS } from '../../src/kafka/codec/encode.js';
+import type { KafkajsBroker, KafkajsCluster } from '../../src/kafka/cluster.js';
 import { BatchProducer, type ProducerSettings } from '../../src/kafka/produce/producer.js';
+import { isProduceConnection, produceFrames } from '../../src/kafka/produce/direct.js';
 import { decodeProduceResponse, encodeProduceBody } from '../../src/kafka/produce/request.js';
-import { fakeCluster as fakeKafkajsCluster, produceResponse, readProduceBody } from '../helpers/fake-cluster.js';
+import { createRequire } from 'node:module';
 
-/** A cluster whose broker answers each Produce request with the next of `answers`: error codes by partition, or an error thrown. */
+/**
+ * A stand-in for kafkajs's cluster: one broker whose answers the test scripts per request, and
+ * a record of every batch sent. Only the retry and sequencing logic is under test here; the
+ * wire is tested against the real broker by the integration tests.
+ */
 function fakeCluster(answers: Array<Record<number, number> | Error>) {
   const sent: Array<{ partition: number; batch: Buffer }[]> = [];
   let refreshes = 0;
-  const cluster = fakeKafkajsCluster({
-    produce: ({ batches }) => {
-      sent.push(batches);
-      const answer = answers.shift() ?? {};
-      if (answer instanceof Error) throw answer;
-      return batches.map((b) => [b.partition, answer[b.partition] ?? 0, BigInt(b.partition * 10)]);
+  let correlationId = 0;
+  const written: Buffer[] = [];
+  // kafkajs's Connection as direct.ts uses it: the request's parts are written to the socket,
+  // then the queue answers with the response after its correlation id.
+  const connection = {
+    clientId: 'kstream-test',
+    socket: { cork: () => undefined, uncork: () => undefined, write: (part: Buffer) => void written.push(Buffer.from(part)) },
+    isAuthenticated: () => true,
+    authenticate: async () => undefined,
+    failIfNotConnected: () => undefined,
+    nextCorrelationId: () => correlationId++,
+    requestQueue: {
+      maybeThrottle: () => undefined,
+      push: (req: { entry: { correlationId: number; resolve: (a: unknown) => void; reject: (e: unknown) => void }; sendRequest: () => void }) => {
+        req.sendRequest();
+        const { batches, correlation } = readFrame(Buffer.concat(written.splice(0)));
+        expect(correlation).toBe(req.entry.correlationId);
+        sent.push(batches);
+        const answer = answers.shift() ?? {};
+        if (answer instanceof Error) return req.entry.reject(answer);
+        const payload = responseFor(batches.map((b) => [b.partition, answer[b.partition] ?? 0]));
+        req.entry.resolve({ size: payload.length, payload });
+      },
     },
-    refreshMetadata: () => void refreshes++,
-  });
+  };
+  const broker = {
+    nodeId: 1,
+    versions: { 0: { minVersion: 0, maxVersion: 9 } },
+    connectionPool: { getConnectionByRequest: async () => connection },
+    initProducerId: async () => ({ producerId: '77', producerEpoch: 3 }),
+    disconnect: async () => undefined,
+  } as unknown as KafkajsBroker;
+  const cluster: KafkajsCluster = {
+    connect: async () => undefined,
+    disconnect: async () => undefined,
+    addTargetTopic: async () => undefined,
+    refreshMetadata: async () => void refreshes++,
+    findTopicPartitionMetadata: () => [0, 1, 2].map((partitionId) => ({ partitionId, leader: 1 })),
+    findBroker: async () => broker,
+    findControllerBroker: async () => broker,
+    findGroupCoordinator: async () => broker,
+    fetchTopicsOffset: async () => [],
+  };
   return { cluster, sent, refreshes: () => refreshes };
 }
 
-/** A v7 Produce response of topic t with these error codes, base offset 10 * partition. */
-const responseFor = (parts: Array<[number, number]>) => produceResponse('t', parts.map(([p, code]) => [p, code, BigInt(p * 10)]));
+/** A framed Produce request: its size checked, header v1 (api key 0, version 7, correlation id, client id), then the body. */
+function readFrame(frame: Buffer): { correlation: number; batches: { partition: number; batch: Buffer }[] } {
+  expect(frame.readInt32BE(0)).toBe(frame.length - 4);
+  expect([frame.readInt16BE(4), frame.readInt16BE(6)]).toEqual([0, 7]);
+  const clientId = frame.readInt16BE(12);
+  expect(frame.toString('utf8', 14, 14 + clientId)).toBe('kstream-test');
+  return { correlation: frame.readInt32BE(8), batches: readBody(frame.subarray(14 + clientId)) };
+}
+
+/** The batches of a Produce request body (encodeProduceBody's layout). */
+function readBody(body: Buffer): { partition: number; batch: Buffer }[] {
+  let pos = 2 + 2 + 4 + 4;
+  pos += 2 + body.readInt16BE(pos);
+  const n = body.readInt32BE(pos);
+  pos += 4;
+  const out = [];
+  for (let i = 0; i < n; i++) {
+    const partition = body.readInt32BE(pos);
+    const len = body.readInt32BE(pos + 4);
+    out.push({ partition, batch: body.subarray(pos + 8, pos + 8 + len) });
+    pos += 8 + len;
+  }
+  return out;
+}
+
+/** A v7 Produce response with these error codes, base offset 10 * partition. */
+function responseFor(parts: Array<[number, number]>): Buffer {
+  const out = Buffer.alloc(4 + 2 + 1 + 4 + parts.length * 30 + 4);
+  let pos = out.writeInt32BE(1, 0);
+  pos = out.writeInt16BE(1, pos);
+  pos += out.write('t', pos);
+  pos = out.writeInt32BE(parts.length, pos);
+  for (const [p, code] of parts) {
+    pos = out.writeInt32BE(p, pos);
+    pos = out.writeInt16BE(code, pos);
+    pos = out.writeBigInt64BE(BigInt(p * 10), pos);
+    pos = out.writeBigInt64BE(-1n, pos);
+    pos = out.writeBigInt64BE(0n, pos);
+  }
+  out.writeInt32BE(0, pos);
+  return out.subarray(0, pos + 4);
+}
 
 const settings: ProducerSettings = { topic: 't', acks: -1, compression: 'none', idempotent: true, retryMs: 5_000, ackTimeoutMs: 30_000 };
 
@@ -106,9 +186,22 @@ describe('Produce request and response', () => {
     expect(body.readInt16BE(0)).toBe(-1); // no transactional id
     expect(body.readInt16BE(2)).toBe(-1);
     expect(body.readInt32BE(4)).toBe(30_000);
-    expect(readProduceBody(body).batches).toEqual([{ partition: 2, batch: Buffer.from('abc') }]);
+    expect(readBody(body)).toEqual([{ partition: 2, batch: Buffer.from('abc') }]);
     expect(decodeProduceResponse(7, responseFor([[2, 0]])).partitions).toEqual([{ partition: 2, errorCode: 0, baseOffset: 20n }]);
+    const frames = Buffer.concat(produceFrames({ version: 7, acks: 1, timeoutMs: 30_000, topic: 'orders', batches: [{ partition: 2, batch: Buffer.from('abc') }, { partition: 0, batch: Buffer.from('de') }] }, 9, 'c'));
+    expect(frames.subarray(4 + 2 + 2 + 4 + 2 + 1).equals(Buffer.concat([Buffer.from([0xff, 0xff, 0, 1]), encodeProduceBody(1, 30_000, 'orders', [{ partition: 2, batch: Buffer.from('abc') }, { partition: 0, batch: Buffer.from('de') }]).subarray(4)]))).toBe(true);
     const v3 = Buffer.concat([responseFor([[1, 6]]).subarray(0, -12), Buffer.alloc(4)]);
     expect(decodeProduceResponse(3, v3).partitions).toEqual([{ partition: 1, errorCode: 6, baseOffset: 10n }]);
+  });
+});
+
+describe('the kafkajs connection Produce requests are written on', () => {
+  it('has what direct.ts uses, so a kafkajs update that changes it fails here', () => {
+    const require = createRequire(import.meta.url);
+    const Connection = require('kafkajs/src/network/connection') as new (o: object) => unknown;
+    const { createLogger, LEVELS } = require('kafkajs/src/loggers') as { createLogger(o: object): unknown; LEVELS: { NOTHING: number } };
+    const logger = createLogger({ level: LEVELS.NOTHING, logCreator: () => () => undefined });
+    const connection = new Connection({ host: '127.0.0.1', port: 1, logger, socketFactory: () => undefined, requestTimeout: 1000, connectionTimeout: 1000 });
+    expect(isProduceConnection(connection)).toBe(true);
   });
 });

@@ -1,3 +1,4 @@
+import { open, type FileHandle } from 'node:fs/promises';
 import { UsageError } from '../../errors.js';
 
 type ChunkStream = NodeJS.ReadableStream & { readableLength?: number; destroy?: (err?: Error) => void };
@@ -40,4 +41,84 @@ export async function* readChunks(stream: ChunkStream, signal: AbortSignal, name
 /** True when `stream` holds no data that was already read from the OS. */
 export function drained(stream: ChunkStream): boolean {
   return (stream.readableLength ?? 0) === 0;
+}
+
+/** Chunks of one input, and whether what was read so far is all there is for now. */
+export interface InputChunks extends AsyncIterable<Buffer> {
+  /** True when the input has no data waiting: records read so far should not wait for more. */
+  drained(): boolean;
+  close(): Promise<void>;
+}
+
+/** A stream (stdin) as InputChunks. */
+export function streamChunks(stream: ChunkStream, signal: AbortSignal, name: string): InputChunks {
+  return {
+    [Symbol.asyncIterator]: () => readChunks(stream, signal, name),
+    drained: () => drained(stream),
+    close: async () => undefined,
+  };
+}
+
+const FILE_CHUNK_BYTES = 1 << 20;
+
+/**
+ * A file read into two buffers in turn, one being filled while the caller scans the other:
+ * no allocation per chunk, so reading a long file makes no garbage. A chunk is valid until the
+ * caller asks for the next one (the scanner copies the one record cut at its edge).
+ */
+export class FileChunks implements InputChunks {
+  private readonly buffers = [Buffer.allocUnsafeSlow(FILE_CHUNK_BYTES), Buffer.allocUnsafeSlow(FILE_CHUNK_BYTES)];
+  private ahead: Promise<number> | undefined;
+  private aheadDone = false;
+  private handle: FileHandle | undefined;
+
+  constructor(private readonly path: string, private readonly signal: AbortSignal) {}
+
+  drained(): boolean {
+    return !this.aheadDone;
+  }
+
+  async *[Symbol.asyncIterator](): AsyncGenerator<Buffer> {
+    const handle = (this.handle ??= await this.opened());
+    let turn = 0;
+    this.readAhead(handle, turn);
+    while (!this.signal.aborted) {
+      const n = await this.ahead!;
+      if (n === 0) return;
+      const chunk = this.buffers[turn]!.subarray(0, n);
+      turn ^= 1;
+      this.readAhead(handle, turn);
+      yield chunk;
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.ahead?.catch(() => undefined);
+    await this.handle?.close();
+    this.handle = undefined;
+  }
+
+  private async opened(): Promise<FileHandle> {
+    try {
+      return await open(this.path, 'r');
+    } catch (err) {
+      throw new UsageError(`cannot read ${this.path}: ${(err as Error).message}`);
+    }
+  }
+
+  private readAhead(handle: FileHandle, turn: number): void {
+    const buffer = this.buffers[turn]!;
+    this.aheadDone = false;
+    this.ahead = handle.read(buffer, 0, buffer.length, null).then(
+      ({ bytesRead }) => {
+        this.aheadDone = true;
+        return bytesRead;
+      },
+      (err: Error) => {
+        this.aheadDone = true;
+        throw new UsageError(`cannot read ${this.path}: ${err.message}`);
+      },
+    );
+    this.ahead.catch(() => undefined); // reported when the caller reaches it
+  }
 }

@@ -1,9 +1,9 @@
-import { createReadStream } from 'node:fs';
+import { createReadStream, statSync } from 'node:fs';
 import { ExitCode, KstreamError, UsageError } from '../../errors.js';
 import { fromKafkaError } from '../../kafka/errors.js';
 import { BATCH_HEADER_BYTES } from '../../kafka/codec/encode.js';
 import { RecordSender, type AckedRound, type BatchSink, type InputPosition } from '../../kafka/produce/sender.js';
-import { drained, readChunks } from './lines.js';
+import { FileChunks, streamChunks, type InputChunks } from './lines.js';
 import type { ProduceOptions } from './options.js';
 import { partitionForKey } from './partitioner.js';
 import { ParsedRecord, recordParser, recordSize, type RecordParser } from './records.js';
@@ -15,8 +15,7 @@ import { encodingParser, type RecordEncoders } from '../../serde/encoder.js';
 /**
  * A batch of up to a megabyte (librdkafka's batch.size): big enough that a round trip costs
  * little beside filling the next one, small enough that memory stays flat. A round is all the
- * partitions' batches sent together (see src/kafka/produce/sender.ts); just under 2 MiB, so that
- * kafkajs's two copies of the request, each in a power-of-two buffer, take 2 MiB and not 4.
+ * partitions' batches sent together (see src/kafka/produce/sender.ts), just under 2 MiB.
  */
 const BATCH_BYTES = 1 << 20;
 const ROUND_BYTES = (2 << 20) - (64 << 10);
@@ -30,7 +29,7 @@ export interface RunIo {
 
 interface Source {
   name: string;
-  open(): NodeJS.ReadableStream & { destroy?: () => void };
+  open(): InputChunks;
   /** Names record `n` of this source in messages, e.g. "line 12 of data.txt". */
   where(n: number): string;
 }
@@ -105,10 +104,11 @@ export class ProduceRun {
 
   private sources(): Source[] {
     const unit = this.opts.stripCr ? 'line' : 'record';
-    if (this.opts.files.length === 0) return [{ name: 'stdin', open: () => this.io.stdin, where: (n) => `${unit} ${n}` }];
+    const { stdin, signal } = this.io;
+    if (this.opts.files.length === 0) return [{ name: 'stdin', open: () => streamChunks(stdin, signal, 'stdin'), where: (n) => `${unit} ${n}` }];
     return this.opts.files.map((path) => ({
       name: path,
-      open: () => createReadStream(path, { highWaterMark: 256 << 10 }),
+      open: () => (isFile(path) ? new FileChunks(path, signal) : fileStream(path, signal)),
       where: (n) => `${unit} ${n} of ${path}`,
     }));
   }
@@ -119,17 +119,17 @@ export class ProduceRun {
     // Compression may shrink a record below the topic's limit: then let the broker judge.
     const max = this.opts.maxLineBytes ?? (this.opts.compression === 'none' ? 1 : 16) * this.topic.maxMessageBytes;
     const scanner = new LineScanner(this.opts.delimiter, max, this.opts.stripCr, (n) => this.tooLong(source.where(n)));
-    const stream = source.open();
+    const input = source.open();
     try {
-      for await (const chunk of readChunks(stream, this.io.signal, source.name)) {
+      for await (const chunk of input) {
         await this.sendScanned(scanner, scanner.push(chunk));
         if (this.stopped()) return;
         // Nothing more to read right now: send what there is rather than wait for a full batch.
-        if (drained(stream)) this.sender.kick();
+        if (input.drained()) this.sender.kick();
       }
       if (!this.io.signal.aborted) await this.sendScanned(scanner, scanner.end());
     } finally {
-      if (stream !== this.io.stdin) stream.destroy?.();
+      await input.close();
     }
   }
 
@@ -229,6 +229,20 @@ export class ProduceRun {
       exitCode: cause.exitCode, hint: cause.hint, cause,
     });
   }
+}
+
+function isFile(path: string): boolean {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false; // the stream reports why it cannot be read
+  }
+}
+
+/** A pipe or device named by --file: read as a stream, which an abort interrupts. */
+function fileStream(path: string, signal: AbortSignal): InputChunks {
+  const stream = createReadStream(path, { highWaterMark: 256 << 10 });
+  return { ...streamChunks(stream, signal, path), close: async () => void stream.destroy() };
 }
 
 /** One JSON line per acknowledged record of a round, in input order. */

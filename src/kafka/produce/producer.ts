@@ -1,6 +1,6 @@
 // The idempotent producer of sealed record batches: producer id and epoch from InitProducerId,
 // a sequence number per partition stamped on each batch as it is sealed, and Produce requests
-// sent to each partition's leader over kafkajs's connections (see cluster.ts, request.ts).
+// sent to each partition's leader on kafkajs's connections (see cluster.ts, direct.ts).
 //
 // Ordering and retries: the caller (sender.ts) has at most one batch per partition in flight, and
 // seals batches in the order it sends them. A batch that fails with a retriable error (a leader
@@ -13,7 +13,8 @@ import type { KafkaClient } from '../client.js';
 import { compressorFor } from '../codec/compress.js';
 import type { BatchBuilder, CompressionName, Compressor } from '../codec/encode.js';
 import { createCluster, type KafkajsBroker, type KafkajsCluster } from '../cluster.js';
-import { MAX_PRODUCE_VERSION, MIN_PRODUCE_VERSION, PRODUCE_API_KEY, produceRequest, type PartitionBatch, type PartitionResult } from './request.js';
+import { sendProduce } from './direct.js';
+import { MAX_PRODUCE_VERSION, MIN_PRODUCE_VERSION, PRODUCE_API_KEY, type PartitionBatch, type PartitionResult } from './request.js';
 
 const require = createRequire(import.meta.url);
 const { createErrorFromCode } = require('kafkajs/src/protocol/error') as { createErrorFromCode(code: number): Error & { retriable?: boolean; type?: string } };
@@ -180,17 +181,17 @@ export class BatchProducer {
 
   private async sendTo(leader: number, batches: PartitionBatch[]): Promise<Map<number, PartitionResult> | undefined> {
     const broker = await this.cluster.findBroker({ nodeId: String(leader) });
-    const request = produceRequest(this.version, this.settings.acks, this.settings.ackTimeoutMs, this.settings.topic, batches);
-    let response: { partitions: PartitionResult[] } | undefined;
+    const { acks, ackTimeoutMs: timeoutMs, topic } = this.settings;
+    let partitions: PartitionResult[] | undefined;
     try {
-      response = (await broker.connectionPool.send(request)) as typeof response;
+      partitions = await sendProduce(broker, { version: this.version, acks, timeoutMs, topic, batches });
     } catch (err) {
       // As kafkajs's Broker does: a closed connection is dropped so the next try reconnects.
       if ((err as Error).name === 'KafkaJSConnectionClosedError') await broker.disconnect().catch(() => undefined);
       throw err;
     }
-    if (!response) return undefined;
-    return new Map(response.partitions.map((p) => [p.partition, p]));
+    if (!partitions) return undefined;
+    return new Map(partitions.map((p) => [p.partition, p]));
   }
 
   /** Metadata again after a failure, within what is left of the retry time. */

@@ -9,7 +9,6 @@
 // small beside the time to fill the next round, and memory stays at two rounds whatever the
 // input's length.
 import { BatchBuilder } from '../codec/encode.js';
-import { releaseSentBuffers } from './memory.js';
 import type { PartitionOutcome } from './producer.js';
 import type { PartitionBatch } from './request.js';
 
@@ -168,7 +167,6 @@ export class RecordSender {
       this.failure ??= { error, start: [...round.slots.values()][0]!.start };
     }
     this.recycle(round);
-    releaseSentBuffers();
     this.inFlight = undefined;
     if (this.eager && !this.failure && this.pending.slots.size > 0) this.dispatch();
   }
