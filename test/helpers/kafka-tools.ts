@@ -20,7 +20,11 @@ export function kafkaToolsDir(env: NodeJS.ProcessEnv = process.env): string {
 /** The tools' jar folder, resolved with Maven on first use. */
 export function ensureKafkaTools(): string {
   const dir = kafkaToolsDir();
-  return mavenLibs(dir, POM, 'kafka-tools', () => writeFileSync(join(dir, 'log4j.properties'), LOG4J));
+  const libs = mavenLibs(dir, POM, 'kafka-tools');
+  // Written on every use, not only on the fetch: `npm run bench` (bench/java.js) fetches into the same folder without it.
+  const log4j = join(dir, 'log4j.properties');
+  if (!existsSync(log4j)) writeFileSync(log4j, LOG4J);
+  return libs;
 }
 
 /**
