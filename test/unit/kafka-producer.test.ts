@@ -5,6 +5,7 @@ import { BatchProducer, type ProducerSettings } from '../../src/kafka/produce/pr
 import { isProduceConnection, produceFrames } from '../../src/kafka/produce/direct.js';
 import { decodeProduceResponse, encodeProduceBody } from '../../src/kafka/produce/request.js';
 import { createRequire } from 'node:module';
+import { produceResponse, readProduceBody } from '../helpers/fake-cluster.js';
 
 /**
  * A stand-in for kafkajs's cluster: one broker whose answers the test scripts per request, and
@@ -70,38 +71,10 @@ function readFrame(frame: Buffer): { correlation: number; batches: { partition: 
 }
 
 /** The batches of a Produce request body (encodeProduceBody's layout). */
-function readBody(body: Buffer): { partition: number; batch: Buffer }[] {
-  let pos = 2 + 2 + 4 + 4;
-  pos += 2 + body.readInt16BE(pos);
-  const n = body.readInt32BE(pos);
-  pos += 4;
-  const out = [];
-  for (let i = 0; i < n; i++) {
-    const partition = body.readInt32BE(pos);
-    const len = body.readInt32BE(pos + 4);
-    out.push({ partition, batch: body.subarray(pos + 8, pos + 8 + len) });
-    pos += 8 + len;
-  }
-  return out;
-}
+const readBody = (body: Buffer) => readProduceBody(body).batches;
 
-/** A v7 Produce response with these error codes, base offset 10 * partition. */
-function responseFor(parts: Array<[number, number]>): Buffer {
-  const out = Buffer.alloc(4 + 2 + 1 + 4 + parts.length * 30 + 4);
-  let pos = out.writeInt32BE(1, 0);
-  pos = out.writeInt16BE(1, pos);
-  pos += out.write('t', pos);
-  pos = out.writeInt32BE(parts.length, pos);
-  for (const [p, code] of parts) {
-    pos = out.writeInt32BE(p, pos);
-    pos = out.writeInt16BE(code, pos);
-    pos = out.writeBigInt64BE(BigInt(p * 10), pos);
-    pos = out.writeBigInt64BE(-1n, pos);
-    pos = out.writeBigInt64BE(0n, pos);
-  }
-  out.writeInt32BE(0, pos);
-  return out.subarray(0, pos + 4);
-}
+/** A v7 Produce response of topic t with these error codes, base offset 10 * partition. */
+const responseFor = (parts: Array<[number, number]>) => produceResponse('t', parts.map(([p, code]) => [p, code, BigInt(p * 10)]));
 
 const settings: ProducerSettings = { topic: 't', acks: -1, compression: 'none', idempotent: true, retryMs: 5_000, ackTimeoutMs: 30_000 };
 
