@@ -13,7 +13,7 @@
 import type { Socket } from 'node:net';
 import { KstreamError } from '../../errors.js';
 import type { KafkajsBroker } from '../cluster.js';
-import { decodeProduceResponse, PRODUCE_API_KEY, type PartitionBatch, type PartitionResult } from './request.js';
+import { decodeProduceResponse, PRODUCE_API_KEY, produceBodyParts, type PartitionBatch, type PartitionResult } from './request.js';
 
 /** What of kafkajs's Connection (network/connection.js) this uses; `connectionOf` checks it. */
 interface KafkajsConnection {
@@ -109,38 +109,21 @@ export async function sendProduce(broker: KafkajsBroker, call: ProduceCall): Pro
 }
 
 /**
- * The framed request as buffers to write in order: size, request header v1 (api key, version,
- * correlation id, client id), the body up to the first batch, then each batch after its
- * partition and length. Versions 3 to 7 share this layout (request.ts).
+ * The framed request as buffers to write in order: size and request header v1 (api key, version,
+ * correlation id, client id) in front of the body's parts (produceBodyParts). Versions 3 to 7 share
+ * this layout (request.ts).
  */
 export function produceFrames(call: ProduceCall, correlationId: number, clientId: string | null): Buffer[] {
-  const topic = Buffer.from(call.topic, 'utf8');
   const client = clientId === null ? null : Buffer.from(clientId, 'utf8');
-  const headBytes = 4 + 2 + 2 + 4 + 2 + (client?.length ?? 0) + 2 + 2 + 4 + 4 + 2 + topic.length + 4;
-  let size = headBytes - 4;
-  for (const b of call.batches) size += 8 + b.batch.length;
-  const head = Buffer.allocUnsafe(headBytes + 8 * call.batches.length);
+  const parts = produceBodyParts(call.acks, call.timeoutMs, call.topic, call.batches, null, 4 + 2 + 2 + 4 + 2 + (client?.length ?? 0));
+  let size = -4;
+  for (const part of parts) size += part.length;
+  const head = parts[0]!;
   let pos = head.writeInt32BE(size, 0);
   pos = head.writeInt16BE(PRODUCE_API_KEY, pos);
   pos = head.writeInt16BE(call.version, pos);
   pos = head.writeInt32BE(correlationId, pos);
   pos = head.writeInt16BE(client ? client.length : -1, pos);
-  if (client) pos += client.copy(head, pos);
-  pos = head.writeInt16BE(-1, pos); // transactional_id: none
-  pos = head.writeInt16BE(call.acks, pos);
-  pos = head.writeInt32BE(call.timeoutMs, pos);
-  pos = head.writeInt32BE(1, pos);
-  pos = head.writeInt16BE(topic.length, pos);
-  pos += topic.copy(head, pos);
-  pos = head.writeInt32BE(call.batches.length, pos);
-  const parts: Buffer[] = [];
-  let from = 0;
-  for (const b of call.batches) {
-    pos = head.writeInt32BE(b.partition, pos);
-    pos = head.writeInt32BE(b.batch.length, pos);
-    parts.push(head.subarray(from, pos), b.batch);
-    from = pos;
-  }
-  if (call.batches.length === 0) parts.push(head.subarray(0, pos));
+  if (client) client.copy(head, pos);
   return parts;
 }

@@ -39,25 +39,36 @@ export interface ProtocolRequest {
  * producer names its transactional id; the broker checks it against the batches' producer id and epoch.
  */
 export function encodeProduceBody(acks: number, timeoutMs: number, topic: string, batches: PartitionBatch[], transactionalId: string | null = null): Buffer {
+  return Buffer.concat(produceBodyParts(acks, timeoutMs, topic, batches, transactionalId));
+}
+
+/**
+ * The body as buffers to write in order, the batches not copied: everything up to the first batch,
+ * then each batch after its partition and length. The first part starts with `reserve` bytes left
+ * for the caller (a request header in front of the body).
+ */
+export function produceBodyParts(acks: number, timeoutMs: number, topic: string, batches: PartitionBatch[], transactionalId: string | null, reserve = 0): Buffer[] {
   const topicBytes = Buffer.from(topic, 'utf8');
   const idBytes = transactionalId === null ? null : Buffer.from(transactionalId, 'utf8');
-  let size = 2 + (idBytes?.length ?? 0) + 2 + 4 + 4 + 2 + topicBytes.length + 4;
-  for (const b of batches) size += 4 + 4 + b.batch.length;
-  const out = Buffer.allocUnsafe(size);
-  let pos = out.writeInt16BE(idBytes ? idBytes.length : -1, 0); // transactional_id: null unless transactional
-  if (idBytes) pos += idBytes.copy(out, pos);
-  pos = out.writeInt16BE(acks, pos);
-  pos = out.writeInt32BE(timeoutMs, pos);
-  pos = out.writeInt32BE(1, pos);
-  pos = out.writeInt16BE(topicBytes.length, pos);
-  pos += topicBytes.copy(out, pos);
-  pos = out.writeInt32BE(batches.length, pos);
+  const head = Buffer.allocUnsafe(reserve + 2 + (idBytes?.length ?? 0) + 2 + 4 + 4 + 2 + topicBytes.length + 4 + 8 * batches.length);
+  let pos = head.writeInt16BE(idBytes ? idBytes.length : -1, reserve); // transactional_id: null unless transactional
+  if (idBytes) pos += idBytes.copy(head, pos);
+  pos = head.writeInt16BE(acks, pos);
+  pos = head.writeInt32BE(timeoutMs, pos);
+  pos = head.writeInt32BE(1, pos);
+  pos = head.writeInt16BE(topicBytes.length, pos);
+  pos += topicBytes.copy(head, pos);
+  pos = head.writeInt32BE(batches.length, pos);
+  const parts: Buffer[] = [];
+  let from = 0;
   for (const b of batches) {
-    pos = out.writeInt32BE(b.partition, pos);
-    pos = out.writeInt32BE(b.batch.length, pos);
-    pos += b.batch.copy(out, pos);
+    pos = head.writeInt32BE(b.partition, pos);
+    pos = head.writeInt32BE(b.batch.length, pos);
+    parts.push(head.subarray(from, pos), b.batch);
+    from = pos;
   }
-  return out;
+  if (batches.length === 0) parts.push(head.subarray(0, pos));
+  return parts;
 }
 
 export function decodeProduceResponse(version: number, payload: Buffer): { partitions: PartitionResult[]; throttleMs: number } {
