@@ -12,7 +12,7 @@ import { produceResponse, readProduceBody } from '../helpers/fake-cluster.js';
  * a record of every batch sent. Only the retry and sequencing logic is under test here; the
  * wire is tested against the real broker by the integration tests.
  */
-function fakeCluster(answers: Array<Record<number, number> | Error>) {
+function fakeCluster(answers: Array<Record<number, number> | Error>, brokerDelays: number[] = []) {
   const sent: Array<{ partition: number; batch: Buffer }[]> = [];
   let refreshes = 0;
   let correlationId = 0;
@@ -53,7 +53,11 @@ function fakeCluster(answers: Array<Record<number, number> | Error>) {
     addTargetTopic: async () => undefined,
     refreshMetadata: async () => void refreshes++,
     findTopicPartitionMetadata: () => [0, 1, 2].map((partitionId) => ({ partitionId, leader: 1 })),
-    findBroker: async () => broker,
+    findBroker: async () => {
+      const delay = brokerDelays.shift();
+      if (delay) await new Promise((r) => setTimeout(r, delay));
+      return broker;
+    },
     findControllerBroker: async () => broker,
     findGroupCoordinator: async () => broker,
     fetchTopicsOffset: async () => [],
@@ -101,6 +105,7 @@ describe('BatchProducer', () => {
     const { cluster, sent, refreshes } = fakeCluster([{ 1: 6 /* NOT_LEADER_OR_FOLLOWER */ }, {}]);
     const producer = new BatchProducer(undefined, settings, cluster);
     await producer.connect();
+    const connected = refreshes();
     const batches = [await producer.seal(0, builder(2)), await producer.seal(1, builder(2))];
     const outcomes = await producer.send(batches);
     expect(outcomes).toEqual([
@@ -109,7 +114,7 @@ describe('BatchProducer', () => {
     ]);
     expect(sent.map((r) => r.map((b) => b.partition))).toEqual([[0, 1], [1]]);
     expect(sent[1]![0]!.batch.equals(batches[1]!.batch)).toBe(true);
-    expect(refreshes()).toBe(1);
+    expect(refreshes() - connected).toBe(1);
   });
 
   it('resends after a lost connection, and takes a duplicate-sequence answer as written', async () => {
@@ -150,6 +155,58 @@ describe('BatchProducer', () => {
     expect(outcome).toMatchObject({ ok: false, error: { type: 'NOT_LEADER_FOR_PARTITION' } }); // kafkajs's name for code 6
     expect(sent.length).toBeGreaterThan(1);
     expect(sent.length).toBeLessThan(50);
+  });
+});
+
+describe('BatchProducer with a round in flight ahead', () => {
+  const seqOf = (b: { batch: Buffer }) => b.batch.readInt32BE(53);
+
+  it('puts requests on the connection in the order send was called, however long finding the leader takes', async () => {
+    const { cluster, sent } = fakeCluster([], [50, 0]);
+    const producer = new BatchProducer(undefined, settings, cluster);
+    await producer.connect();
+    const a = [await producer.seal(0, builder(2))];
+    const b = [await producer.seal(0, builder(2))];
+    await Promise.all([producer.send(a), producer.send(b, Promise.resolve(true))]);
+    expect(sent.map((r) => r.map(seqOf))).toEqual([[0], [2]]);
+  });
+
+  it('retries an out-of-order refusal once the round ahead is acknowledged, and not before', async () => {
+    const { cluster, sent } = fakeCluster([{ 0: 45 /* OUT_OF_ORDER_SEQUENCE_NUMBER */ }, {}]);
+    const producer = new BatchProducer(undefined, settings, cluster);
+    await producer.connect();
+    let aheadDone!: (ok: boolean) => void;
+    const ahead = new Promise<boolean>((r) => (aheadDone = r));
+    const sending = producer.send([await producer.seal(0, builder(1))], ahead);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(sent).toHaveLength(1);
+    aheadDone(true);
+    expect(await sending).toEqual([{ partition: 0, ok: true, baseOffset: 0n }]);
+    expect(sent).toHaveLength(2);
+  });
+
+  it('retries nothing when the round ahead failed', async () => {
+    const lost = Object.assign(new Error('Connection closed'), { name: 'KafkaJSConnectionClosedError' });
+    const { cluster, sent } = fakeCluster([lost]);
+    const producer = new BatchProducer(undefined, settings, cluster);
+    await producer.connect();
+    const [outcome] = await producer.send([await producer.seal(0, builder(1))], Promise.resolve(false));
+    expect(outcome).toMatchObject({ partition: 0, ok: false, error: { name: 'KafkaJSConnectionClosedError' } });
+    expect(sent).toHaveLength(1);
+  });
+
+  it('takes an out-of-order refusal for good when no round was ahead', async () => {
+    const { cluster, sent } = fakeCluster([{ 0: 45 }]);
+    const producer = new BatchProducer(undefined, settings, cluster);
+    await producer.connect();
+    const [outcome] = await producer.send([await producer.seal(0, builder(1))]);
+    expect(outcome).toMatchObject({ ok: false, error: { type: 'OUT_OF_ORDER_SEQUENCE_NUMBER' } });
+    expect(sent).toHaveLength(1);
+  });
+
+  it('is pipelined only when idempotent', () => {
+    expect(new BatchProducer(undefined, settings, fakeCluster([]).cluster).pipelined).toBe(true);
+    expect(new BatchProducer(undefined, { ...settings, acks: 1, idempotent: false }, fakeCluster([]).cluster).pipelined).toBe(false);
   });
 });
 

@@ -7,22 +7,24 @@ import type { PartitionBatch } from '../../src/kafka/produce/request.js';
 import { RecordSender, type BatchSink } from '../../src/kafka/produce/sender.js';
 
 /** A sink that records each round's batches (as record counts) and lets the test decide when each finishes. */
-function recorder() {
-  const calls: Array<{ batches: Array<[number, number]>; done: (fail?: Map<number, Error>) => void }> = [];
+function recorder(pipelined = false) {
+  const calls: Array<{ batches: Array<[number, number]>; after?: Promise<boolean>; done: (fail?: Map<number, Error>) => void }> = [];
   let inFlight = 0;
   let maxInFlight = 0;
   const counts = new Map<Buffer, number>();
   const sink: BatchSink = {
+    pipelined,
     seal: async (partition: number, builder: BatchBuilder) => {
       const batch = builder.sealPlain({ producerId: -1n, producerEpoch: -1, baseSequence: -1 });
       counts.set(batch, builder.count);
       return { partition, batch };
     },
-    send: (batches: PartitionBatch[]) => new Promise<PartitionOutcome[]>((resolve) => {
+    send: (batches: PartitionBatch[], after?: Promise<boolean>) => new Promise<PartitionOutcome[]>((resolve) => {
       inFlight++;
       maxInFlight = Math.max(maxInFlight, inFlight);
       calls.push({
         batches: batches.map((b) => [b.partition, counts.get(b.batch)!]),
+        after,
         done: (fail) => {
           inFlight--;
           resolve(batches.map((b, i) => {
@@ -136,6 +138,62 @@ describe('RecordSender', () => {
     r.calls[0]!.done();
     await draining;
     expect(acked).toEqual([{ order: [2, 0, 2], offsets: [[2, 0n], [0, 100n]] }]);
+  });
+});
+
+describe('RecordSender with a pipelined sink', () => {
+  it('keeps two rounds in flight, the second told when the first has settled', async () => {
+    const r = recorder(true);
+    const sender = new RecordSender(r.sink, limits, () => at(1));
+    void feed(sender, [0, 0, 0, 0, 0, 0, 0]);
+    await tick();
+    expect(r.calls.map((c) => c.batches)).toEqual([[[0, 2]], [[0, 2]]]);
+    expect(r.calls[0]!.after).toBeUndefined();
+    let second: boolean | undefined;
+    void r.calls[1]!.after!.then((ok) => (second = ok));
+    await tick();
+    expect(second).toBeUndefined();
+    r.calls[0]!.done();
+    await tick();
+    expect(second).toBe(true);
+    expect(r.calls).toHaveLength(3);
+    expect(r.maxInFlight()).toBe(2);
+  });
+
+  it('acknowledges rounds in input order, whichever answer comes first', async () => {
+    const r = recorder(true);
+    const acked: number[][] = [];
+    const sender = new RecordSender(r.sink, limits, () => at(1), (round) => void acked.push(round.order), true);
+    await feed(sender, [0, 0, 0, 1]);
+    const draining = sender.drain();
+    await tick();
+    expect(r.calls.map((c) => c.batches)).toEqual([[[0, 2]], [[0, 1], [1, 1]]]);
+    r.calls[1]!.done();
+    await tick();
+    expect(acked).toEqual([]);
+    r.calls[0]!.done();
+    await draining;
+    expect(acked).toEqual([[0, 0], [0, 1]]);
+    expect(sender.acked).toBe(4);
+  });
+
+  it('tells the round behind that the one ahead failed, and names the failure that starts first', async () => {
+    const r = recorder(true);
+    let n = 0;
+    const sender = new RecordSender(r.sink, limits, () => at(++n));
+    await feed(sender, [0, 0, 0, 1]);
+    const draining = sender.drain();
+    await tick();
+    let second: boolean | undefined;
+    void r.calls[1]!.after!.then((ok) => (second = ok));
+    r.calls[1]!.done(new Map([[1, new Error('out of order')]]));
+    r.calls[0]!.done(new Map([[0, new Error('leader gone')]]));
+    await draining;
+    expect(second).toBe(false);
+    expect((sender.failure!.error as Error).message).toBe('leader gone');
+    expect(sender.failure!.start.where()).toBe('line 1');
+    expect(r.calls).toHaveLength(2);
+    expect(sender.acked).toBe(1); // round two's batch of partition 0
   });
 });
 

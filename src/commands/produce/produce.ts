@@ -33,7 +33,6 @@ export interface ProduceDeps {
  * metadata, InitProducerId, SASL and TLS.
  */
 export async function produceRecords(deps: ProduceDeps, opts: ProduceOptions, stats: ProduceStats): Promise<KstreamError | undefined> {
-  const topic = await withTopic(deps, opts);
   const idempotent = opts.acks === -1;
   if (!idempotent && deps.conn.verbose) deps.info(`acks=${opts.acks}: the idempotent producer needs acks=all, so it is off for this run`);
   const producer = new BatchProducer(deps.kafka, {
@@ -44,13 +43,21 @@ export async function produceRecords(deps: ProduceDeps, opts: ProduceOptions, st
     retryMs: retryTime(deps.conn.timeoutMs),
     ackTimeoutMs: Math.max(deps.conn.timeoutMs, 30_000),
   });
+  const deadline = <T>(work: Promise<T>) => withDeadline(work, deps.conn.timeoutMs, () => unreachable(deps.conn));
+  // The producer connects and takes its id while the topic is checked: two round trips fewer
+  // before the first record. A failure of either is reported after both have settled.
+  const connecting = deadline(producer.connect());
+  connecting.catch(() => undefined);
   try {
-    await withDeadline(producer.connect(), deps.conn.timeoutMs, () => unreachable(deps.conn));
+    const topic = await withTopic(deps, opts);
+    await connecting;
+    await deadline(producer.addTopic());
     const io = { stdin: deps.io.stdin, stdout: deps.io.stdout, signal: deps.signal, brokers: deps.conn.brokers };
     return await new ProduceRun(io, opts, topic, stats, producer, deps.encoders).run();
   } catch (err) {
     throw fromKafkaError(err, deps.conn.brokers);
   } finally {
+    await connecting.catch(() => undefined);
     await producer.disconnect().catch(() => undefined);
   }
 }

@@ -74,19 +74,25 @@ async function connectionOf(broker: KafkajsBroker): Promise<KafkajsConnection> {
   return connection;
 }
 
+/** A Produce request on its connection's queue: `answer` settles with the broker's reply. */
+export interface QueuedProduce {
+  answer: Promise<PartitionResult[] | undefined>;
+}
+
 /**
- * Sends one Produce request to `broker` and returns its partitions' answers (undefined with
- * acks=0, which has none). Connection failures reject as kafkajs's own errors do.
+ * Puts one Produce request on `broker`'s connection and resolves once it is queued there, in
+ * call order for requests queued one after another: a connection writes its queue in order. The
+ * answer holds the partitions' results (undefined with acks=0, which has none); connection
+ * failures reject as kafkajs's own errors do.
  */
-export async function sendProduce(broker: KafkajsBroker, call: ProduceCall): Promise<PartitionResult[] | undefined> {
+export async function queueProduce(broker: KafkajsBroker, call: ProduceCall): Promise<QueuedProduce> {
   const connection = await connectionOf(broker);
   if (!connection.isAuthenticated()) await connection.authenticate();
   connection.failIfNotConnected();
   const correlationId = connection.nextCorrelationId();
   const parts = produceFrames(call, correlationId, connection.clientId);
   const expectResponse = call.acks !== 0;
-  const answer = await new Promise<SocketAnswer>((resolve, reject) => {
-    connection.failIfNotConnected();
+  const raw = new Promise<SocketAnswer>((resolve, reject) => {
     connection.requestQueue.push({
       entry: { apiKey: PRODUCE_API_KEY, apiName: 'Produce', apiVersion: call.version, correlationId, resolve, reject },
       expectResponse,
@@ -101,6 +107,10 @@ export async function sendProduce(broker: KafkajsBroker, call: ProduceCall): Pro
       },
     });
   });
+  return { answer: raw.then((a) => produceAnswer(connection, call, expectResponse, a)) };
+}
+
+function produceAnswer(connection: KafkajsConnection, call: ProduceCall, expectResponse: boolean, answer: SocketAnswer): PartitionResult[] | undefined {
   if (!expectResponse || !answer.payload) return undefined;
   const decoded = decodeProduceResponse(call.version, answer.payload);
   // KIP-219: a throttled answer holds back the connection's next requests (v6 and later).

@@ -2,23 +2,30 @@
 // a sequence number per partition stamped on each batch as it is sealed, and Produce requests
 // sent to each partition's leader on kafkajs's connections (see cluster.ts, direct.ts).
 //
-// Ordering and retries: the caller (sender.ts) has at most one batch per partition in flight, and
-// seals batches in the order it sends them. A batch that fails with a retriable error (a leader
-// moved, a timeout, a lost connection) is sent again with the same bytes, so the same sequence
-// number, after the metadata is refreshed: the broker writes it once whether or not the first
-// try got through, and no later batch of that partition can overtake it. Retries stop after
-// `retryMs`, the one setting that says how long a Kafka failure may last.
+// Ordering and retries: the caller (sender.ts) seals batches in the order it sends them, and has
+// at most two rounds in flight, the second only with idempotence (`pipelined`). Requests are put
+// on the connections in the order `send` is called (`inOrder`), and a leader's connection carries
+// them to the broker in that order. A batch that fails with a retriable error (a leader moved, a
+// timeout, a lost connection) is sent again with the same bytes, so the same sequence number,
+// after the metadata is refreshed: the broker writes it once whether or not the first try got
+// through. A round's retries wait for the round before it to settle (`after`), so no retry
+// overtakes an earlier batch of its partition; when that round failed, nothing after it is
+// retried. While an earlier batch was unwritten, the broker refuses the next ones of the
+// partition as out of order (OUT_OF_ORDER_SEQUENCE_NUMBER): on the first try of a round sent
+// behind another, that too is retried. Retries stop after `retryMs`, the one setting that says
+// how long a Kafka failure may last.
 import { createRequire } from 'node:module';
 import type { KafkaClient } from '../client.js';
 import { compressorFor } from '../codec/compress.js';
 import type { BatchBuilder, CompressionName, Compressor } from '../codec/encode.js';
 import { createCluster, type KafkajsBroker, type KafkajsCluster } from '../cluster.js';
-import { sendProduce } from './direct.js';
+import { queueProduce, type QueuedProduce } from './direct.js';
 import { MAX_PRODUCE_VERSION, MIN_PRODUCE_VERSION, PRODUCE_API_KEY, type PartitionBatch, type PartitionResult } from './request.js';
 
 const require = createRequire(import.meta.url);
 const { createErrorFromCode } = require('kafkajs/src/protocol/error') as { createErrorFromCode(code: number): Error & { retriable?: boolean; type?: string } };
 
+const OUT_OF_ORDER_SEQUENCE_NUMBER = 45;
 const DUPLICATE_SEQUENCE_NUMBER = 46;
 const SEQUENCE_WRAP = 2 ** 31;
 const RETRY_BACKOFF_MS = [100, 200, 400, 800, 1000];
@@ -68,6 +75,8 @@ export class BatchProducer {
   private producerId = -1n;
   private producerEpoch = -1;
   private version = MAX_PRODUCE_VERSION;
+  /** The last request being put on a connection: the next one waits for it (see above). */
+  private queueing: Promise<unknown> = Promise.resolve();
 
   /** `cluster` is for tests of the retry logic; commands pass only the client. */
   constructor(kafka: KafkaClient | undefined, private readonly settings: ProducerSettings, cluster?: KafkajsCluster) {
@@ -75,9 +84,19 @@ export class BatchProducer {
     this.compress = compressorFor(settings.compression);
   }
 
+  /** A second round may be in flight only where sequence numbers let the broker keep order. */
+  get pipelined(): boolean {
+    return this.settings.idempotent;
+  }
+
+  /**
+   * Connects and takes a producer id. The topic is not asked for yet, so this can run while the
+   * caller checks or creates it: call `addTopic` after.
+   */
   async connect(): Promise<void> {
     await this.cluster.connect();
-    await this.cluster.addTargetTopic(this.settings.topic);
+    // Metadata without topics: the brokers and the controller.
+    await this.cluster.refreshMetadata();
     const broker = await this.cluster.findControllerBroker();
     this.version = produceVersion(broker, this.settings.compression);
     if (this.settings.idempotent) {
@@ -86,6 +105,11 @@ export class BatchProducer {
       this.producerId = BigInt(producerId);
       this.producerEpoch = producerEpoch;
     }
+  }
+
+  /** Reads the topic's partition leaders: once it exists, before the first send. */
+  async addTopic(): Promise<void> {
+    await this.cluster.addTargetTopic(this.settings.topic);
   }
 
   private async retrying<T>(fn: () => Promise<T>): Promise<T> {
@@ -117,18 +141,25 @@ export class BatchProducer {
     return { partition, batch };
   }
 
-  /** Sends one batch per partition to its leader, retrying each as described above. */
-  async send(batches: PartitionBatch[]): Promise<PartitionOutcome[]> {
+  /**
+   * Sends one batch per partition to its leader, retrying each as described above. `after`: the
+   * round sent before this one and still in flight, true once it was wholly acknowledged.
+   */
+  async send(batches: PartitionBatch[], after?: Promise<boolean>): Promise<PartitionOutcome[]> {
     const outcomes: PartitionOutcome[] = [];
     const deadline = Date.now() + this.settings.retryMs;
     let pending = batches;
     for (let attempt = 0; pending.length > 0; attempt++) {
       if (attempt > 0) await this.refreshMetadata(deadline);
       const failed = await this.attempt(pending, outcomes);
+      const behind = attempt === 0 && after !== undefined;
+      // Nothing is retried before the round ahead has settled, or at all when it failed.
+      const ahead = behind && failed.length > 0 ? await after : true;
       const wait = RETRY_BACKOFF_MS[Math.min(attempt, RETRY_BACKOFF_MS.length - 1)]!;
       const retry: PartitionBatch[] = [];
       for (const f of failed) {
-        if (isRetriable(f.error) && Date.now() + wait < deadline) retry.push(f.batch);
+        const retriable = isRetriable(f.error) || (behind && (f.error as { code?: number }).code === OUT_OF_ORDER_SEQUENCE_NUMBER);
+        if (ahead && retriable && Date.now() + wait < deadline) retry.push(f.batch);
         else outcomes.push({ partition: f.batch.partition, ok: false, error: f.error });
       }
       pending = retry;
@@ -180,18 +211,30 @@ export class BatchProducer {
   }
 
   private async sendTo(leader: number, batches: PartitionBatch[]): Promise<Map<number, PartitionResult> | undefined> {
-    const broker = await this.cluster.findBroker({ nodeId: String(leader) });
     const { acks, ackTimeoutMs: timeoutMs, topic } = this.settings;
+    const call = { version: this.version, acks, timeoutMs, topic, batches };
+    let broker: KafkajsBroker | undefined;
     let partitions: PartitionResult[] | undefined;
     try {
-      partitions = await sendProduce(broker, { version: this.version, acks, timeoutMs, topic, batches });
+      const queued = await this.inOrder(async () => {
+        broker = await this.cluster.findBroker({ nodeId: String(leader) });
+        return queueProduce(broker, call);
+      });
+      partitions = await queued.answer;
     } catch (err) {
       // As kafkajs's Broker does: a closed connection is dropped so the next try reconnects.
-      if ((err as Error).name === 'KafkaJSConnectionClosedError') await broker.disconnect().catch(() => undefined);
+      if ((err as Error).name === 'KafkaJSConnectionClosedError') await broker?.disconnect().catch(() => undefined);
       throw err;
     }
     if (!partitions) return undefined;
     return new Map(partitions.map((p) => [p.partition, p]));
+  }
+
+  /** Runs `queue` once the request before it is queued (or has failed to be). */
+  private inOrder(queue: () => Promise<QueuedProduce>): Promise<QueuedProduce> {
+    const next = this.queueing.then(queue, queue);
+    this.queueing = next.catch(() => undefined);
+    return next;
   }
 
   /** Metadata again after a failure, within what is left of the retry time. */
