@@ -1,5 +1,6 @@
 import { open, type FileHandle } from 'node:fs/promises';
 import { UsageError } from '../../errors.js';
+import { arenaBuffer, releaseBuffer } from '../../kafka/codec/arena.js';
 
 type ChunkStream = NodeJS.ReadableStream & { readableLength?: number; destroy?: (err?: Error) => void };
 
@@ -50,16 +51,41 @@ export interface InputChunks extends AsyncIterable<Buffer> {
   close(): Promise<void>;
 }
 
-/** A stream (stdin) as InputChunks. */
+/** A stream (stdin) as InputChunks, each chunk valid until the caller asks for the next one. */
 export function streamChunks(stream: ChunkStream, signal: AbortSignal, name: string): InputChunks {
   return {
-    [Symbol.asyncIterator]: () => readChunks(stream, signal, name),
+    [Symbol.asyncIterator]: () => inArena(readChunks(stream, signal, name)),
     drained: () => drained(stream),
     close: async () => undefined,
   };
 }
 
 const FILE_CHUNK_BYTES = 1 << 20;
+const STREAM_CHUNK_BYTES = 256 << 10;
+
+/**
+ * Each chunk copied into one of two arena buffers in turn (one native copy per chunk), so that
+ * its records go into their batches by memory.copy (src/kafka/codec/arena.ts). A chunk larger
+ * than a buffer is passed on as it is.
+ */
+async function* inArena(chunks: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
+  const slots = [arenaBuffer(STREAM_CHUNK_BYTES), arenaBuffer(STREAM_CHUNK_BYTES)];
+  let turn = 0;
+  try {
+    for await (const chunk of chunks) {
+      const slot = slots[turn]!;
+      if (chunk.length > slot.length) {
+        yield chunk;
+        continue;
+      }
+      turn ^= 1;
+      chunk.copy(slot, 0);
+      yield slot.subarray(0, chunk.length);
+    }
+  } finally {
+    slots.forEach(releaseBuffer);
+  }
+}
 
 /**
  * A file read into two buffers in turn, one being filled while the caller scans the other:
@@ -67,7 +93,8 @@ const FILE_CHUNK_BYTES = 1 << 20;
  * caller asks for the next one (the scanner copies the one record cut at its edge).
  */
 export class FileChunks implements InputChunks {
-  private readonly buffers = [Buffer.allocUnsafeSlow(FILE_CHUNK_BYTES), Buffer.allocUnsafeSlow(FILE_CHUNK_BYTES)];
+  /** In the arena (src/kafka/codec/arena.ts): records go from here into their batches by memory.copy. */
+  private readonly buffers = [arenaBuffer(FILE_CHUNK_BYTES), arenaBuffer(FILE_CHUNK_BYTES)];
   private ahead: Promise<number> | undefined;
   private aheadDone = false;
   private handle: FileHandle | undefined;
@@ -96,6 +123,8 @@ export class FileChunks implements InputChunks {
     await this.ahead?.catch(() => undefined);
     await this.handle?.close();
     this.handle = undefined;
+    // Once: a block released twice would be handed out twice.
+    this.buffers.splice(0).forEach(releaseBuffer);
   }
 
   private async opened(): Promise<FileHandle> {

@@ -14,6 +14,7 @@
 // Record: length varint | attributes int8 | timestampDelta varlong | offsetDelta varint
 //   | keyLength varint (-1 = null) | key | valueLength varint (-1 = null) | value
 //   | headerCount varint | (keyLength varint | key | valueLength varint | value)*
+import { arenaBuffer, arenaCopy, arenaOffset, releaseBuffer } from './arena.js';
 import { crc32c } from './crc32c.js';
 
 export const BATCH_HEADER_BYTES = 61;
@@ -104,6 +105,8 @@ export const NO_HEADERS = encodeHeaders([]);
 export class BatchBuilder {
   private buf: Buffer;
   private view: DataView;
+  /** Where `buf` is in the arena (-1: not there), for copies by memory.copy. */
+  private at: number;
   private pos = BATCH_HEADER_BYTES;
   count = 0;
   private baseTimestamp = 0;
@@ -112,10 +115,14 @@ export class BatchBuilder {
   /**
    * `limit`: bytes the batch may reach; a single record larger than it still makes a batch of one.
    * `reuse`: a buffer of an acknowledged batch to write into, so a long run allocates no more.
+   * `pooled`: take buffers from the arena (arena.ts), and give back the ones outgrown; the
+   * caller releases the last one once its batch is acknowledged.
    */
-  constructor(private readonly limit: number, reuse?: Buffer) {
-    this.buf = reuse && reuse.length >= BATCH_HEADER_BYTES ? reuse : Buffer.allocUnsafe(Math.min(INITIAL_BYTES, Math.max(limit, BATCH_HEADER_BYTES)));
+  constructor(private readonly limit: number, reuse?: Buffer, private readonly pooled = false) {
+    const initial = Math.min(INITIAL_BYTES, Math.max(limit, BATCH_HEADER_BYTES));
+    this.buf = reuse && reuse.length >= BATCH_HEADER_BYTES ? reuse : pooled ? arenaBuffer(initial) : Buffer.allocUnsafe(initial);
     this.view = viewOf(this.buf);
+    this.at = arenaOffset(this.buf);
   }
 
   /** The buffer the batch is written in, for a later builder once this batch is acknowledged. */
@@ -156,11 +163,11 @@ export class BatchBuilder {
     pos = writeVarint(buf, pos, tsDelta);
     pos = writeVarint(buf, pos, this.count);
     pos = writeVarint(buf, pos, keyLen);
-    if (keyLen > 0) pos = copyRange(key!, KEYS, keyStart, keyEnd, buf, this.view, pos);
+    if (keyLen > 0) pos = copyRange(key!, KEYS, keyStart, keyEnd, buf, this.view, this.at, pos);
     pos = writeVarint(buf, pos, valueLen);
-    if (valueLen > 0) pos = copyRange(value!, VALUES, valueStart, valueEnd, buf, this.view, pos);
+    if (valueLen > 0) pos = copyRange(value!, VALUES, valueStart, valueEnd, buf, this.view, this.at, pos);
     if (headers.length === 1) buf[pos++] = headers[0]!; // no headers: the count 0 alone
-    else pos = copyRange(headers, HEADERS, 0, headers.length, buf, this.view, pos);
+    else pos = copyRange(headers, HEADERS, 0, headers.length, buf, this.view, this.at, pos);
     this.pos = pos;
     if (timestamp > this.maxTimestamp) this.maxTimestamp = timestamp;
     this.count++;
@@ -170,10 +177,13 @@ export class BatchBuilder {
   private grow(needed: number): void {
     let size = this.buf.length * 2;
     while (size < needed) size *= 2;
-    const next = Buffer.allocUnsafe(Math.max(needed, Math.min(size, Math.max(this.limit, needed))));
+    const bytes = Math.max(needed, Math.min(size, Math.max(this.limit, needed)));
+    const next = this.pooled ? arenaBuffer(bytes) : Buffer.allocUnsafe(bytes);
     this.buf.copy(next, 0, 0, this.pos);
+    if (this.pooled) releaseBuffer(this.buf);
     this.buf = next;
     this.view = viewOf(next);
+    this.at = arenaOffset(next);
   }
 
   /**
@@ -218,11 +228,14 @@ const viewOf = (buf: Buffer) => new DataView(buf.buffer, buf.byteOffset, buf.len
 class SourceView {
   private buf: Buffer | undefined;
   private view: DataView | undefined;
+  /** Where the buffer is in the arena (arena.ts), or -1. */
+  at = -1;
 
   of(buf: Buffer): DataView {
     if (buf !== this.buf) {
       this.buf = buf;
       this.view = new DataView(buf.buffer, buf.byteOffset, buf.length);
+      this.at = arenaOffset(buf);
     }
     return this.view!;
   }
@@ -238,7 +251,7 @@ const HEADERS = new SourceView();
  * record that garbage alone grew the young generation by tens of megabytes. DataView reads
  * and writes compile to plain loads and stores, and make nothing.
  */
-function copyRange(src: Buffer, from: SourceView, start: number, end: number, dst: Buffer, to: DataView, pos: number): number {
+function copyRange(src: Buffer, from: SourceView, start: number, end: number, dst: Buffer, to: DataView, dstAt: number, pos: number): number {
   if (end - start > 4096) {
     dst.set(src.subarray(start, end), pos);
     return pos + end - start;
@@ -246,6 +259,12 @@ function copyRange(src: Buffer, from: SourceView, start: number, end: number, ds
   let i = start;
   if (end - start >= 8) {
     const s = from.of(src);
+    // Both in the arena: one memory.copy. append sized dst for it; a range outside src takes
+    // the checked path below, as memory.copy would read a neighbouring block.
+    if (dstAt >= 0 && from.at >= 0 && end - start >= 16 && start >= 0 && end <= src.length) {
+      arenaCopy(dstAt + pos, from.at + start, end - start);
+      return pos + end - start;
+    }
     for (; i + 8 <= end; i += 8, pos += 8) {
       to.setUint32(pos, s.getUint32(i));
       to.setUint32(pos + 4, s.getUint32(i + 4));

@@ -14,6 +14,7 @@
 // - rounds are acknowledged in input order: each waits for the one before it, so `--output json`
 //   prints offsets in input order and "N of M acknowledged" is exact.
 // Memory stays at three rounds (two in flight, one filling) whatever the input's length.
+import { releaseBuffer } from '../codec/arena.js';
 import { BatchBuilder } from '../codec/encode.js';
 import type { PartitionOutcome } from './producer.js';
 import type { PartitionBatch } from './request.js';
@@ -110,7 +111,7 @@ export class RecordSender {
     if (round.bytes >= this.limits.roundBytes) return false;
     let slot = round.slots.get(partition);
     if (!slot) {
-      slot = { builder: new BatchBuilder(this.limits.batchBytes, this.spare.pop()), start: this.position(), payload: 0 };
+      slot = { builder: new BatchBuilder(this.limits.batchBytes, this.spare.pop(), true), start: this.position(), payload: 0 };
       round.slots.set(partition, slot);
     }
     const before = slot.builder.size;
@@ -158,11 +159,11 @@ export class RecordSender {
     this.flights.push(flight);
   }
 
-  /** Keeps the round's buffers for the next batches; no more than two rounds' worth. */
+  /** Keeps the round's buffers for the next batches, no more than two rounds' worth; gives back the rest. */
   private recycle(round: Round): void {
     for (const slot of round.slots.values()) {
-      if (this.spare.length >= 2 * round.slots.size) break;
-      this.spare.push(slot.builder.buffer);
+      if (this.spare.length < 2 * round.slots.size) this.spare.push(slot.builder.buffer);
+      else releaseBuffer(slot.builder.buffer);
     }
   }
 
