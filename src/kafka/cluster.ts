@@ -13,6 +13,8 @@ export interface KafkajsBroker {
   /** Sends a protocol request object ({request: {apiKey, apiVersion, encode}, response: {decode, parse}}). */
   connectionPool: { send<T = unknown>(request: unknown): Promise<T> };
   initProducerId(args: { transactionalId?: string; transactionTimeout: number }): Promise<{ producerId: string; producerEpoch: number }>;
+  /** Metadata of these topics; rejects with the first topic's error (kafkajs's parse step). */
+  metadata(topics: string[]): Promise<{ topicMetadata: Array<{ topic: string; partitionMetadata: unknown[] }> }>;
   // The transaction protocol (transaction.ts); producerId as kafkajs decoded it, a decimal string.
   addPartitionsToTxn(args: TxnIds & { topics: Array<{ topic: string; partitions: number[] }> }): Promise<unknown>;
   addOffsetsToTxn(args: TxnIds & { groupId: string }): Promise<unknown>;

@@ -21,15 +21,17 @@ export function fakeCluster(script: {
   refreshMetadata?: () => void;
   findGroupCoordinator?: (args: unknown) => void;
 }): KafkajsCluster {
+  const connection = fakeProduceConnection(({ body }) => {
+    try {
+      return produceResponse(body.topic, script.produce(body));
+    } catch (err) {
+      return err as Error;
+    }
+  });
   const broker = {
     nodeId: 1,
     versions: { 0: { minVersion: 0, maxVersion: 9 } },
-    connectionPool: {
-      send: async (req: { request: { encode: () => Promise<{ buffer: Buffer }> }; response: { decode: (b: Buffer) => Promise<unknown> } }) => {
-        const sent = readProduceBody((await req.request.encode()).buffer);
-        return req.response.decode(produceResponse(sent.topic, script.produce(sent)));
-      },
-    },
+    connectionPool: { getConnectionByRequest: async () => connection },
     initProducerId: async () => ({ producerId: '77', producerEpoch: 3 }),
     disconnect: async () => undefined,
     ...script.broker,
@@ -44,6 +46,58 @@ export function fakeCluster(script: {
     findControllerBroker: async () => broker,
     findGroupCoordinator: async (a) => (script.findGroupCoordinator?.(a), broker),
     fetchTopicsOffset: async () => [],
+  };
+}
+
+/** A framed Produce request as direct.ts writes it: size, request header v1, body. */
+export interface ProduceFrame {
+  size: number;
+  apiKey: number;
+  version: number;
+  correlationId: number;
+  clientId: string;
+  body: SentProduce;
+}
+
+export function readProduceFrame(frame: Buffer): ProduceFrame {
+  const clientIdLen = frame.readInt16BE(12);
+  return {
+    size: frame.readInt32BE(0),
+    apiKey: frame.readInt16BE(4),
+    version: frame.readInt16BE(6),
+    correlationId: frame.readInt32BE(8),
+    clientId: frame.toString('utf8', 14, 14 + clientIdLen),
+    body: readProduceBody(frame.subarray(14 + clientIdLen)),
+  };
+}
+
+/**
+ * kafkajs's Connection as direct.ts uses it: the parts a request writes to the socket are read
+ * back as one frame, and `answer` gives its response (an Error: the request fails, as on a lost
+ * connection). A frame whose correlation id is not the queued request's fails the request.
+ */
+export function fakeProduceConnection(answer: (frame: ProduceFrame, whole: Buffer) => Buffer | Error) {
+  let correlationId = 0;
+  const written: Buffer[] = [];
+  return {
+    clientId: 'kstream-test',
+    socket: { cork: () => undefined, uncork: () => undefined, write: (part: Buffer) => void written.push(Buffer.from(part)) },
+    isAuthenticated: () => true,
+    authenticate: async () => undefined,
+    failIfNotConnected: () => undefined,
+    nextCorrelationId: () => correlationId++,
+    requestQueue: {
+      maybeThrottle: () => undefined,
+      push: (req: { entry: { correlationId: number; resolve: (a: unknown) => void; reject: (e: unknown) => void }; sendRequest: () => void }) => {
+        req.sendRequest();
+        const whole = Buffer.concat(written.splice(0));
+        const frame = readProduceFrame(whole);
+        if (frame.correlationId !== req.entry.correlationId) return req.entry.reject(new Error(`frame of correlation id ${frame.correlationId}, queued as ${req.entry.correlationId}`));
+        const out = answer(frame, whole);
+        if (out instanceof Error) return req.entry.reject(out);
+        req.entry.resolve({ size: out.length, payload: out });
+      },
+    },
   };
 }
 

@@ -59,13 +59,24 @@ export function spawnCli(args: string[], brokers: string): { child: ChildProcess
   return { child, output: () => ({ stdout, stderr }), exited };
 }
 
+/**
+ * Polls `check` until it is true. A check that throws counts as "not yet": polled during a
+ * failover, a helper's client may pick the node that was just killed (the cluster's metadata
+ * names it until its session times out) and fail to connect. The last such error is reported
+ * if the wait times out.
+ */
 export async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs = 120_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
+  let last: unknown;
   while (Date.now() < deadline) {
-    if (await check()) return;
+    try {
+      if (await check()) return;
+    } catch (err) {
+      last = err;
+    }
     await new Promise((r) => setTimeout(r, 200));
   }
-  throw new Error(`timed out waiting for ${what}`);
+  throw new Error(`timed out waiting for ${what}${last ? ` (last check failed: ${(last as Error).message})` : ''}`);
 }
 
 export const numbered = (n: number, prefix = 'rec') => Array.from({ length: n }, (_, i) => `${prefix}-${String(i).padStart(6, '0')}`);

@@ -5,7 +5,7 @@ import { BatchProducer, type ProducerSettings } from '../../src/kafka/produce/pr
 import { isProduceConnection, produceFrames } from '../../src/kafka/produce/direct.js';
 import { decodeProduceResponse, encodeProduceBody } from '../../src/kafka/produce/request.js';
 import { createRequire } from 'node:module';
-import { produceResponse, readProduceBody } from '../helpers/fake-cluster.js';
+import { fakeProduceConnection, produceResponse, readProduceBody } from '../helpers/fake-cluster.js';
 
 /**
  * A stand-in for kafkajs's cluster: one broker whose answers the test scripts per request, and
@@ -15,35 +15,26 @@ import { produceResponse, readProduceBody } from '../helpers/fake-cluster.js';
 function fakeCluster(answers: Array<Record<number, number> | Error>, brokerDelays: number[] = []) {
   const sent: Array<{ partition: number; batch: Buffer }[]> = [];
   let refreshes = 0;
-  let correlationId = 0;
-  const written: Buffer[] = [];
-  // kafkajs's Connection as direct.ts uses it: the request's parts are written to the socket,
-  // then the queue answers with the response after its correlation id.
-  const connection = {
-    clientId: 'kstream-test',
-    socket: { cork: () => undefined, uncork: () => undefined, write: (part: Buffer) => void written.push(Buffer.from(part)) },
-    isAuthenticated: () => true,
-    authenticate: async () => undefined,
-    failIfNotConnected: () => undefined,
-    nextCorrelationId: () => correlationId++,
-    requestQueue: {
-      maybeThrottle: () => undefined,
-      push: (req: { entry: { correlationId: number; resolve: (a: unknown) => void; reject: (e: unknown) => void }; sendRequest: () => void }) => {
-        req.sendRequest();
-        const { batches, correlation } = readFrame(Buffer.concat(written.splice(0)));
-        expect(correlation).toBe(req.entry.correlationId);
-        sent.push(batches);
-        const answer = answers.shift() ?? {};
-        if (answer instanceof Error) return req.entry.reject(answer);
-        const payload = responseFor(batches.map((b) => [b.partition, answer[b.partition] ?? 0]));
-        req.entry.resolve({ size: payload.length, payload });
-      },
-    },
-  };
+  const connection = fakeProduceConnection((frame, whole) => {
+    expect(frame.size).toBe(whole.length - 4);
+    expect([frame.apiKey, frame.version, frame.clientId]).toEqual([0, 7, 'kstream-test']);
+    sent.push(frame.body.batches);
+    const answer = answers.shift() ?? {};
+    if (answer instanceof Error) return answer;
+    return responseFor(frame.body.batches.map((b) => [b.partition, answer[b.partition] ?? 0]));
+  });
   const broker = {
     nodeId: 1,
-    versions: { 0: { minVersion: 0, maxVersion: 9 } },
-    connectionPool: { getConnectionByRequest: async () => connection },
+    versions: { 0: { minVersion: 0, maxVersion: 9 }, 32: { minVersion: 0, maxVersion: 4 } },
+    connectionPool: {
+      getConnectionByRequest: async () => connection,
+      // DescribeConfigs (probeTopic): this broker may not describe configs.
+      send: async () => { throw Object.assign(new Error('Cluster authorization failed'), { type: 'CLUSTER_AUTHORIZATION_FAILED' }); },
+    },
+    metadata: async (topics: string[]) => {
+      if (topics.includes('missing')) throw Object.assign(new Error('This server does not host this topic-partition'), { type: 'UNKNOWN_TOPIC_OR_PARTITION' });
+      return { topicMetadata: topics.map((topic) => ({ topic, partitionMetadata: [{}, {}, {}] })) };
+    },
     initProducerId: async () => ({ producerId: '77', producerEpoch: 3 }),
     disconnect: async () => undefined,
   } as unknown as KafkajsBroker;
@@ -63,15 +54,6 @@ function fakeCluster(answers: Array<Record<number, number> | Error>, brokerDelay
     fetchTopicsOffset: async () => [],
   };
   return { cluster, sent, refreshes: () => refreshes };
-}
-
-/** A framed Produce request: its size checked, header v1 (api key 0, version 7, correlation id, client id), then the body. */
-function readFrame(frame: Buffer): { correlation: number; batches: { partition: number; batch: Buffer }[] } {
-  expect(frame.readInt32BE(0)).toBe(frame.length - 4);
-  expect([frame.readInt16BE(4), frame.readInt16BE(6)]).toEqual([0, 7]);
-  const clientId = frame.readInt16BE(12);
-  expect(frame.toString('utf8', 14, 14 + clientId)).toBe('kstream-test');
-  return { correlation: frame.readInt32BE(8), batches: readBody(frame.subarray(14 + clientId)) };
 }
 
 /** The batches of a Produce request body (encodeProduceBody's layout). */
@@ -202,6 +184,12 @@ describe('BatchProducer with a round in flight ahead', () => {
     const [outcome] = await producer.send([await producer.seal(0, builder(1))]);
     expect(outcome).toMatchObject({ ok: false, error: { type: 'OUT_OF_ORDER_SEQUENCE_NUMBER' } });
     expect(sent).toHaveLength(1);
+  });
+
+  it('reads the topic on its own connection, and leaves a topic it cannot read to the caller', async () => {
+    const { cluster } = fakeCluster([]);
+    expect(await new BatchProducer(undefined, settings, cluster).probeTopic()).toEqual({ partitions: 3, maxMessageBytes: undefined });
+    expect(await new BatchProducer(undefined, { ...settings, topic: 'missing' }, cluster).probeTopic()).toBeUndefined();
   });
 
   it('is pipelined only when idempotent', () => {

@@ -7,7 +7,7 @@ import { BatchProducer } from '../../kafka/produce/producer.js';
 import type { ProduceOptions } from './options.js';
 import { ProduceRun } from './run.js';
 import type { ProduceStats } from './summary.js';
-import { prepareTopic, type TopicInfo } from './topic-info.js';
+import { prepareTopic, probedTopic, type TopicInfo } from './topic-info.js';
 import { KafkaAdmin } from '../../kafka/admin/index.js';
 
 import type { RecordEncoders } from '../../serde/encoder.js';
@@ -44,12 +44,14 @@ export async function produceRecords(deps: ProduceDeps, opts: ProduceOptions, st
     ackTimeoutMs: Math.max(deps.conn.timeoutMs, 30_000),
   });
   const deadline = <T>(work: Promise<T>) => withDeadline(work, deps.conn.timeoutMs, () => unreachable(deps.conn));
-  // The producer connects and takes its id while the topic is checked: two round trips fewer
-  // before the first record. A failure of either is reported after both have settled.
+  // The producer connects and takes its id while the topic is read on its connection: round
+  // trips fewer before the first record. A failure of either is reported after both have settled.
   const connecting = deadline(producer.connect());
   connecting.catch(() => undefined);
   try {
-    const topic = await withTopic(deps, opts);
+    const found = await deadline(producer.probeTopic());
+    // Not readable that way (missing, hidden, --create-topic): the admin client's checks say why.
+    const topic = found ? probedTopic(found, opts) : await withTopic(deps, opts);
     await connecting;
     await deadline(producer.addTopic());
     const io = { stdin: deps.io.stdin, stdout: deps.io.stdout, signal: deps.signal, brokers: deps.conn.brokers };

@@ -23,7 +23,15 @@ export async function prepareTopic(admin: KafkaAdmin, opts: ProduceOptions, info
     await admin.createTopic({ name: opts.topic, partitions: opts.partitions }, timeoutMs);
     info(`created topic '${opts.topic}'`);
   }
-  const topic = await describeTopic(admin, opts.topic);
+  return checked(await describeTopic(admin, opts.topic), opts);
+}
+
+/** What the producer read of an existing topic (BatchProducer.probeTopic), as the sender needs it. */
+export function probedTopic(found: { partitions: number; maxMessageBytes?: number }, opts: ProduceOptions): TopicInfo {
+  return checked({ partitions: found.partitions, maxMessageBytes: found.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES }, opts);
+}
+
+function checked(topic: TopicInfo, opts: ProduceOptions): TopicInfo {
   if (opts.partition !== undefined && opts.partition >= topic.partitions) {
     throw new UsageError(`--partition ${opts.partition} does not exist: topic '${opts.topic}' has ${topic.partitions} (0-${topic.partitions - 1})`);
   }

@@ -50,6 +50,8 @@ export interface ProduceCall {
   timeoutMs: number;
   topic: string;
   batches: PartitionBatch[];
+  /** The transactional producer's id; null or absent otherwise. */
+  transactionalId?: string | null;
 }
 
 const METHODS = ['isAuthenticated', 'authenticate', 'failIfNotConnected', 'nextCorrelationId'] as const;
@@ -125,7 +127,7 @@ function produceAnswer(connection: KafkajsConnection, call: ProduceCall, expectR
  */
 export function produceFrames(call: ProduceCall, correlationId: number, clientId: string | null): Buffer[] {
   const client = clientId === null ? null : Buffer.from(clientId, 'utf8');
-  const parts = produceBodyParts(call.acks, call.timeoutMs, call.topic, call.batches, null, 4 + 2 + 2 + 4 + 2 + (client?.length ?? 0));
+  const parts = produceBodyParts(call.acks, call.timeoutMs, call.topic, call.batches, call.transactionalId ?? null, 4 + 2 + 2 + 4 + 2 + (client?.length ?? 0));
   let size = -4;
   for (const part of parts) size += part.length;
   const head = parts[0]!;

@@ -20,6 +20,9 @@ import { compressorFor } from '../codec/compress.js';
 import type { BatchBuilder, CompressionName, Compressor } from '../codec/encode.js';
 import { createCluster, type KafkajsBroker, type KafkajsCluster } from '../cluster.js';
 import { queueProduce, type QueuedProduce } from './direct.js';
+import { DESCRIBE_CONFIGS, describeConfigsRequest } from '../admin/configs.js';
+import { pickVersion, sendRaw } from '../protocol/request.js';
+import { kafkaCode } from '../errors.js';
 import { MAX_PRODUCE_VERSION, MIN_PRODUCE_VERSION, PRODUCE_API_KEY, type PartitionBatch, type PartitionResult } from './request.js';
 
 const require = createRequire(import.meta.url);
@@ -77,6 +80,7 @@ export class BatchProducer {
   private version = MAX_PRODUCE_VERSION;
   /** The last request being put on a connection: the next one waits for it (see above). */
   private queueing: Promise<unknown> = Promise.resolve();
+  private ready: Promise<void> | undefined;
 
   /** `cluster` is for tests of the retry logic; commands pass only the client. */
   constructor(kafka: KafkaClient | undefined, private readonly settings: ProducerSettings, cluster?: KafkajsCluster) {
@@ -89,14 +93,18 @@ export class BatchProducer {
     return this.settings.idempotent;
   }
 
+  /** The cluster connected, with metadata without topics (the brokers and the controller): once. */
+  private connected(): Promise<void> {
+    this.ready ??= this.cluster.connect().then(() => this.cluster.refreshMetadata());
+    return this.ready;
+  }
+
   /**
    * Connects and takes a producer id. The topic is not asked for yet, so this can run while the
-   * caller checks or creates it: call `addTopic` after.
+   * caller checks or creates it (probeTopic): call `addTopic` after.
    */
   async connect(): Promise<void> {
-    await this.cluster.connect();
-    // Metadata without topics: the brokers and the controller.
-    await this.cluster.refreshMetadata();
+    await this.connected();
     const broker = await this.cluster.findControllerBroker();
     this.version = produceVersion(broker, this.settings.compression);
     if (this.settings.idempotent) {
@@ -105,6 +113,37 @@ export class BatchProducer {
       this.producerId = BigInt(producerId);
       this.producerEpoch = producerEpoch;
     }
+  }
+
+  /**
+   * The topic's partition count and max.message.bytes (undefined: the configs could not be read),
+   * asked on this producer's connection while it takes its id: two requests instead of an admin
+   * client's own connections and round trips. Undefined when the topic cannot be read this way
+   * (Kafka answered with an error for it: it does not exist, it may not be described): the caller
+   * then asks its admin client, whose checks say which. A connection failure is thrown.
+   */
+  async probeTopic(): Promise<{ partitions: number; maxMessageBytes?: number } | undefined> {
+    const { topic } = this.settings;
+    // A broker that cannot be reached fails here, within the caller's deadline, not twice.
+    await this.connected();
+    const broker = await this.cluster.findControllerBroker();
+    const readConfigs = async () => {
+      const version = pickVersion(broker, DESCRIBE_CONFIGS.apiKey, DESCRIBE_CONFIGS.apiName, DESCRIBE_CONFIGS);
+      return sendRaw(broker, describeConfigsRequest({ type: 'topics', name: topic }, version, ['max.message.bytes']));
+    };
+    const [metadata, configs] = await Promise.all([
+      // Kafka's answer about the topic (unknown, not authorized, ...): the admin client's checks say it.
+      broker.metadata([topic]).catch((err: unknown) => {
+        if (kafkaCode(err) === undefined) throw err;
+        return undefined;
+      }),
+      // Reading configs may be denied where writing is allowed: then Kafka's default is assumed.
+      readConfigs().catch(() => undefined),
+    ]);
+    const found = metadata?.topicMetadata.find((t) => t.topic === topic);
+    if (!found || found.partitionMetadata.length === 0) return undefined;
+    const entry = configs && !configs.error ? configs.entries.find((e) => e.name === 'max.message.bytes') : undefined;
+    return { partitions: found.partitionMetadata.length, maxMessageBytes: entry?.value ? Number(entry.value) : undefined };
   }
 
   /** Reads the topic's partition leaders: once it exists, before the first send. */

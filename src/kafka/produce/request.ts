@@ -1,6 +1,5 @@
-// Produce requests built from sealed RecordBatch bytes, in the shape kafkajs's Connection.send
-// takes ({request: {apiKey, apiVersion, apiName, encode}, response: {decode, parse}}), so they
-// travel over kafkajs's own broker connections with their SASL, TLS and correlation handling.
+// Produce requests built from sealed RecordBatch bytes, framed and written onto kafkajs's own
+// broker connections by direct.ts, with their SASL, TLS and correlation handling.
 //
 // Versions 3 to 7 share one request layout; the response gains log_start_offset at v5.
 //   Produce Request => transactional_id acks timeout_ms [topic [partition records]]
@@ -20,18 +19,6 @@ export interface PartitionResult {
   partition: number;
   errorCode: number;
   baseOffset: bigint;
-}
-
-/** What kafkajs's createRequest reads from an encoder: `buf` (checked) and `buffer`. */
-interface EncodedPayload {
-  buf: Buffer;
-  readonly buffer: Buffer;
-}
-
-export interface ProtocolRequest {
-  request: { apiKey: number; apiVersion: number; apiName: string; expectResponse: () => boolean; encode: () => Promise<EncodedPayload> };
-  response: { decode: (payload: Buffer) => Promise<{ partitions: PartitionResult[] }>; parse: <T>(data: T) => Promise<T> };
-  requestTimeout?: number;
 }
 
 /**
@@ -91,29 +78,3 @@ export function decodeProduceResponse(version: number, payload: Buffer): { parti
   return { partitions, throttleMs: payload.readInt32BE(pos) };
 }
 
-export function produceRequest(
-  version: number, acks: number, timeoutMs: number, topic: string, batches: PartitionBatch[], transactionalId: string | null = null,
-): ProtocolRequest {
-  const body = encodeProduceBody(acks, timeoutMs, topic, batches, transactionalId);
-  return {
-    request: {
-      apiKey: PRODUCE_API_KEY,
-      apiVersion: version,
-      apiName: 'Produce',
-      // acks=0: the broker sends no response, and kafkajs must not wait for one.
-      expectResponse: () => acks !== 0,
-      encode: async () => ({ buf: body, get buffer() { return body; } }),
-    },
-    response: {
-      decode: async (payload) => {
-        const decoded = decodeProduceResponse(version, payload);
-        // kafkajs's KIP-219 throttling reads this field of a decoded response.
-        return Object.assign(decoded, { clientSideThrottleTime: version >= 6 ? decoded.throttleMs : 0 });
-      },
-      // Partition errors are the producer's to judge one by one, so nothing throws here.
-      parse: async (data) => data,
-    },
-    // A broker may hold an acks=all request up to timeoutMs; give the socket a little more.
-    requestTimeout: timeoutMs + 5_000,
-  };
-}

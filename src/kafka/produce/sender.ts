@@ -159,10 +159,13 @@ export class RecordSender {
     this.flights.push(flight);
   }
 
-  /** Keeps the round's buffers for the next batches, no more than two rounds' worth; gives back the rest. */
+  /**
+   * Keeps the round's buffers for the next batches, as many as the rounds in flight and filling
+   * take; gives back the rest. Fewer, and a new batch would start small and grow by copying.
+   */
   private recycle(round: Round): void {
     for (const slot of round.slots.values()) {
-      if (this.spare.length < 2 * round.slots.size) this.spare.push(slot.builder.buffer);
+      if (this.spare.length < (this.maxFlights + 1) * round.slots.size) this.spare.push(slot.builder.buffer);
       else releaseBuffer(slot.builder.buffer);
     }
   }

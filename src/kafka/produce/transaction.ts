@@ -22,7 +22,8 @@ import type { KafkaClient } from '../client.js';
 import { BatchBuilder } from '../codec/encode.js';
 import { createCluster, type KafkajsBroker, type KafkajsCluster } from '../cluster.js';
 import { isRetriable } from './producer.js';
-import { MAX_PRODUCE_VERSION, MIN_PRODUCE_VERSION, PRODUCE_API_KEY, produceRequest, type PartitionBatch, type PartitionResult } from './request.js';
+import { queueProduce } from './direct.js';
+import { MAX_PRODUCE_VERSION, MIN_PRODUCE_VERSION, PRODUCE_API_KEY, type PartitionBatch, type PartitionResult } from './request.js';
 
 const require = createRequire(import.meta.url);
 const { createErrorFromCode } = require('kafkajs/src/protocol/error') as { createErrorFromCode(code: number): Error & { retriable?: boolean; type?: string } };
@@ -256,10 +257,10 @@ export class TransactionalProducer {
 
   private async sendTo(leader: number, topic: string, batches: SealedBatch[]): Promise<Map<number, PartitionResult>> {
     const broker = await this.cluster.findBroker({ nodeId: String(leader) });
-    const request = produceRequest(this.version, -1, this.settings.ackTimeoutMs, topic, batches as PartitionBatch[], this.settings.transactionalId);
+    const call = { version: this.version, acks: -1, timeoutMs: this.settings.ackTimeoutMs, topic, batches: batches as PartitionBatch[], transactionalId: this.settings.transactionalId };
     try {
-      const response = (await broker.connectionPool.send(request)) as { partitions: PartitionResult[] };
-      return new Map(response.partitions.map((p) => [p.partition, p]));
+      const partitions = (await (await queueProduce(broker, call)).answer) ?? [];
+      return new Map(partitions.map((p) => [p.partition, p]));
     } catch (err) {
       // As kafkajs's Broker does: a closed connection is dropped so the next try reconnects.
       if ((err as Error).name === 'KafkaJSConnectionClosedError') await broker.disconnect().catch(() => undefined);
