@@ -11,15 +11,34 @@ export const createTopicsOn = (brokers: string, topics: string[], partitions: nu
  * busy broker must not write an input twice, or the exactly-once checks would blame the pipeline.
  */
 export async function produceValues(brokers: string, topic: string, values: string[]): Promise<void> {
-  const kafka = await testKafka(brokers);
-  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
-  await producer.connect();
+  const producer = await connectedProducer(brokers);
   try {
     for (let i = 0; i < values.length; i += 5000) {
       await producer.send({ topic, messages: values.slice(i, i + 5000).map((v) => ({ key: v, value: v })) });
     }
   } finally {
     await producer.disconnect();
+  }
+}
+
+/**
+ * An idempotent kafkajs producer, connected. Right after a node was killed, the metadata may still
+ * name it the controller: kafkajs's InitProducerId then gives up on the refused connection at once
+ * (it retries only protocol errors). Connecting sends no record, so it is tried again, for a while.
+ */
+async function connectedProducer(brokers: string) {
+  const kafka = await testKafka(brokers);
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+    try {
+      await producer.connect();
+      return producer;
+    } catch (err) {
+      await producer.disconnect().catch(() => undefined);
+      if ((err as Error).name !== 'KafkaJSConnectionError' || Date.now() > deadline) throw err;
+      await new Promise((r) => setTimeout(r, 500));
+    }
   }
 }
 
