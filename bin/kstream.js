@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // The only place that touches the real process: it hands stdio to main() and exits with its code.
-import { main } from '../dist/cli.js';
+import { main } from '../dist/bundle/cli.js';
 
 const code = await main(process.argv.slice(2), {
   stdin: process.stdin,

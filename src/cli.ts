@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { packageVersion } from './util/package-root.js';
 import { createRequire } from 'node:module';
 import type yargsType from 'yargs';
 import type { Argv } from 'yargs';
@@ -16,7 +16,6 @@ import { translateKafkaArgs } from './compat/index.js';
 // build wraps at word boundaries (wrap-ansi).
 const yargs = createRequire(import.meta.url)('yargs') as typeof yargsType;
 
-const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
 
 function buildCli(ctx: Context, args: string[], commands: CommandFactory[], completion: NameCompletion) {
   const cli = yargs(args)
@@ -36,7 +35,7 @@ function buildCli(ctx: Context, args: string[], commands: CommandFactory[], comp
     .strict()
     .help()
     .alias('h', 'help')
-    .version(pkg.version)
+    .version(packageVersion())
     .wrap(Math.min(110, (ctx.io.stdout as { columns?: number }).columns ?? 100))
     .epilog('Docs: README.md · exit codes: 0 ok, 1 bad input, 2 Kafka error, 3 connection or auth failure, 70 internal error (a bug: please report it), 130 interrupted')
     .exitProcess(false)

@@ -3,6 +3,7 @@
 import type * as KafkaJs from 'kafkajs';
 import { installRecordBatchDecoder } from './fetch/kafkajs-decoder.js';
 import { installSettledRetry } from './settled-retry.js';
+import { checkKafkajsModuleHooks } from './module-hooks.js';
 
 let loading: Promise<typeof KafkaJs> | undefined;
 
@@ -11,7 +12,14 @@ export function loadKafkajs(): Promise<typeof KafkaJs> {
   installSettledRetry();
   // Before kafkajs loads its fetch decoders, which keep a reference to the module this replaces.
   installRecordBatchDecoder();
-  loading ??= import('kafkajs').then((m) => (m as unknown as { default: typeof KafkaJs }).default);
+  loading ??= (async () => {
+    // The replaced modules loaded now (kafkajs loads its decoder only at the first fetch), so that
+    // a replacement missing from the bundle fails every command at once, not a consumer silently.
+    await Promise.all([import('kafkajs/src/producer/sendMessages.js'), import('kafkajs/src/protocol/recordBatch/v0/decoder.js')]);
+    const m = await import('kafkajs');
+    checkKafkajsModuleHooks();
+    return (m as unknown as { default: typeof KafkaJs }).default;
+  })();
   return loading;
 }
 

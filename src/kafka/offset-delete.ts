@@ -1,22 +1,8 @@
 // Kafka's OffsetDelete request (API key 47, KIP-496), which kafkajs does not implement: it removes
 // a group's committed offsets for some partitions, as `kafka-consumer-groups.sh --delete-offsets`
 // does. Sent with kafkajs's own cluster, encoder and decoder, to the group's coordinator.
-import { createRequire } from 'node:module';
 import type { KafkajsCluster } from './cluster.js';
-
-const require = createRequire(import.meta.url);
-
-interface Encoder {
-  writeString(s: string): Encoder;
-  writeInt32(n: number): Encoder;
-  writeArray(items: unknown[]): Encoder;
-}
-interface Decoder {
-  readInt16(): number;
-  readInt32(): number;
-  readString(): string;
-  readArray<T>(fn: (d: Decoder) => T): T[];
-}
+import { errorCodes, KafkajsDecoderClass as DecoderClass, KafkajsEncoderClass as EncoderClass, type KafkajsDecoder as Decoder, type KafkajsEncoder as Encoder } from './kafkajs-internal.js';
 
 const API_KEY = 47;
 
@@ -34,9 +20,6 @@ export interface OffsetDeleteResult {
 }
 
 function request(groupId: string, topics: Map<string, number[]>) {
-  const EncoderClass = require('kafkajs/src/protocol/encoder') as new () => Encoder;
-  const DecoderClass = require('kafkajs/src/protocol/decoder') as new (b: Buffer) => Decoder;
-  const { errorCodes } = require('kafkajs/src/protocol/error') as { errorCodes: Array<{ type: string; code: number }> };
   const errorName = (code: number) => (code === 0 ? undefined : errorCodes.find((e) => e.code === code)?.type ?? `error ${code}`);
   return {
     request: {

@@ -11,23 +11,20 @@
 // The fix: a retry waits until every request of the attempt before it has settled (kafkajs
 // releases a broker's lock only after recording its answer), so it skips the brokers that answered
 // and resends only what failed, with the sequence numbers kafkajs rolled back.
-import { createRequire } from 'node:module';
+import { replaceKafkajsModule } from './module-hooks.js';
 
 type Attempt = (bail: (err: Error) => void, retryCount: number, retryTime: number) => Promise<unknown>;
 type Retrier = (fn: Attempt) => Promise<unknown>;
 interface EosManager { acquireBrokerLock(broker: unknown): Promise<void>; releaseBrokerLock(broker: unknown): void }
 interface SendOptions { eosManager: EosManager; retrier: Retrier; [key: string]: unknown }
 
-const require = createRequire(import.meta.url);
 let installed = false;
 
-/** Replaces kafkajs's sendMessages in the module cache; call before kafkajs itself is loaded. */
+/** Replaces kafkajs's sendMessages (module-hooks.ts); call before kafkajs itself is loaded. */
 export function installSettledRetry(): void {
   if (installed) return;
   installed = true;
-  const path = require.resolve('kafkajs/src/producer/sendMessages.js');
-  const original = require(path) as (opts: SendOptions) => unknown;
-  require.cache[path]!.exports = (opts: SendOptions) => original(settled(opts));
+  replaceKafkajsModule('kafkajs/src/producer/sendMessages.js', (original) => (opts: SendOptions) => (original as (o: SendOptions) => unknown)(settled(opts)));
 }
 
 /** `opts` with a retrier that starts a retry only once no request of this sender is in flight. */

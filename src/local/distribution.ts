@@ -1,9 +1,9 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { KstreamError, ExitCode } from '../errors.js';
 import { kafkaCacheDir, KAFKA_VERSION } from './paths.js';
+import { packageRoot } from '../util/package-root.js';
 
 /** How to run Kafka's two entry points: the storage formatter and the server. */
 export interface KafkaLauncher {
@@ -16,7 +16,7 @@ export interface KafkaLauncher {
   env: Record<string, string>;
 }
 
-const POM = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'kafka', 'pom.xml');
+const POM = join(packageRoot(), 'kafka', 'pom.xml');
 /** Heap and JIT/GC flags of a broker's JVM. */
 export interface JvmOptions {
   heap: string[];

@@ -2,7 +2,6 @@
 // Fetch v11, no consumer group. One loop per leader; each sends its next Fetch as soon as a response
 // arrives (the next offsets are known from the batch headers) and walks the records while it travels,
 // so decoding and the network overlap. Metadata and ListOffsets stay on kafkajs's cluster.
-import { createRequire } from 'node:module';
 import { KstreamError } from '../../errors.js';
 import { fromKafkaError, rootCause } from '../errors.js';
 import { RecordCursor } from '../codec/decode-batch.js';
@@ -10,10 +9,9 @@ import type { KafkajsBroker as KafkaBroker, KafkajsCluster as KafkaCluster } fro
 import { FETCH_API_KEY, FETCH_VERSION, fetchProtocol, type FetchedPartition, type FetchRequest, type FetchResponse } from './protocol.js';
 import { endOfBatches, walkRecords, type OnRecord, type Stage } from './walk.js';
 import { collectGarbage, noteGarbage } from './young-gc.js';
-
-const require = createRequire(import.meta.url);
 // kafkajs's table of Kafka error codes: the same names and messages its own requests report.
-const { createErrorFromCode } = require('kafkajs/src/protocol/error') as { createErrorFromCode(code: number): Error & { type: string; retriable: boolean } };
+import { createErrorFromCode } from '../kafkajs-internal.js';
+
 
 export interface StartPosition {
   partition: number;

@@ -13,11 +13,11 @@
 //
 // kafkajs's decodeMessages keeps a reference to this module's export from when it is first
 // loaded, so the export is replaced before kafkajs loads (loadKafkajs), as settled-retry.ts does.
-import { createRequire } from 'node:module';
 import { BatchReader, RecordCursor, TRANSACTIONAL, CONTROL, LOG_APPEND_TIME } from '../codec/decode-batch.js';
 import { batchRecords } from '../codec/decompress.js';
+import { KafkaJSPartialMessageError } from '../kafkajs-internal.js';
+import { replaceKafkajsModule } from '../module-hooks.js';
 
-const require = createRequire(import.meta.url);
 let installed = false;
 
 /** kafkajs's Decoder, as far as a record batch decoder uses it. */
@@ -43,13 +43,11 @@ export interface KafkajsMessage {
 const LOG_OVERHEAD = 12;
 const cursor = new RecordCursor();
 
-/** Replaces kafkajs's RecordBatch decoder in the module cache; call before kafkajs itself is loaded. */
+/** Replaces kafkajs's RecordBatch decoder (module-hooks.ts); call before kafkajs itself is loaded. */
 export function installRecordBatchDecoder(): void {
   if (installed) return;
   installed = true;
-  const path = require.resolve('kafkajs/src/protocol/recordBatch/v0/decoder.js');
-  require(path);
-  require.cache[path]!.exports = decodeRecordBatch;
+  replaceKafkajsModule('kafkajs/src/protocol/recordBatch/v0/decoder.js', () => decodeRecordBatch);
 }
 
 /** The next record batch of `decoder` (a Fetch response's record set), in kafkajs's shape. */
@@ -112,6 +110,5 @@ function headersOf(c: RecordCursor, buf: Buffer): KafkajsMessage['headers'] {
 }
 
 function partial(message: string): Error {
-  const { KafkaJSPartialMessageError } = require('kafkajs/src/errors.js') as { KafkaJSPartialMessageError: new (m: string) => Error };
   return new KafkaJSPartialMessageError(message);
 }

@@ -14,7 +14,6 @@
 // partition as out of order (OUT_OF_ORDER_SEQUENCE_NUMBER): on the first try of a round sent
 // behind another, that too is retried. Retries stop after `retryMs`, the one setting that says
 // how long a Kafka failure may last.
-import { createRequire } from 'node:module';
 import type { KafkaClient } from '../client.js';
 import { compressorFor } from '../codec/compress.js';
 import type { BatchBuilder, CompressionName, Compressor } from '../codec/encode.js';
@@ -23,10 +22,9 @@ import { queueProduce, type QueuedProduce } from './direct.js';
 import { DESCRIBE_CONFIGS, describeConfigsRequest } from '../admin/configs.js';
 import { pickVersion, sendRaw } from '../protocol/request.js';
 import { kafkaCode } from '../errors.js';
+import { createErrorFromCode } from '../kafkajs-internal.js';
 import { MAX_PRODUCE_VERSION, MIN_PRODUCE_VERSION, PRODUCE_API_KEY, type PartitionBatch, type PartitionResult } from './request.js';
 
-const require = createRequire(import.meta.url);
-const { createErrorFromCode } = require('kafkajs/src/protocol/error') as { createErrorFromCode(code: number): Error & { retriable?: boolean; type?: string } };
 
 const OUT_OF_ORDER_SEQUENCE_NUMBER = 45;
 const DUPLICATE_SEQUENCE_NUMBER = 46;

@@ -17,16 +17,14 @@
 // the offsets (AddOffsetsToTxn, then TxnOffsetCommit) travel at the same time; EndTxn waits for
 // both. Any failure aborts the transaction (best effort) and is thrown: the caller starts again
 // with a new producer, whose InitProducerId aborts whatever is left open and bumps the epoch.
-import { createRequire } from 'node:module';
 import type { KafkaClient } from '../client.js';
 import { BatchBuilder } from '../codec/encode.js';
 import { createCluster, type KafkajsBroker, type KafkajsCluster } from '../cluster.js';
 import { isRetriable } from './producer.js';
 import { queueProduce } from './direct.js';
+import { createErrorFromCode } from '../kafkajs-internal.js';
 import { MAX_PRODUCE_VERSION, MIN_PRODUCE_VERSION, PRODUCE_API_KEY, type PartitionBatch, type PartitionResult } from './request.js';
 
-const require = createRequire(import.meta.url);
-const { createErrorFromCode } = require('kafkajs/src/protocol/error') as { createErrorFromCode(code: number): Error & { retriable?: boolean; type?: string } };
 
 const TRANSACTION_COORDINATOR = 1;
 const DUPLICATE_SEQUENCE_NUMBER = 46;

@@ -1,9 +1,8 @@
 // Kafka's error codes by name, from kafkajs's own table (one list for every request kstream sends
 // itself), so a raw request reports the same names as the kafkajs ones do.
-import { createRequire } from 'node:module';
 import type { ItemError } from '../types.js';
+import { errorCodes } from '../kafkajs-internal.js';
 
-const require = createRequire(import.meta.url);
 // Codes newer than kafkajs's table, which the requests kstream sends itself can meet.
 const NEWER: Array<[number, string]> = [
   [91, 'RESOURCE_NOT_FOUND'], [92, 'DUPLICATE_RESOURCE'], [93, 'UNACCEPTABLE_CREDENTIAL'], [105, 'TRANSACTIONAL_ID_NOT_FOUND'],
@@ -15,7 +14,7 @@ export function errorName(code: number): string | undefined {
   if (code === 0) return undefined;
   byCode ??= new Map([
     ...NEWER,
-    ...(require('kafkajs/src/protocol/error') as { errorCodes: Array<{ type: string; code: number }> }).errorCodes.map((e) => [e.code, e.type] as [number, string]),
+    ...errorCodes.map((e) => [e.code, e.type] as [number, string]),
   ]);
   return byCode.get(code) ?? `error code ${code}`;
 }
