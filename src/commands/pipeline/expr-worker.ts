@@ -1,7 +1,8 @@
 /**
  * The code of the expression thread. It is started from its source text (`Worker(…, {eval: true})`),
- * so everything here may use only globals and require(): no imports. That keeps one copy of the code
- * for the built CLI and for tests that run the TypeScript sources.
+ * so everything here may use only globals and what the thread's source hands it: no imports, and no
+ * require() either (a bundler rewrites those calls to a helper the thread does not have). That keeps
+ * one copy of the code for the bundled CLI and for tests that run the TypeScript sources.
  */
 
 /** A record as it crosses to the thread: bytes as views of one transferred buffer. */
@@ -113,12 +114,15 @@ export function wireRecord(b: WireBatch, i: number, headers: Record<string, [num
  */
 export type EvalReply = { id: number; results: unknown[]; same?: Uint8Array } | { id: number; error: string; index: number };
 
-declare const require: (id: string) => any; // eslint-disable-line @typescript-eslint/no-explicit-any
+/** The Node modules the thread uses, required by its source text (exprThreadSource). */
+interface ThreadModules {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  parentPort: any;
+  vm: typeof import('node:vm');
+}
 
 /** The thread's main loop: compile each expression once, evaluate a whole batch per message. */
-export function exprThreadMain(View: typeof RecordView, toRecord: typeof wireRecord): void {
-  const { parentPort } = require('node:worker_threads');
-  const vm = require('node:vm');
+export function exprThreadMain(View: typeof RecordView, toRecord: typeof wireRecord, { parentPort, vm }: ThreadModules): void {
   const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
   const decode = (b: Uint8Array) => decoder.decode(b);
   const compiled = new Map<string, (r: unknown) => unknown>();
@@ -159,4 +163,11 @@ export function exprThreadMain(View: typeof RecordView, toRecord: typeof wireRec
 }
 
 /** The source text the thread is started from. */
-export const exprThreadSource = `${RecordView.toString()}\n${wireRecord.toString()}\n(${exprThreadMain.toString()})(RecordView, wireRecord);\n`;
+// Each part bound to a name of its own: a bundler may turn `class RecordView` into
+// `var RecordView = class {…}`, whose text alone is an anonymous class, not a declaration.
+export const exprThreadSource = [
+  `const RecordView = ${RecordView.toString()};`,
+  `const wireRecord = ${wireRecord.toString()};`,
+  `(${exprThreadMain.toString()})(RecordView, wireRecord, { parentPort: require('node:worker_threads').parentPort, vm: require('node:vm') });`,
+  '',
+].join('\n');
