@@ -85,9 +85,24 @@ export interface QueuedProduce {
  * Puts one Produce request on `broker`'s connection and resolves once it is queued there, in
  * call order for requests queued one after another: a connection writes its queue in order. The
  * answer holds the partitions' results (undefined with acks=0, which has none); connection
- * failures reject as kafkajs's own errors do.
+ * failures reject as kafkajs's own errors do, and a closed connection is dropped first.
  */
 export async function queueProduce(broker: KafkajsBroker, call: ProduceCall): Promise<QueuedProduce> {
+  try {
+    const queued = await queueOn(broker, call);
+    return { answer: queued.answer.catch((err: unknown) => dropIfClosed(broker, err)) };
+  } catch (err) {
+    return dropIfClosed(broker, err);
+  }
+}
+
+/** As kafkajs's Broker does: a closed connection is dropped, so that the next try reconnects. */
+async function dropIfClosed(broker: KafkajsBroker, err: unknown): Promise<never> {
+  if ((err as Error).name === 'KafkaJSConnectionClosedError') await broker.disconnect().catch(() => undefined);
+  throw err;
+}
+
+async function queueOn(broker: KafkajsBroker, call: ProduceCall): Promise<QueuedProduce> {
   const connection = await connectionOf(broker);
   if (!connection.isAuthenticated()) await connection.authenticate();
   connection.failIfNotConnected();

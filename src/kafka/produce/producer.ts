@@ -250,19 +250,8 @@ export class BatchProducer {
   private async sendTo(leader: number, batches: PartitionBatch[]): Promise<Map<number, PartitionResult> | undefined> {
     const { acks, ackTimeoutMs: timeoutMs, topic } = this.settings;
     const call = { version: this.version, acks, timeoutMs, topic, batches };
-    let broker: KafkajsBroker | undefined;
-    let partitions: PartitionResult[] | undefined;
-    try {
-      const queued = await this.inOrder(async () => {
-        broker = await this.cluster.findBroker({ nodeId: String(leader) });
-        return queueProduce(broker, call);
-      });
-      partitions = await queued.answer;
-    } catch (err) {
-      // As kafkajs's Broker does: a closed connection is dropped so the next try reconnects.
-      if ((err as Error).name === 'KafkaJSConnectionClosedError') await broker?.disconnect().catch(() => undefined);
-      throw err;
-    }
+    const queued = await this.inOrder(async () => queueProduce(await this.cluster.findBroker({ nodeId: String(leader) }), call));
+    const partitions = await queued.answer;
     if (!partitions) return undefined;
     return new Map(partitions.map((p) => [p.partition, p]));
   }

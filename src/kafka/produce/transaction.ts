@@ -256,14 +256,8 @@ export class TransactionalProducer {
   private async sendTo(leader: number, topic: string, batches: SealedBatch[]): Promise<Map<number, PartitionResult>> {
     const broker = await this.cluster.findBroker({ nodeId: String(leader) });
     const call = { version: this.version, acks: -1, timeoutMs: this.settings.ackTimeoutMs, topic, batches: batches as PartitionBatch[], transactionalId: this.settings.transactionalId };
-    try {
-      const partitions = (await (await queueProduce(broker, call)).answer) ?? [];
-      return new Map(partitions.map((p) => [p.partition, p]));
-    } catch (err) {
-      // As kafkajs's Broker does: a closed connection is dropped so the next try reconnects.
-      if ((err as Error).name === 'KafkaJSConnectionClosedError') await broker.disconnect().catch(() => undefined);
-      throw err;
-    }
+    const partitions = (await (await queueProduce(broker, call)).answer) ?? [];
+    return new Map(partitions.map((p) => [p.partition, p]));
   }
 
   /** A request to the transaction coordinator, found again when it moved; retried while retriable. */
