@@ -16,7 +16,6 @@ export interface KafkaLauncher {
   env: Record<string, string>;
 }
 
-const POM = join(packageRoot(), 'kafka', 'pom.xml');
 /** Heap and JIT/GC flags of a broker's JVM. */
 export interface JvmOptions {
   heap: string[];
@@ -96,7 +95,7 @@ export async function ensureKafkaJars(env: NodeJS.ProcessEnv, onProgress: (line:
     });
   }
   mkdirSync(dir, { recursive: true });
-  copyFileSync(POM, join(dir, 'pom.xml'));
+  copyFileSync(join(packageRoot(), 'kafka', 'pom.xml'), join(dir, 'pom.xml'));
   onProgress(`fetching Apache Kafka ${KAFKA_VERSION} jars with Maven into ${libs} (first start only)…`);
   const args = ['-q', '-B', '-f', join(dir, 'pom.xml'), 'dependency:copy-dependencies', `-DoutputDirectory=${libs}`];
   const { code, output } = await runTool('mvn', args);

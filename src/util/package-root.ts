@@ -2,17 +2,23 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-let root: string | undefined;
+interface Manifest {
+  name?: string;
+  version: string;
+}
+
+let found: { root: string; manifest: Manifest } | undefined;
 
 /**
- * kstream's own directory (its package.json, kafka/pom.xml), found upward from this module: it is
- * under src/ in tests, dist/ after a build, or in dist/bundle/ with the code that imported it.
+ * kstream's own directory and package.json, found upward from this module (once): it is under
+ * src/ in tests, dist/ after a build, or in dist/bundle/ with the code that imported it.
  */
-export function packageRoot(): string {
-  if (root) return root;
+function locate(): { root: string; manifest: Manifest } {
+  if (found) return found;
   for (let dir = dirname(fileURLToPath(import.meta.url)); ; dir = dirname(dir)) {
     try {
-      if ((JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name?: string }).name === 'kstream') return (root = dir);
+      const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as Manifest;
+      if (manifest.name === 'kstream') return (found = { root: dir, manifest });
     } catch {
       // no package.json here: go up
     }
@@ -20,7 +26,12 @@ export function packageRoot(): string {
   }
 }
 
+/** kstream's own directory (its package.json, kafka/pom.xml). */
+export function packageRoot(): string {
+  return locate().root;
+}
+
 /** kstream's version, from its package.json. */
 export function packageVersion(): string {
-  return (JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: string }).version;
+  return locate().manifest.version;
 }
