@@ -16,7 +16,6 @@ import { translateKafkaArgs } from './compat/index.js';
 // build wraps at word boundaries (wrap-ansi).
 const yargs = createRequire(import.meta.url)('yargs') as typeof yargsType;
 
-
 function buildCli(ctx: Context, args: string[], commands: CommandFactory[], completion: NameCompletion) {
   const cli = yargs(args)
     .scriptName('kstream')

@@ -12,7 +12,6 @@ import { collectGarbage, noteGarbage } from './young-gc.js';
 // kafkajs's table of Kafka error codes: the same names and messages its own requests report.
 import { createErrorFromCode } from '../kafkajs-internal.js';
 
-
 export interface StartPosition {
   partition: number;
   offset: number;

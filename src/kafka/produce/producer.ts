@@ -25,7 +25,6 @@ import { kafkaCode } from '../errors.js';
 import { createErrorFromCode } from '../kafkajs-internal.js';
 import { MAX_PRODUCE_VERSION, MIN_PRODUCE_VERSION, PRODUCE_API_KEY, type PartitionBatch, type PartitionResult } from './request.js';
 
-
 const OUT_OF_ORDER_SEQUENCE_NUMBER = 45;
 const DUPLICATE_SEQUENCE_NUMBER = 46;
 const SEQUENCE_WRAP = 2 ** 31;

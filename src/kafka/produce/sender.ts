@@ -154,9 +154,9 @@ export class RecordSender {
     this.pending = new Round();
     this.eager = false;
     let handed!: () => void;
-    const flight: Flight = { handed: new Promise<void>((r) => (handed = r)), done: Promise.resolve(true) };
-    flight.done = this.run(round, this.flights[this.flights.length - 1], handed);
-    this.flights.push(flight);
+    const sent = new Promise<void>((r) => (handed = r));
+    const before = this.flights[this.flights.length - 1];
+    this.flights.push({ handed: sent, done: this.run(round, before, handed) });
   }
 
   /**
