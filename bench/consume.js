@@ -1,7 +1,7 @@
 // `npm run bench` suite: read N records of ~100 bytes to stdout and stop at the end, kstream against kcat.
 import { join } from 'node:path';
 import { javaTool } from './java.js';
-import { KSTREAM, makeLines, millions, rate, timeShell } from './lib.js';
+import { alternate, KSTREAM, makeLines, millions, timeShell } from './lib.js';
 
 const PARTITIONS = 3;
 
@@ -13,23 +13,21 @@ export async function run({ brokers, records, work, java: withJava = true }) {
   await timeShell(`kcat -P -b ${brokers} -t ${topic} -l ${lines}`);
 
   const count = async (command) => {
-    const { seconds, stdout, rssMb } = await timeShell(`${command} | wc -l`);
-    const seen = Number(stdout.trim());
+    const r = await timeShell(`${command} | wc -l`);
+    const seen = Number(r.stdout.trim());
     if (seen !== records) throw new Error(`'${command}' printed ${seen} records, expected ${records}`);
-    return { rate: rate(records, seconds), rssMb };
+    return r;
   };
   // An untimed read first, so that neither tool pays for the broker's first reads of the log.
   await count(`kcat -C -b ${brokers} -t ${topic} -e -q -o beginning`);
-  const kstream = await count(`node ${KSTREAM} consume ${topic} -b ${brokers} --from-beginning -e --quiet`);
-  const kcat = await count(`kcat -C -b ${brokers} -t ${topic} -e -q -o beginning`);
   // Kafka's ConsumerPerformance reads the records without printing them: a baseline for the fetch path.
   const javaCmd = withJava && javaTool('org.apache.kafka.tools.ConsumerPerformance', ['--bootstrap-server', brokers, '--topic', topic, '--messages', records, '--timeout', 60000]);
-  const java = javaCmd ? await timeShell(javaCmd) : undefined;
+  const result = await alternate(records, {
+    kstream: () => count(`node ${KSTREAM} consume ${topic} -b ${brokers} --from-beginning -e --quiet`),
+    kcat: () => count(`kcat -C -b ${brokers} -t ${topic} -e -q -o beginning`),
+    java: javaCmd && (() => timeShell(javaCmd)),
+  });
   // On a broker that outlives the run (KSTREAM_BENCH_BROKERS), leave nothing behind.
   await timeShell(`node ${KSTREAM} topics delete ${topic} --yes -b ${brokers}`).catch(() => undefined);
-  return [{
-    case: withJava ? `consume -e to stdout, ${PARTITIONS} parts` : `consume ${millions(records)}`,
-    kstream: kstream.rate, kstreamRss: kstream.rssMb, kcat: kcat.rate, kcatRss: kcat.rssMb,
-    java: java && rate(records, java.seconds), javaRss: java?.rssMb,
-  }];
+  return [{ case: withJava ? `consume -e to stdout, ${PARTITIONS} parts` : `consume ${millions(records)}`, ...result }];
 }

@@ -52,3 +52,39 @@ export const rate = (records, seconds) => Math.round(records / seconds);
 
 /** A record count for a case name: 10000000 as 10M. */
 export const millions = (records) => (records % 1_000_000 === 0 ? `${records / 1_000_000}M` : String(records));
+
+/** Rounds per case (KSTREAM_BENCH_ROUNDS, default 3): single samples on a 2-core machine vary by more than the goals' margins. */
+export const ROUNDS = Math.max(1, Number(process.env.KSTREAM_BENCH_ROUNDS ?? 3));
+
+const median = (values) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+};
+
+/**
+ * Runs each of `tools` (name → async () => { seconds, rssMb }, or undefined to leave a tool out)
+ * ROUNDS times, alternating, with the first tool of each round rotating so that neither drift
+ * nor a warm cache favours one. Returns, per tool, the median rate and the highest peak RSS, and
+ * `ratios`: each round's kstream/kcat rate ratio.
+ */
+export async function alternate(records, tools) {
+  const names = Object.keys(tools).filter((n) => tools[n]);
+  const seconds = Object.fromEntries(names.map((n) => [n, []]));
+  const rss = Object.fromEntries(names.map((n) => [n, []]));
+  for (let round = 0; round < ROUNDS; round++) {
+    for (let i = 0; i < names.length; i++) {
+      const name = names[(round + i) % names.length];
+      const r = await tools[name](round);
+      seconds[name].push(r.seconds);
+      if (r.rssMb !== undefined) rss[name].push(r.rssMb);
+    }
+  }
+  const out = {};
+  for (const n of names) {
+    out[n] = rate(records, median(seconds[n]));
+    if (rss[n].length) out[`${n}Rss`] = Math.max(...rss[n]);
+  }
+  if (seconds.kstream && seconds.kcat) out.ratios = seconds.kstream.map((s, i) => seconds.kcat[i] / s);
+  return out;
+}

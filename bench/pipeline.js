@@ -1,18 +1,20 @@
 // Identity pipelines (exactly once) against `kcat | cat | kcat` (no transactions, no exactly-once) on one broker.
 import { join } from 'node:path';
-import { KSTREAM, makeLines, rate, timeShell } from './lib.js';
+import { alternate, KSTREAM, makeLines, timeShell } from './lib.js';
 
 const PARTITIONS = 3;
 
 export async function run({ brokers, records, work }) {
   const lines = await makeLines(join(work, `lines-${records}.txt`), records);
-  const name = (s) => `bench-pipeline-${s}-${Date.now().toString(36)}`;
-  const [src, viaMap, viaExec, viaKcat] = ['src', 'map', 'exec', 'kcat'].map(name);
+  const stamp = Date.now().toString(36);
+  const src = `bench-pipeline-src-${stamp}`;
+  const viaKcat = `bench-pipeline-kcat-${stamp}`;
   const env = { KSTREAM_BROKERS: brokers };
+  const create = (...topics) => timeShell(`node ${KSTREAM} topics create ${topics.join(' ')} --partitions ${PARTITIONS} --if-not-exists`, { env });
   // A broker that has just started may refuse the first creations for a moment.
   for (let attempt = 1; ; attempt++) {
     try {
-      await timeShell(`node ${KSTREAM} topics create ${src} ${viaMap} ${viaExec} ${viaKcat} --partitions ${PARTITIONS} --if-not-exists`, { env });
+      await create(src, viaKcat);
       break;
     } catch (err) {
       if (attempt === 5) throw err;
@@ -22,20 +24,21 @@ export async function run({ brokers, records, work }) {
   await timeShell(`kcat -P -b ${brokers} -t ${src} -X linger.ms=50 < ${lines}`);
 
   const count = async (topic) => Number((await timeShell(`kcat -C -b ${brokers} -t ${topic} -o beginning -e -q -X isolation.level=read_committed | wc -l`)).stdout.trim());
-  const pipeline = async (to, transform) => {
-    const { seconds, rssMb } = await timeShell(`node ${KSTREAM} pipeline run --from ${src} --to ${to} ${transform} --exit --batch-size 10000`, { env });
+  // Each round writes to a topic of its own, so its default group starts at the beginning.
+  const pipeline = (label, transform) => async (round) => {
+    const to = `bench-pipeline-${label}-${round}-${stamp}`;
+    await create(to);
+    const r = await timeShell(`node ${KSTREAM} pipeline run --from ${src} --to ${to} ${transform} --exit --batch-size 10000`, { env });
     const got = await count(to);
     if (got !== records) throw new Error(`pipeline ${transform} wrote ${got} of ${records} records`);
-    return { kstream: rate(records, seconds), kstreamRss: rssMb };
+    return r;
   };
-  const kcat = async () => {
-    const { seconds, rssMb } = await timeShell(`kcat -C -e -q -b ${brokers} -t ${src} -o beginning | cat | kcat -P -b ${brokers} -t ${viaKcat}`);
-    return { kcat: rate(records, seconds), kcatRss: rssMb };
-  };
+  const kcat = () => timeShell(`kcat -C -e -q -b ${brokers} -t ${src} -o beginning | cat | kcat -P -b ${brokers} -t ${viaKcat}`);
 
-  const baseline = await kcat();
+  const map = await alternate(records, { kstream: pipeline('map', `--map 'r.value'`), kcat });
+  const exec = await alternate(records, { kstream: pipeline('exec', '--exec cat'), kcat });
   return [
-    { case: "pipeline --map 'r.value' (EOS)", ...(await pipeline(viaMap, `--map 'r.value'`)), ...baseline },
-    { case: 'pipeline --exec cat (EOS)', ...(await pipeline(viaExec, `--exec cat`)), ...baseline },
+    { case: "pipeline --map 'r.value' (EOS)", ...map },
+    { case: 'pipeline --exec cat (EOS)', ...exec },
   ];
 }

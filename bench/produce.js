@@ -5,7 +5,7 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { javaTool } from './java.js';
-import { KSTREAM, makeLines, millions, rate, timeShell } from './lib.js';
+import { alternate, KSTREAM, makeLines, millions, ROUNDS, timeShell } from './lib.js';
 
 const PARTITIONS = 3;
 
@@ -37,28 +37,25 @@ export async function run({ brokers, records, work, java: withJava = true }) {
   createTopic(brokers, warm);
   topics.push(warm);
   await timeShell(`kcat -P -b ${brokers} -t ${warm} -X enable.idempotence=true -X acks=all -l ${file}`);
-  const k = await timeShell(`node ${KSTREAM} -b ${brokers} produce ${ours} --file ${file} --quiet`);
-  const c = await timeShell(`kcat -P -b ${brokers} -t ${theirs} -X enable.idempotence=true -X acks=all -l ${file}`);
   const javaCmd = withJava && javaTool('org.apache.kafka.tools.ProducerPerformance', [
     '--topic', javas, '--num-records', records, '--record-size', 100, '--throughput', -1,
     '--producer-props', `bootstrap.servers=${brokers}`, 'acks=all', 'enable.idempotence=true', 'batch.size=1000000', 'linger.ms=5',
   ]);
-  let j;
   if (javaCmd) {
     createTopic(brokers, javas);
     topics.push(javas);
-    j = await timeShell(javaCmd);
   }
+  // Each round appends the file once more to each tool's own topic.
+  const result = await alternate(records, {
+    kstream: () => timeShell(`node ${KSTREAM} -b ${brokers} produce ${ours} --file ${file} --quiet`),
+    kcat: () => timeShell(`kcat -P -b ${brokers} -t ${theirs} -X enable.idempotence=true -X acks=all -l ${file}`),
+    java: javaCmd && (() => timeShell(javaCmd)),
+  });
   for (const topic of topics.filter((t) => t !== warm)) {
     const have = count(brokers, topic);
-    if (have !== records) throw new Error(`${topic} holds ${have} records, expected ${records}`);
+    if (have !== records * ROUNDS) throw new Error(`${topic} holds ${have} records, expected ${records * ROUNDS}`);
   }
   // On a broker that outlives the run (KSTREAM_BENCH_BROKERS), leave nothing behind.
   spawnSync(process.execPath, [KSTREAM, '-b', brokers, 'topics', 'delete', ...topics, '--yes'], { stdio: 'ignore' });
-  return [{
-    case: withJava ? `produce ${records} lines of 100 B` : `produce ${millions(records)} lines`,
-    kstream: rate(records, k.seconds), kstreamRss: k.rssMb,
-    kcat: rate(records, c.seconds), kcatRss: c.rssMb,
-    java: j && rate(records, j.seconds), javaRss: j?.rssMb,
-  }];
+  return [{ case: withJava ? `produce ${records} lines of 100 B` : `produce ${millions(records)} lines`, ...result }];
 }

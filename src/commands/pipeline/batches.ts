@@ -58,6 +58,15 @@ export function* microBatches(topic: string, partition: number, messages: Fetche
 
 const describe = (o: BatchOffsets, inputs: PipeRecord[]) => `${o.topic} partition ${o.partition} offsets ${o.first}-${inputs.at(-1)?.origin?.offset ?? o.first}`;
 
+/** A micro-batch whose transforms ran, waiting for its turn to commit. */
+interface Attempt {
+  inputs: PipeRecord[];
+  offsets: BatchOffsets;
+  where: string;
+  started: number;
+  outcome: Outcome;
+}
+
 /** Drives one worker's batches: micro-batching, the attempts, and the commit through its sink. */
 export class BatchProcessor {
   private readonly attempts: Attempts;
@@ -76,35 +85,66 @@ export class BatchProcessor {
     this.state.positions.advance(topic, partition, next);
   }
 
+  /**
+   * Each micro-batch's transforms run while the one before it commits: the transform runs in a
+   * worker thread or a child process and the commit waits on the broker, so the two overlap. A
+   * micro-batch is committed only once the one before it was, so commits stay in offset order,
+   * and nothing after a failed commit is committed.
+   */
   async processBatch(batch: FetchedBatch, p: BatchControl): Promise<void> {
     const { spec, state } = this;
     const messages = state.positions.pending(batch.topic, batch.partition, batch.records);
     if (messages.length === 0 && batch.records.length > 0) p.resolveOffset(batch.records.at(-1)!.offset);
+    const running = () => !state.stopper.stopping && p.isRunning() && !p.isStale();
+    let previous: Promise<boolean> = Promise.resolve(true);
     for (const micro of microBatches(batch.topic, batch.partition, messages, spec.batchSize, batch.lastOffset)) {
-      if (state.stopper.stopping || !p.isRunning() || p.isStale()) return;
+      if (!running()) break;
       const inputs = micro.messages.map((m) => fromMessage(batch.topic, batch.partition, m));
-      if (!(await this.process(inputs, micro.offsets, p.heartbeat))) return;
-      p.resolveOffset(micro.messages.at(-1)!.offset);
-      state.progress();
-      const lag = state.positions.committedUpTo(batch.topic, batch.partition, micro.offsets.next, BigInt(batch.highWatermark));
-      this.env.metrics.set('lag', lag);
-      await p.heartbeat();
+      // A failed heartbeat after the commit before is thrown below, where it was before the overlap.
+      const before = previous.catch(() => false);
+      const attempted = await this.attempt(inputs, micro.offsets, p.heartbeat, async () => (await before) && running());
+      if (!(await previous) || !attempted || !running()) {
+        if (attempted) this.env.metrics.inc('inFlight', -1); // transformed, never to be committed
+        previous = Promise.resolve(false);
+        break;
+      }
+      previous = this.settle(attempted).then(async (ok) => {
+        if (!ok) return false;
+        p.resolveOffset(micro.messages.at(-1)!.offset);
+        state.progress();
+        const lag = state.positions.committedUpTo(batch.topic, batch.partition, micro.offsets.next, BigInt(batch.highWatermark));
+        this.env.metrics.set('lag', lag);
+        await p.heartbeat();
+        return true;
+      });
+      // Awaited before the next commit or at the end; until then a failed heartbeat must not count as unhandled.
+      previous.catch(() => undefined);
     }
+    await previous;
   }
 
-  /** Attempts and commits one micro-batch; false when the worker must stop. */
-  private async process(inputs: PipeRecord[], offsets: BatchOffsets, heartbeat: () => Promise<void>): Promise<boolean> {
-    const { spec, env, state } = this;
+  /** Runs one micro-batch's attempts; undefined when the worker must stop. */
+  private async attempt(inputs: PipeRecord[], offsets: BatchOffsets, heartbeat: () => Promise<void>, ready: () => Promise<boolean>): Promise<Attempt | undefined> {
+    const { env, state } = this;
     const started = Date.now();
     const where = describe(offsets, inputs);
     env.metrics.add('recordsIn', inputs.length);
     env.metrics.inc('inFlight', 1);
     try {
-      const outcome: Outcome = await this.attempts.run({ inputs, where }, (fn) => whileBeating(heartbeat, fn));
-      if (outcome.kind === 'interrupted') {
-        state.stopper.stop();
-        return false;
-      }
+      const outcome: Outcome = await this.attempts.run({ inputs, where }, (fn) => whileBeating(heartbeat, fn), ready);
+      if (outcome.kind === 'interrupted') state.stopper.stop();
+      else if (outcome.kind !== 'abandoned') return { inputs, offsets, where, started, outcome };
+    } catch (err) {
+      this.abort(err, where);
+    }
+    env.metrics.inc('inFlight', -1);
+    return undefined;
+  }
+
+  /** Commits an attempted micro-batch, or sends it to the DLQ; false when the worker must stop. */
+  private async settle({ inputs, offsets, where, started, outcome }: Attempt): Promise<boolean> {
+    const { spec, env, state } = this;
+    try {
       if (outcome.kind === 'failed') {
         if (!spec.dlq) {
           state.stopper.stop(notCommitted(spec, where, outcome.error));
@@ -113,16 +153,21 @@ export class BatchProcessor {
         await this.deadLetterAll(inputs, offsets, outcome.error.message, where);
         return true;
       }
+      if (outcome.kind !== 'done') return false;
       await this.commit(inputs, offsets, outcome.outputs, outcome.dead);
       env.metrics.observe('batchMs', Date.now() - started);
       return true;
     } catch (err) {
-      env.metrics.add('batchesAborted');
-      state.stopper.stop(tooLargeForBroker(err) ? brokerRefused(spec, where, err) : err);
+      this.abort(err, where);
       return false;
     } finally {
       env.metrics.inc('inFlight', -1);
     }
+  }
+
+  private abort(err: unknown, where: string): void {
+    this.env.metrics.add('batchesAborted');
+    this.state.stopper.stop(tooLargeForBroker(err) ? brokerRefused(this.spec, where, err) : err);
   }
 
   private async commit(inputs: PipeRecord[], offsets: BatchOffsets, outputs: PipeRecord[], dead: DeadLetter[]): Promise<void> {

@@ -21,7 +21,9 @@ export type Outcome =
   /** Out of tries (or not retriable): the whole batch goes to the DLQ, or the stage stops. */
   | { kind: 'failed'; error: TransformError }
   /** Ctrl-C while a transform ran or a retry waited: nothing of the batch is committed. */
-  | { kind: 'interrupted' };
+  | { kind: 'interrupted' }
+  /** The commit before it failed: the worker stops, and nothing of this batch is committed. */
+  | { kind: 'abandoned' };
 
 /** A micro-batch: its inputs, and how to name it in messages ("t partition 0 offsets 3-9"). */
 export interface Attempted {
@@ -37,16 +39,22 @@ export class Attempts {
     private readonly limits: TopicLimits,
   ) {}
 
-  /** Runs the transforms and the sink's prepare step, retrying a retriable TransformError with backoff. */
-  async run(batch: Attempted, keepAlive: <T>(fn: () => Promise<T>) => Promise<T>): Promise<Outcome> {
+  /**
+   * Runs the transforms and the sink's prepare step, retrying a retriable TransformError with
+   * backoff. The transforms may run while the micro-batch before commits; `ready` waits for that
+   * commit (false: it failed, and this batch is abandoned), and only then does the sink prepare.
+   */
+  async run(batch: Attempted, keepAlive: <T>(fn: () => Promise<T>) => Promise<T>, ready: () => Promise<boolean> = async () => true): Promise<Outcome> {
     const { spec, env, sink } = this;
     for (let attempt = 0; ; attempt++) {
       try {
         const outputs = await keepAlive(async () => {
           const out = await applyTransforms(spec.transforms, batch.inputs, env.signal);
+          if (!(await ready())) return undefined;
           await sink.prepare(out, env.signal);
           return out;
         });
+        if (!outputs) return { kind: 'abandoned' };
         return { kind: 'done', ...this.setAsideTooLarge(outputs, batch.inputs) };
       } catch (err) {
         if (err instanceof StopRequested) {

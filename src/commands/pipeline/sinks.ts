@@ -23,7 +23,10 @@ export interface DeadLetter {
 
 /** Where a stage's output goes, and how a batch's input offsets are committed with it. */
 export interface Sink {
-  /** Part of the batch attempt: a failure here (a TransformError) is retried like a transform's. */
+  /**
+   * Part of the batch attempt: a failure here (a TransformError) is retried like a transform's. It
+   * runs only once the commit before it finished (a database sink opens the batch's transaction here).
+   */
   prepare(outputs: PipeRecord[], signal?: AbortSignal): Promise<void>;
   /** Makes the batch durable and commits its offsets; `deadLetters` go to `dlq` in the same commit. */
   commit(outputs: PipeRecord[], offsets: BatchOffsets, deadLetters?: { topic: string; records: DeadLetter[] }): Promise<void>;
