@@ -19,6 +19,8 @@ describe('Positions', () => {
     expect(p.pending('t', 0, msgs)).toBe(msgs);
     expect(p.committedUpTo('t', 0, 5n, 20n)).toBe(15);
     expect(p.pending('t', 0, msgs).map((m) => m.offset)).toEqual(['5', '6']);
+    const later = ['5', '6'].map((offset) => ({ offset }));
+    expect(p.pending('t', 0, later)).toBe(later);
     expect(p.committedUpTo('t', 1, 8n, 10n)).toBe(17);
     expect(p.next('t', 1)).toBe(8n);
     p.resetLag();

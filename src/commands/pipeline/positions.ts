@@ -32,7 +32,9 @@ export class Positions {
   /** The part of a fetched batch not yet committed by this process. */
   pending<T extends { offset: string }>(topic: string, partition: number, messages: T[]): T[] {
     const done = this.committed.get(key(topic, partition));
-    return done === undefined ? messages : messages.filter((m) => BigInt(m.offset) >= done);
+    // A fetched batch is in offset order: usually its first record is already past what was committed.
+    if (done === undefined || messages.length === 0 || BigInt(messages[0]!.offset) >= done) return messages;
+    return messages.filter((m) => BigInt(m.offset) >= done);
   }
 
   /** A micro-batch up to `next` is committed. Returns the stage's total lag. */
