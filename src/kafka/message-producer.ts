@@ -29,19 +29,40 @@ export interface MessageTransaction {
   isActive(): boolean;
 }
 
+const CONNECT_RETRY_MS = 500;
+
 /** Idempotent, one request in flight, never creating a topic. Connect before use. */
 export class MessageProducer {
-  private readonly producer: Producer;
+  private producer: Producer;
+  private readonly make: () => Producer;
 
-  constructor(client: KafkaClient, opts: MessageProducerOptions = {}) {
-    this.producer = kafkajsOf(client).producer({
+  constructor(private readonly client: KafkaClient, opts: MessageProducerOptions = {}) {
+    this.make = () => kafkajsOf(client).producer({
       idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false,
       ...(opts.transactionalId ? { transactionalId: opts.transactionalId } : {}),
     });
+    this.producer = this.make();
   }
 
-  connect(): Promise<void> {
-    return this.producer.connect();
+  /**
+   * Connects, and again while a connection is refused, for the client's --timeout. Right after a
+   * broker went away the metadata may still name it the controller, and kafkajs's InitProducerId
+   * gives up on a refused connection at once (it retries only protocol errors). Connecting sends
+   * no record, so another try cannot duplicate one; each try is a new kafkajs producer, as a
+   * failed InitProducerId leaves the old one's state unknown.
+   */
+  async connect(): Promise<void> {
+    const deadline = Date.now() + this.client.conn.timeoutMs;
+    for (;;) {
+      try {
+        return await this.producer.connect();
+      } catch (err) {
+        await this.producer.disconnect().catch(() => undefined);
+        if ((err as Error).name !== 'KafkaJSConnectionError' || Date.now() + CONNECT_RETRY_MS > deadline) throw err;
+        await new Promise((r) => setTimeout(r, CONNECT_RETRY_MS));
+        this.producer = this.make();
+      }
+    }
   }
 
   async send(topic: string, records: OutgoingRecord[]): Promise<void> {
