@@ -1,4 +1,7 @@
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { get } from 'node:http';
 import { afterAll, describe, expect, it } from 'vitest';
 import { brokers, runCli, uniqueName } from '../helpers/cli.js';
@@ -91,6 +94,22 @@ describe('pipeline run stops a runaway transform', () => {
     expect(run.output().stderr).not.toMatch(/error:/);
     expect(await highWatermark(brokers(), dst)).toBe(0);
     expect(await committedOffsets(defaultGroup(src, dst), src)).toEqual(['-1']);
+  });
+
+  it('on the first Ctrl-C lets a command finish its batch, commits that batch and no other, and exits 130', async () => {
+    const [src, dst] = await topics();
+    const port = await freePort();
+    const gate = join(mkdtempSync(join(tmpdir(), 'kstream-stop-')), 'go');
+    const run = spawnCli(['pipeline', 'run', '--from', src, '--to', dst, '--exec', `while [ ! -e ${gate} ]; do sleep 0.05; done; cat`,
+      '--exec-timeout', '0', '--batch-size', '1', '--metrics-port', String(port)], brokers());
+    await batchInFlight(port, dst);
+    run.child.kill('SIGINT');
+    await waitFor('the note that it waits', async () => run.output().stderr.includes('waiting for'), 30_000);
+    writeFileSync(gate, '');
+    const { code } = await run.exited;
+    expect(code, run.output().stderr).toBe(130);
+    expect(readCommitted(brokers(), dst)).toEqual(['a']);
+    expect(await committedOffsets(defaultGroup(src, dst), src)).toEqual(['1']);
   });
 
   it('with --exec-timeout 0, says on the first Ctrl-C that it waits, and kills the whole command on the second', async () => {

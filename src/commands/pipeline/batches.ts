@@ -102,8 +102,11 @@ export class BatchProcessor {
       const inputs = micro.messages.map((m) => fromMessage(batch.topic, batch.partition, m));
       // A failed heartbeat after the commit before is thrown below, where it was before the overlap.
       const before = previous.catch(() => false);
-      const attempted = await this.attempt(inputs, micro.offsets, p.heartbeat, async () => (await before) && running());
-      if (!(await previous) || !attempted || !running()) {
+      const attempted = await this.attempt(inputs, micro.offsets, p.heartbeat, () => before);
+      // A micro-batch whose transforms started is committed even if the worker was told to stop
+      // meanwhile (Ctrl-C lets an --exec command finish its batch); the group keeps the partition
+      // until this returns. Only a failed commit before it stops it here.
+      if (!(await previous) || !attempted) {
         if (attempted) this.env.metrics.inc('inFlight', -1); // transformed, never to be committed
         previous = Promise.resolve(false);
         break;
