@@ -1,6 +1,7 @@
 // One worker's batches: a fetched batch (one partition) is cut into micro-batches of at most
 // --batch-size, and each is attempted (retry.ts), committed through the sink with its offsets, or
-// dead-lettered, in order. Where each partition stands is kept in positions.ts.
+// dead-lettered, in order; a micro-batch's transforms run while the one before it commits. Where
+// each partition stands is kept in positions.ts.
 import { ExitCode, KstreamError } from '../../errors.js';
 import { kafkaCode } from '../../kafka/errors.js';
 import type { BatchControl } from '../../kafka/group/consumer.js';
