@@ -37,6 +37,7 @@ export function fakeCluster(script: {
     ...script.broker,
   } as unknown as KafkajsBroker;
   return {
+    brokerPool: { seedBroker: broker },
     connect: async () => undefined,
     disconnect: async () => undefined,
     addTargetTopic: async () => undefined,

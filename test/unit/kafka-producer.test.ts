@@ -39,6 +39,7 @@ function fakeCluster(answers: Array<Record<number, number> | Error>, brokerDelay
     disconnect: async () => undefined,
   } as unknown as KafkajsBroker;
   const cluster: KafkajsCluster = {
+    brokerPool: { seedBroker: broker },
     connect: async () => undefined,
     disconnect: async () => undefined,
     addTargetTopic: async () => undefined,

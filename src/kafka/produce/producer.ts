@@ -17,7 +17,7 @@
 import type { KafkaClient } from '../client.js';
 import { compressorFor } from '../codec/compress.js';
 import type { BatchBuilder, CompressionName, Compressor } from '../codec/encode.js';
-import { createCluster, type KafkajsBroker, type KafkajsCluster } from '../cluster.js';
+import { createCluster, seedBroker, type KafkajsBroker, type KafkajsCluster } from '../cluster.js';
 import { queueProduce, type QueuedProduce } from './direct.js';
 import { DESCRIBE_CONFIGS, describeConfigsRequest } from '../admin/configs.js';
 import { pickVersion, sendRaw } from '../protocol/request.js';
@@ -90,9 +90,12 @@ export class BatchProducer {
     return this.settings.idempotent;
   }
 
-  /** The cluster connected, with metadata without topics (the brokers and the controller): once. */
+  /**
+   * The cluster connected to a first broker, once. Its metadata is loaded by `addTopic`, for the
+   * topic alone; until then requests go to that broker (any broker answers them).
+   */
   private connected(): Promise<void> {
-    this.ready ??= this.cluster.connect().then(() => this.cluster.refreshMetadata());
+    this.ready ??= this.cluster.connect();
     return this.ready;
   }
 
@@ -102,11 +105,11 @@ export class BatchProducer {
    */
   async connect(): Promise<void> {
     await this.connected();
-    const broker = await this.cluster.findControllerBroker();
+    const broker = seedBroker(this.cluster);
     this.version = produceVersion(broker, this.settings.compression);
     if (this.settings.idempotent) {
       // A new broker answers "coordinator loading" for a moment: retried like any retriable failure.
-      const { producerId, producerEpoch } = await this.retrying(async () => (await this.cluster.findControllerBroker()).initProducerId({ transactionTimeout: 60_000 }));
+      const { producerId, producerEpoch } = await this.retrying(() => broker.initProducerId({ transactionTimeout: 60_000 }));
       this.producerId = BigInt(producerId);
       this.producerEpoch = producerEpoch;
     }
@@ -123,7 +126,7 @@ export class BatchProducer {
     const { topic } = this.settings;
     // A broker that cannot be reached fails here, within the caller's deadline, not twice.
     await this.connected();
-    const broker = await this.cluster.findControllerBroker();
+    const broker = seedBroker(this.cluster);
     const readConfigs = async () => {
       const version = pickVersion(broker, DESCRIBE_CONFIGS.apiKey, DESCRIBE_CONFIGS.apiName, DESCRIBE_CONFIGS);
       return sendRaw(broker, describeConfigsRequest({ type: 'topics', name: topic }, version, ['max.message.bytes']));
