@@ -65,7 +65,7 @@ interface Attempt {
   offsets: BatchOffsets;
   where: string;
   started: number;
-  outcome: Outcome;
+  outcome: Extract<Outcome, { kind: 'done' | 'failed' }>;
 }
 
 /** Drives one worker's batches: micro-batching, the attempts, and the commit through its sink. */
@@ -96,10 +96,9 @@ export class BatchProcessor {
     const { spec, state } = this;
     const messages = state.positions.pending(batch.topic, batch.partition, batch.records);
     if (messages.length === 0 && batch.records.length > 0) p.resolveOffset(batch.records.at(-1)!.offset);
-    const running = () => !state.stopper.stopping && p.isRunning() && !p.isStale();
     let previous: Promise<boolean> = Promise.resolve(true);
     for (const micro of microBatches(batch.topic, batch.partition, messages, spec.batchSize, batch.lastOffset)) {
-      if (!running()) break;
+      if (state.stopper.stopping || !p.isRunning() || p.isStale()) break;
       const inputs = micro.messages.map((m) => fromMessage(batch.topic, batch.partition, m));
       // A failed heartbeat after the commit before is thrown below, where it was before the overlap.
       const before = previous.catch(() => false);
@@ -135,9 +134,9 @@ export class BatchProcessor {
     env.metrics.add('recordsIn', inputs.length);
     env.metrics.inc('inFlight', 1);
     try {
-      const outcome: Outcome = await this.attempts.run({ inputs, where }, (fn) => whileBeating(heartbeat, fn), ready);
+      const outcome = await this.attempts.run({ inputs, where }, (fn) => whileBeating(heartbeat, fn), ready);
+      if (outcome.kind === 'done' || outcome.kind === 'failed') return { inputs, offsets, where, started, outcome };
       if (outcome.kind === 'interrupted') state.stopper.stop();
-      else if (outcome.kind !== 'abandoned') return { inputs, offsets, where, started, outcome };
     } catch (err) {
       this.abort(err, where);
     }
@@ -157,7 +156,6 @@ export class BatchProcessor {
         await this.deadLetterAll(inputs, offsets, outcome.error.message, where);
         return true;
       }
-      if (outcome.kind !== 'done') return false;
       await this.commit(inputs, offsets, outcome.outputs, outcome.dead);
       env.metrics.observe('batchMs', Date.now() - started);
       return true;
