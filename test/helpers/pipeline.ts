@@ -1,6 +1,9 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { BIN } from './cli.js';
 import { createTestTopics, testKafka, withTestAdmin } from './kafka.js';
+import { wrapClient } from '../../src/kafka/client.js';
+import type { Connection } from '../../src/kafka/connection.js';
+import { MessageProducer } from '../../src/kafka/message-producer.js';
 
 /** Creates topics on `brokers` and waits until every partition has a leader. */
 export const createTopicsOn = (brokers: string, topics: string[], partitions: number): Promise<void> =>
@@ -14,7 +17,7 @@ export async function produceValues(brokers: string, topic: string, values: stri
   const producer = await connectedProducer(brokers);
   try {
     for (let i = 0; i < values.length; i += 5000) {
-      await producer.send({ topic, messages: values.slice(i, i + 5000).map((v) => ({ key: v, value: v })) });
+      await producer.send(topic, values.slice(i, i + 5000).map((v) => ({ key: Buffer.from(v), value: Buffer.from(v) })));
     }
   } finally {
     await producer.disconnect();
@@ -22,24 +25,15 @@ export async function produceValues(brokers: string, topic: string, values: stri
 }
 
 /**
- * An idempotent kafkajs producer, connected. Right after a node was killed, the metadata may still
- * name it the controller: kafkajs's InitProducerId then gives up on the refused connection at once
- * (it retries only protocol errors). Connecting sends no record, so it is tried again, for a while.
+ * kstream's idempotent MessageProducer, connected. Right after a node was killed, the metadata may
+ * still name it the controller; MessageProducer.connect tries again for its client's timeout, here
+ * a minute.
  */
-async function connectedProducer(brokers: string) {
-  const kafka = await testKafka(brokers);
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
-    try {
-      await producer.connect();
-      return producer;
-    } catch (err) {
-      await producer.disconnect().catch(() => undefined);
-      if ((err as Error).name !== 'KafkaJSConnectionError' || Date.now() > deadline) throw err;
-      await new Promise((r) => setTimeout(r, 500));
-    }
-  }
+async function connectedProducer(brokers: string): Promise<MessageProducer> {
+  const conn: Connection = { brokers: brokers.split(','), clientId: 'kstream-test', timeoutMs: 60_000, verbose: false };
+  const producer = new MessageProducer(wrapClient(conn, await testKafka(brokers), () => undefined));
+  await producer.connect();
+  return producer;
 }
 
 /** Every committed value of `topic`, read with kcat in read_committed isolation (independent of kafkajs). */

@@ -69,13 +69,19 @@ function harness() {
   return { log, transforms, commits, resolved, state, run: (n: number) => processor.processBatch(fetched(n), control) };
 }
 
+/** Six records in micro-batches of two, run until micro-batch 0 commits and micro-batch 2 transforms. */
+async function firstCommitting() {
+  const h = harness();
+  const done = h.run(6);
+  await tick();
+  h.transforms[0]!.open();
+  await tick();
+  return { ...h, done };
+}
+
 describe('micro-batches of one fetched batch', () => {
   it("transform the next while the one before commits, and commit in order", async () => {
-    const h = harness();
-    const done = h.run(6);
-    await tick();
-    h.transforms[0]!.open();
-    await tick();
+    const h = await firstCommitting();
     // Micro-batch 0 is committing, and micro-batch 2's transform has started beside it.
     expect(h.log).toEqual(['transform 0', 'prepare 0', 'commit 0', 'transform 2']);
     h.transforms[1]!.open();
@@ -89,21 +95,17 @@ describe('micro-batches of one fetched batch', () => {
     h.commits[1]!.open();
     await tick();
     h.commits[2]!.open();
-    await done;
+    await h.done;
     expect(h.log.filter((l) => l.startsWith('committed'))).toEqual(['committed 0', 'committed 2', 'committed 4']);
     expect(h.resolved).toEqual(['1', '3', '5']);
     expect(h.state.positions.next('src', 0)).toBe(6n);
   });
 
   it('commit nothing after a failed commit, and stop with its error', async () => {
-    const h = harness();
-    const done = h.run(6);
-    await tick();
-    h.transforms[0]!.open();
-    await tick();
+    const h = await firstCommitting();
     h.transforms[1]!.open();
     h.commits[0]!.fail(new Error('broker gone'));
-    await done;
+    await h.done;
     expect(h.log).toEqual(['transform 0', 'prepare 0', 'commit 0', 'transform 2']);
     expect(h.resolved).toEqual([]);
     expect(h.state.positions.next('src', 0)).toBeUndefined();
@@ -111,18 +113,14 @@ describe('micro-batches of one fetched batch', () => {
   });
 
   it('commit a micro-batch whose transform started before the worker was told to stop, and start no other', async () => {
-    const h = harness();
-    const done = h.run(6);
-    await tick();
-    h.transforms[0]!.open();
-    await tick();
+    const h = await firstCommitting();
     // Ctrl-C while micro-batch 0 commits and micro-batch 2 transforms: both finish, 4 never starts.
     h.state.stopper.stop();
     h.transforms[1]!.open();
     h.commits[0]!.open();
     await tick();
     h.commits[1]!.open();
-    await done;
+    await h.done;
     expect(h.log).toEqual(['transform 0', 'prepare 0', 'commit 0', 'transform 2', 'committed 0', 'prepare 2', 'commit 2', 'committed 2']);
     expect(h.resolved).toEqual(['1', '3']);
     expect(h.state.positions.next('src', 0)).toBe(4n);
