@@ -25,8 +25,10 @@ export async function run({ brokers, records, work }) {
 
   const count = async (topic) => Number((await timeShell(`kcat -C -b ${brokers} -t ${topic} -o beginning -e -q -X isolation.level=read_committed | wc -l`)).stdout.trim());
   // Each round writes to a topic of its own, so its default group starts at the beginning.
+  const topics = [src, viaKcat];
   const pipeline = (label, transform) => async (round) => {
     const to = `bench-pipeline-${label}-${round}-${stamp}`;
+    topics.push(to);
     await create(to);
     const r = await timeShell(`node ${KSTREAM} pipeline run --from ${src} --to ${to} ${transform} --exit --batch-size 10000`, { env });
     const got = await count(to);
@@ -37,10 +39,12 @@ export async function run({ brokers, records, work }) {
 
   // Untimed runs first: a broker's first transactions and group create __transaction_state and
   // __consumer_offsets (50 partitions each) and warm its JIT, which would count against round one.
-  await pipeline('warmup', `--map 'r.value'`)('0');
+  await pipeline('warmup', `--map 'r.value'`)(0);
   await kcat();
   const map = await alternate(records, { kstream: pipeline('map', `--map 'r.value'`), kcat });
   const exec = await alternate(records, { kstream: pipeline('exec', '--exec cat'), kcat });
+  // On a broker that outlives the run (KSTREAM_BENCH_BROKERS), leave nothing behind.
+  await timeShell(`node ${KSTREAM} topics delete ${topics.join(' ')} --yes`, { env }).catch(() => undefined);
   return [
     { case: "pipeline --map 'r.value' (EOS)", ...map },
     { case: 'pipeline --exec cat (EOS)', ...exec },
